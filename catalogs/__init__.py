@@ -1,0 +1,1 @@
+"""Catalog data files shipped with gbm-check (JSON, see SCHEMA.md)."""

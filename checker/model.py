@@ -1,0 +1,103 @@
+"""The data model shared by every pipeline stage: frozen dataclasses, no behaviour."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a line item was read: file, sheet and 1-based row range, or PDF page."""
+
+    file: str
+    sheet: Optional[str] = None
+    first_row: Optional[int] = None
+    last_row: Optional[int] = None
+    page: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One bill line (表-08 item) or one material-table row, as printed."""
+
+    provenance: Provenance
+    table: str  # "boq" or "material"
+    seq: str = ""
+    code: str = ""
+    name: str = ""
+    features: str = ""
+    unit: str = ""
+    quantity: Optional[float] = None
+    unit_price: Optional[float] = None
+    amount: Optional[float] = None
+    section: str = ""
+    spec: str = ""
+    brand: str = ""
+    manufacturer: str = ""
+    amount_missing: bool = False  # a formula cell had no cached value
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """A table found in a sheet or PDF: its kind, where it is and how many items it gave."""
+
+    sheet: str
+    kind: str  # "boq", "material" or "analysis" (表-09: read but not counted)
+    header_row: int  # 1-based
+    columns: tuple[tuple[str, int], ...]  # (role, 0-based column index)
+    items: int = 0
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """What a reader made of one input file: its items and tables, or why it could not be read."""
+
+    path: str
+    format: str
+    sha256: str
+    items: tuple[LineItem, ...] = ()
+    tables: tuple[TableInfo, ...] = ()
+    error: Optional[str] = None
+    warnings: tuple[str, ...] = ()
+    project: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fired on one line item."""
+
+    rule: str  # catalog entry id
+    kind: str  # banned, restricted, promoted, ...
+    severity: str  # error, warning, info
+    entry: str  # the catalog entry's name
+    source: str  # the document that states the rule
+    evidence: str  # the matched text and where it was found
+    matched: str = ""
+    field: str = ""  # "name" or "features"
+    start: int = -1  # position of the match in that field (normalised text)
+    scope: str = ""
+    replacement: str = ""
+    needs_manual_check: bool = False
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class CheckedItem:
+    """A line item with what the judge found about it."""
+
+    item: LineItem
+    green_categories: tuple[str, ...] = ()
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def status(self) -> str:
+        kinds = {f.kind for f in self.findings}
+        for kind in ("banned", "restricted", "promoted"):
+            if kind in kinds:
+                return kind
+        return "clean"

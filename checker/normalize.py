@@ -1,0 +1,137 @@
+"""Text normalisation shared by the header finder and the matcher.
+
+Bill text arrives retyped and converted: full-width letters and digits, stray spaces inside Chinese words,
+variant characters (黏/粘), trade shorthands (砼, 商砼) and several spellings of Φ and of the cement
+grade dot (P·O, P•O).  ``normalize`` folds all of these to one form so that catalog terms, written in the
+same form, can be found with an exact search.  ``normalize_with_map`` does the same and also says, for every
+character of the result, which character of the input it came from (to show evidence in the original text).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+CLAUSE_BREAK = ";"  # what a line break becomes: features are numbered clauses
+
+# One character in, zero or more out.  NFKC does most of full-width → half-width; the rest is ours.
+_CHAR_MAP: dict[str, str] = {
+    "黏": "粘",
+    "砼": "混凝土",
+    "φ": "Φ",
+    "ϕ": "Φ",
+    "Ф": "Φ",
+    "ф": "Φ",
+    "∅": "Φ",
+    "Ø": "Φ",
+    "ø": "Φ",
+    "·": ".",
+    "•": ".",
+    "‧": ".",
+    "・": ".",
+    "．": ".",
+    "∙": ".",
+    "×": "*",
+    "—": "-",
+    "–": "-",
+    "－": "-",
+    "～": "~",
+    "〜": "~",
+    "“": '"',
+    "”": '"',
+    "‘": "'",
+    "’": "'",
+    "【": "[",
+    "】": "]",
+    "\n": CLAUSE_BREAK,
+    "\r": "",
+}
+
+# Multi-character synonyms, applied after the character map, in this order.
+PHRASE_SYNONYMS: tuple[tuple[str, str], ...] = (
+    ("商品混凝土", "预拌混凝土"),
+    ("商混凝土", "预拌混凝土"),  # 商砼 after 砼→混凝土
+    ("商品砂浆", "预拌砂浆"),
+)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """Normalise one character: our map, then NFKC, whitespace dropped, Latin upper-cased."""
+    if ch in _CHAR_MAP:
+        return _CHAR_MAP[ch]
+    if ch.isspace():
+        return ""
+    folded = unicodedata.normalize("NFKC", ch)
+    out = []
+    for c in folded:
+        c = _CHAR_MAP.get(c, c)
+        if c.isspace():
+            continue
+        out.append(c.upper() if c.isascii() else c)
+    return "".join(out)
+
+
+class _FoldTable(dict):
+    """A lazily filled ``str.translate`` table: each code point is folded once, then cached."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = _fold_char(chr(codepoint))
+        self[codepoint] = value
+        return value
+
+
+_TABLE = _FoldTable()
+
+
+def normalize(text: str) -> str:
+    """Fold ``text`` to the matching form (see module doc).  Fast: one translate and a few replaces."""
+    if not text:
+        return ""
+    out = text.translate(_TABLE)
+    for old, new in PHRASE_SYNONYMS:
+        if old in out:
+            out = out.replace(old, new)
+    return out
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Like ``normalize`` but also return, per output character, the index of the input character."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text or ""):
+        for c in _fold_char(ch):
+            chars.append(c)
+            origin.append(index)
+    joined = "".join(chars)
+    for old, new in PHRASE_SYNONYMS:
+        start = joined.find(old)
+        while start != -1:
+            span = origin[start : start + len(old)]
+            # spread the new text over the old span's origins
+            new_origin = [span[min(i, len(span) - 1)] for i in range(len(new))]
+            joined = joined[:start] + new + joined[start + len(old) :]
+            origin[start : start + len(old)] = new_origin
+            start = joined.find(old, start + len(new))
+    return joined, origin
+
+
+def original_span(text: str, start: int, length: int) -> tuple[int, int]:
+    """Map a span of ``normalize(text)`` back to (start, end) in ``text``."""
+    _, origin = normalize_with_map(text)
+    if not origin or length <= 0:
+        return (0, 0)
+    start = max(0, min(start, len(origin) - 1))
+    last = max(start, min(start + length - 1, len(origin) - 1))
+    return origin[start], origin[last] + 1
+
+
+_HEADER_NOISE = re.compile(r"[(\[（【]?(元|%|％|元/.*?)[)\]）】]?$")
+
+
+def header_key(text: object) -> str:
+    """Normalise a header cell: no spaces or line breaks, no trailing (元) / （%）, no separators."""
+    key = normalize(str(text or "")).replace(CLAUSE_BREAK, "")
+    key = re.sub(r"[(（](元|%|％)[)）]", "", key)
+    key = key.strip(":：")
+    return key

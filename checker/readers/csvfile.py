@@ -1,0 +1,68 @@
+"""CSV bills: encoding detected (UTF-8, GB18030/GBK, UTF-16 with or without BOM), delimiter sniffed."""
+from __future__ import annotations
+
+import csv
+import io
+
+from charset_normalizer import from_bytes
+
+from .sniff import InputRefused
+from .tables import GridResult, extract_tables
+
+MAX_FIELD_CHARS = 1_000_000  # one cell; csv's default limit is 131072
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode bill text; returns (text, encoding).  Raises InputRefused when no encoding fits."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(data, "utf-16")
+    if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:1] != b"\x00":
+        return _strict(data, "utf-16-le")
+    if len(data) >= 4 and data[0:4:2] == b"\x00\x00":
+        return _strict(data, "utf-16-be")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, encoding
+    best = from_bytes(data).best()
+    if best is not None and _looks_like_text(str(best)):
+        return str(best), best.encoding
+    raise InputRefused("not a readable CSV: no text encoding fits (binary or garbage content)")
+
+
+def _strict(data: bytes, encoding: str) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError:
+        raise InputRefused(f"not a readable CSV: looks like {encoding} but does not decode") from None
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject decodings full of control characters or private-use code points."""
+    if not text:
+        return False
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\r\n\t") or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
+    return bad / len(sample) < 0.01
+
+
+def read_csv(data: bytes, display_name: str) -> tuple[GridResult, str]:
+    """All bill tables of a CSV file; also the encoding used."""
+    text, encoding = decode_text(data)
+    sample = text[:8192]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise InputRefused(f"not a readable CSV: {exc}") from None
+    return extract_tables(grid, (), file=display_name, sheet="csv"), encoding

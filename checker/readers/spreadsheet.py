@@ -1,0 +1,47 @@
+"""Workbooks (xlsx, xlsm, xlsb, xls, ods) through python-calamine: every sheet, merged ranges kept."""
+from __future__ import annotations
+
+from python_calamine import CalamineWorkbook
+
+from .sniff import InputRefused
+from .tables import GridResult, extract_tables
+
+MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns; a sheet claiming more is refused
+
+
+def read_workbook(path: str, display_name: str) -> tuple[GridResult, list[str]]:
+    """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read."""
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputRefused(f"cannot open workbook: {_one_line(exc)}") from None
+    combined = GridResult([], [])
+    sheets: list[str] = []
+    try:
+        for name in workbook.sheet_names:
+            try:
+                sheet = workbook.get_sheet_by_name(name)
+            except Exception as exc:
+                raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
+            height, width = sheet.total_height, sheet.total_width
+            if height * width > MAX_CELLS_PER_SHEET:
+                raise InputRefused(f"sheet {name!r} has {height}×{width} cells, over the limit of {MAX_CELLS_PER_SHEET}")
+            try:
+                grid = sheet.to_python(skip_empty_area=False)
+                merged = sheet.merged_cell_ranges or ()
+            except Exception as exc:
+                raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
+            sheets.append(name)
+            result = extract_tables(grid, merged, file=display_name, sheet=name)
+            combined.items.extend(result.items)
+            combined.tables.extend(result.tables)
+            combined.skipped_rows += result.skipped_rows
+            combined.project = combined.project or result.project
+    finally:
+        workbook.close()
+    return combined, sheets
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
