@@ -18,7 +18,7 @@ from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, SE
                       MergedFill, build_header, is_header_word, looks_like_header)
 
 _SUBTOTAL_RE = re.compile(r"^(本页|本表|分部|本章|累计|分项|单位工程|总)?(小计|合计|总计)")
-_META_RE = re.compile(r"^(工程名称|项目名称:|标段|第\d+页|共\d+页|招标人|投标人|编制|复核|工程项目名称)")
+_META_RE = re.compile(r"^(工程名称|项目名称:|标段|第\d+页|共\d+页|(招标|投标|编制|复核|审核)(人|单位|时间|日期)?:|工程项目名称)")
 _PAGE_RE = re.compile(r"第\d+页|共\d+页")
 _FORM_MARK_RE = re.compile(r"^表-?\d+(-\d+)*$")
 _TITLE_WORDS = ("计价表", "清单", "一览表", "汇总表", "分析表", "明细表", "价格表", "品牌表", "主材表", "计算表")
@@ -119,7 +119,7 @@ def extract_tables(
             title = texts[0][1]
             r += 1
             continue
-        if _is_meta(keys):
+        if _is_meta(keys) and not _starts_with_item(row, table):
             for k, (_, t) in zip(keys, texts):
                 if k.startswith("工程名称") and not result.project:
                     result.project = re.split(r"[:：]", t, maxsplit=1)[-1].strip()
@@ -154,6 +154,11 @@ def extract_tables(
             continue
 
         valid_code = is_bill_code(code_raw)
+        if seq and not valid_code and not unit and not has_numbers and not features and table.kind == "boq":
+            flush()  # "2.1.1 拆除工程": a numbered group heading, not an item
+            section = " ".join(t for _, t in texts)
+            r += 1
+            continue
         starts_item = valid_code or (seq and (name or features or code))
         if not starts_item and SEQ not in cols and CODE not in cols and name and (unit or has_numbers):
             starts_item = True
@@ -201,19 +206,34 @@ def _is_meta(keys: list[str]) -> bool:
     )
 
 
+def _starts_with_item(row: Sequence[object], table: Optional[_Table]) -> bool:
+    """A row that carries a 序号 or an item code is data, whatever other text it holds."""
+    if table is None:
+        return False
+    cols = table.header.columns
+    seq_col, code_col = cols.get(SEQ), cols.get(CODE)
+    return bool(
+        (seq_col is not None and seq_col < len(row) and seq_text(row[seq_col]))
+        or (code_col is not None and code_col < len(row) and is_bill_code(row[code_col]))
+    )
+
+
 def _is_footer(keys: list[str], seq: str, code: str) -> bool:
     return not seq and not is_bill_code(code) and any(_SUBTOTAL_RE.match(k) for k in keys)
 
 
 def _table_kind(header: Header, context: str, analysis_sheet: bool) -> str:
+    """analysis (表-09, not counted), material (表-20/21/22, 主材表, 品牌表) or boq (表-08 and variants)."""
     if analysis_sheet or any(w in context for w in _ANALYSIS_WORDS):
         return "analysis"
     cols = header.columns
-    if CODE in cols or FEATURES in cols:
+    if FEATURES in cols:
         return "boq"
-    if header.material_like or SPEC in cols or BRAND in cols or MAKER in cols:
+    if header.material_like or any(w in context for w in _MATERIAL_WORDS):
         return "material"
-    if any(w in context for w in _MATERIAL_WORDS):
+    if CODE in cols:
+        return "boq"
+    if BRAND in cols or MAKER in cols:
         return "material"
     return "boq"
 

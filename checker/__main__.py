@@ -1,0 +1,4 @@
+"""``python -m checker`` runs the gbm-check command line."""
+from .cli import main
+
+main()

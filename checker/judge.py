@@ -1,0 +1,116 @@
+"""Judge: the project profile and the policy turn a line's catalog hits into findings.
+
+Defaults are the project's brief: a 聊城 government-invested project inside the urban planning area, bid
+today, so national, Shandong and 聊城 city rules all apply.  A rule whose scope the bill cannot settle is
+reported as "needs manual check", never silently passed and never called a certain ban.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from .catalog import CatalogSet, Entry
+from .matcher import Hit, LineMatch, hit_evidence
+from .model import CheckedItem, Finding, LineItem
+
+SEVERITY = {"banned": "error", "restricted": "warning", "promoted": "info"}
+LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
+# Green categories whose section of GB 50854 names the product bought: they go first for lines of that section.
+SECTION_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "0104": ("砌体材料",),
+    "0105": ("预拌混凝土", "预制构件"),
+    "0108": ("建筑门窗及配件", "钢质户门"),
+    "0109": ("防水卷材", "防水涂料"),
+    "0110": ("保温系统材料",),
+    "0114": ("墙面涂料",),
+}
+_SCHEME_RANK = {"GBM1": 0, "GBM2": 1, "CGP1": 2}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the rules need to know about the project."""
+
+    city: str = "聊城"
+    province: str = "山东"
+    government_invested: bool = True
+    urban_area: bool = True
+    bid_date: _dt.date = field(default_factory=_dt.date.today)
+    project_type: str = ""
+    district: str = ""
+    height_m: float | None = None
+
+
+def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
+    """Findings and green categories of one line."""
+    findings: list[Finding] = []
+    greens: list[Hit] = []
+    for hit in match.hits:
+        entry = hit.entry
+        if entry.list == "green":
+            greens.append(hit)
+            continue
+        if not _applies(entry, profile):
+            continue
+        findings.append(_finding(hit, item, catalogs, profile))
+    order = {"error": 0, "warning": 1, "info": 2}
+    findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
+    return CheckedItem(item=item, green_categories=_ordered_categories(greens, item.code), findings=tuple(findings))
+
+
+def _applies(entry: Entry, profile: Profile) -> bool:
+    if entry.jurisdiction == "city" and entry.city and entry.city != profile.city:
+        return False
+    if entry.jurisdiction == "shandong" and profile.province != "山东":
+        return False
+    if entry.effective:
+        try:
+            if _dt.date.fromisoformat(entry.effective[:10]) > profile.bid_date:
+                return False
+        except ValueError:
+            pass
+    return True
+
+
+def _finding(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> Finding:
+    entry = hit.entry
+    evidence, start = hit_evidence(hit, item.name, item.features)
+    kind = entry.list
+    manual = not entry.decidable
+    message = ""
+    if kind == "banned" and manual:
+        kind = "restricted"  # listed as banned, but whether the ban reaches this project is not settled
+        message = f"listed as banned by {entry.source}, but its scope is not verified: needs manual check"
+    elif kind == "restricted":
+        manual = True  # no restriction condition can be read off a bill line yet
+        message = "restricted: check the conditions below against the project (needs manual check)"
+    elif kind == "banned":
+        basis = catalogs.get(LIAOCHENG_BAN_RULE)
+        message = "banned"
+        if basis is not None and profile.city == "聊城" and entry.jurisdiction in ("national", "shandong"):
+            message += f"; 聊城 forbids products the state or province eliminated ({basis.source})"
+    return Finding(
+        rule=entry.id, kind=kind, severity=SEVERITY.get(kind, "info"), entry=entry.name, source=entry.source,
+        evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
+        replacement=entry.replacement, needs_manual_check=manual, message=message,
+    )
+
+
+def _ordered_categories(hits: list[Hit], code: str) -> tuple[str, ...]:
+    """Section-typical categories first, then the certification catalogue before activity one, features first."""
+    preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
+
+    def rank(hit: Hit) -> tuple:
+        name = hit.entry.name
+        return (
+            preferred.index(name) if name in preferred else len(preferred),
+            _SCHEME_RANK.get(hit.entry.id.split("-")[0], 3),
+            hit.field != "features",
+            hit.start,
+        )
+
+    names: list[str] = []
+    for hit in sorted(hits, key=rank):
+        if hit.entry.name not in names:
+            names.append(hit.entry.name)
+    return tuple(names)

@@ -1,0 +1,211 @@
+"""Find the catalog entries a bill line names, with context: negation, look-alikes, demolition, code section.
+
+One Aho–Corasick automaton holds every normalised term, combo part and exclusion of every entry, so a line
+is scanned once whatever the size of the catalogs.  Qualifiers and grades are part of the terms and are
+matched exactly (no fuzzy score ever turns 现场搅拌砂浆 into 预拌砂浆, or C30 into C35).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+import ahocorasick
+
+from .catalog import CatalogSet, Entry
+from .model import LineItem
+from .normalize import normalize
+
+# Words that, before a term in the same clause, say the line does NOT use it.
+NEGATION_CUES = ("严禁", "禁止", "不得", "不应", "不准", "不宜", "不允许", "杜绝", "不使用", "不采用", "不含",
+                 "取代", "替代", "代替", "淘汰", "禁用", "限制使用", "不能使用", "避免使用", "严禁采用", "无")
+NEGATION_BREAKS = ";。,!?"
+EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
+_EXCLUSION_NEGATORS = ("非", "不")
+DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
+DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
+FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """An entry found in a line: where, and through which text."""
+
+    entry: Entry
+    field: str  # "name" or "features"
+    start: int  # in the normalised field text
+    end: int
+    text: str  # normalised matched text (for combos: the parts joined with " + ")
+    via: str = "term"  # "term" or "combo"
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    """All hits of one line, plus the context that was applied."""
+
+    hits: tuple[Hit, ...]
+    demolition: bool = False
+    cancelled: tuple[tuple[str, str], ...] = ()  # (entry id, reason) of hits dropped by context
+
+
+@dataclass(frozen=True)
+class _Key:
+    entry_index: int
+    role: str  # "term", "excl", "combo"
+    combo: int = -1
+    group: int = -1
+
+
+class Matcher:
+    """Matches line items against every entry of a CatalogSet."""
+
+    def __init__(self, catalogs: CatalogSet):
+        self.entries: list[Entry] = list(catalogs.entries.values())
+        self._automaton = ahocorasick.Automaton()
+        table: dict[str, list[_Key]] = {}
+        for index, entry in enumerate(self.entries):
+            for term in entry.terms:
+                table.setdefault(normalize(term), []).append(_Key(index, "term"))
+            for term in entry.exclusions:
+                table.setdefault(normalize(term), []).append(_Key(index, "excl"))
+            for c, combo in enumerate(entry.combos):
+                for g, group in enumerate(combo):
+                    for term in group:
+                        table.setdefault(normalize(term), []).append(_Key(index, "combo", c, g))
+        for key, payload in table.items():
+            if key:
+                self._automaton.add_word(key, (key, tuple(payload)))
+        if table:
+            self._automaton.make_automaton()
+        self._empty = not table
+
+    def match_item(self, item: LineItem) -> LineMatch:
+        return self.match_text(item.name, item.features, item.code)
+
+    def match_text(self, name: str, features: str = "", code: str = "") -> LineMatch:
+        """Entries named by a line's 项目名称 and 项目特征 (both raw text), given its 项目编码."""
+        if self._empty:
+            return LineMatch(())
+        fields = {"name": normalize(name), "features": normalize(features)}
+        if is_demolition(fields["name"], code):
+            return LineMatch((), demolition=True)
+        raw: list[tuple[str, int, int, str, _Key]] = []  # field, start, end, text, key
+        for field, text in fields.items():
+            if not text:
+                continue
+            for end, (word, keys) in self._automaton.iter(text):
+                start = end - len(word) + 1
+                for key in keys:
+                    raw.append((field, start, end + 1, word, key))
+        exclusion_clauses: dict[int, set[tuple[str, int]]] = {}
+        for field, start, end, word, key in raw:
+            if key.role == "excl" and not _negated_exclusion(fields[field], start):
+                exclusion_clauses.setdefault(key.entry_index, set()).add(
+                    (field, _clause_id(fields[field], start, EXCLUSION_BREAKS)))
+        cancelled: list[tuple[str, str]] = []
+        hits: list[Hit] = []
+        combo_parts: dict[tuple[int, int], dict[int, tuple[str, int, int, str]]] = {}
+        for field, start, end, word, key in raw:
+            if key.role == "excl":
+                continue
+            entry = self.entries[key.entry_index]
+            text = fields[field]
+            if not _at_boundary(text, start, end, word):
+                continue
+            clause = (field, _clause_id(text, start, EXCLUSION_BREAKS))
+            if clause in exclusion_clauses.get(key.entry_index, ()):
+                cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
+                continue
+            if _negated(text, start):
+                cancelled.append((entry.id, f"negated: 「{_clause_text(text, start)}」"))
+                continue
+            if key.role == "term":
+                hits.append(Hit(entry, field, start, end, word))
+            else:
+                combo_parts.setdefault((key.entry_index, key.combo), {}).setdefault(key.group, (field, start, end, word))
+        for (entry_index, combo_index), groups in combo_parts.items():
+            entry = self.entries[entry_index]
+            if len(groups) == len(entry.combos[combo_index]):
+                parts = [groups[g] for g in sorted(groups)]
+                first = min(parts, key=lambda p: (p[0] != "name", p[1]))
+                hits.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo"))
+        hits = [h for h in hits if _code_applies(h.entry, code)]
+        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
+
+
+def is_demolition(normalised_name: str, code: str) -> bool:
+    """Demolition lines remove a material; they do not use it."""
+    return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
+
+
+def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
+    best: dict[str, Hit] = {}
+    for hit in sorted(hits, key=lambda h: (h.field != "name", h.start)):
+        best.setdefault(hit.entry.id, hit)
+    return tuple(best.values())
+
+
+def _code_applies(entry: Entry, code: str) -> bool:
+    if not entry.code_prefixes or not re.match(r"^\d{9}", code or ""):
+        return True
+    return code.startswith(entry.code_prefixes)
+
+
+def _clause_start(text: str, position: int, breaks: str) -> int:
+    start = position
+    while start > 0 and text[start - 1] not in breaks:
+        start -= 1
+    return start
+
+
+def _clause_id(text: str, position: int, breaks: str) -> int:
+    return _clause_start(text, position, breaks)
+
+
+def _clause_text(text: str, position: int) -> str:
+    start = _clause_start(text, position, NEGATION_BREAKS)
+    end = position
+    while end < len(text) and text[end] not in NEGATION_BREAKS:
+        end += 1
+    return text[start:end]
+
+
+def _negated(text: str, start: int) -> bool:
+    """A prohibition or replacement cue stands before the term in its clause."""
+    before = text[_clause_start(text, start, NEGATION_BREAKS):start]
+    if not before:
+        return False
+    if before.endswith("非"):
+        return True
+    return any(cue in before for cue in NEGATION_CUES if cue != "无") or before.endswith("无")
+
+
+def _negated_exclusion(text: str, start: int) -> bool:
+    """非耐碱: an exclusion preceded by 非/不 names the very thing the entry is about."""
+    return start > 0 and text[start - 1] in _EXCLUSION_NEGATORS
+
+
+_ASCII_ALNUM = re.compile(r"[A-Z0-9]")
+
+
+def _at_boundary(text: str, start: int, end: int, word: str) -> bool:
+    """Short Latin terms (DM, XPS, SBS) must not sit inside a longer Latin word (ADMIN)."""
+    if not (word.isascii() and len(word) <= 4 and word[:1].isalpha()):
+        return True
+    if start > 0 and _ASCII_ALNUM.match(text[start - 1]) and text[start - 1].isalpha():
+        return False
+    if end < len(text) and text[end].isalpha() and text[end].isascii():
+        # DM M7.5 is written DMM7.5 once spaces are gone: a grade may follow
+        return end + 1 < len(text) and text[end + 1].isdigit()
+    return True
+
+
+def hit_evidence(hit: Hit, name: str, features: str) -> tuple[str, int]:
+    """Human-readable evidence for a hit in the original text, and the match position there."""
+    from .normalize import original_span
+
+    raw = name if hit.field == "name" else features
+    if hit.via == "combo":
+        return f"{FIELD_LABELS[hit.field]}: 「{hit.text}」 (all parts found)", hit.start
+    start, end = original_span(raw, hit.start, hit.end - hit.start)
+    return f"{FIELD_LABELS[hit.field]}[{start}:{end}]: 「{raw[start:end]}」", start

@@ -1,0 +1,64 @@
+"""The JSON report: a contract read by other tools (schema ``gbm-check/report@1``; see README)."""
+from __future__ import annotations
+
+import json
+
+from ..engine import RunReport
+from ..model import CheckedItem, Finding
+
+SCHEMA = "gbm-check/report@1"
+
+
+def finding_dict(finding: Finding) -> dict:
+    return {
+        "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "entry": finding.entry,
+        "source": finding.source, "evidence": finding.evidence, "matched": finding.matched, "field": finding.field,
+        "position": finding.start, "scope": finding.scope, "replacement": finding.replacement,
+        "needs_manual_check": finding.needs_manual_check, "message": finding.message,
+    }
+
+
+def item_dict(checked: CheckedItem) -> dict:
+    item, where = checked.item, checked.item.provenance
+    data = {
+        "file": where.file, "sheet": where.sheet,
+        "rows": [where.first_row, where.last_row] if where.first_row is not None else None,
+        "page": where.page, "table": item.table, "seq": item.seq, "code": item.code, "name": item.name,
+        "features": item.features, "unit": item.unit, "quantity": item.quantity, "unit_price": item.unit_price,
+        "amount": item.amount, "section": item.section, "status": checked.status,
+        "green_categories": list(checked.green_categories),
+        "findings": [finding_dict(f) for f in checked.findings],
+    }
+    if item.table == "material":
+        data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    return data
+
+
+def report_dict(run: RunReport) -> dict:
+    counts = run.counts()
+    profile = run.profile
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "gbm-check", "version": run.tool_version},
+        "profile": {"city": profile.city, "province": profile.province,
+                    "government_invested": profile.government_invested, "urban_area": profile.urban_area,
+                    "bid_date": profile.bid_date.isoformat(), "project_type": profile.project_type},
+        "catalogs": [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
+                      "jurisdiction": c.jurisdiction, "entries": len(c.entries)} for c in run.catalogs.catalogs],
+        "catalog_gaps": run.catalogs.gaps,
+        "files": [
+            {"path": f.read.path, "sha256": f.read.sha256, "format": f.read.format,
+             "status": "ok" if f.read.ok else "error", "error": f.read.error, "project": f.read.project,
+             "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
+                         "title": t.title} for t in f.read.tables],
+             "table_count": sum(t.kind != "analysis" for t in f.read.tables),
+             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3)}
+            for f in run.files
+        ],
+        "items": [item_dict(c) for f in run.files for c in f.items],
+        "summary": counts,
+    }
+
+
+def render(run: RunReport) -> str:
+    return json.dumps(report_dict(run), ensure_ascii=False, indent=1) + "\n"

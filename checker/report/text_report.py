@@ -1,0 +1,68 @@
+"""The text report: per file, items read and counts, then the worst lines with their evidence."""
+from __future__ import annotations
+
+import click
+
+from ..engine import FileReport, RunReport
+from ..model import CheckedItem
+
+MAX_LINES_PER_FILE = 25
+_STYLE = {"banned": ("ERROR", "red"), "restricted": ("WARN ", "yellow"), "promoted": ("info ", "cyan")}
+
+
+def _where(checked: CheckedItem) -> str:
+    p = checked.item.provenance
+    if p.page is not None:
+        return f"p.{p.page}"
+    rows = f"{p.first_row}" if p.first_row == p.last_row else f"{p.first_row}-{p.last_row}"
+    sheet = (p.sheet or "")[:18]
+    return f"{sheet}!{rows}" if sheet and sheet != "csv" else f"row {rows}"
+
+
+def _file_block(report: FileReport, color: bool) -> list[str]:
+    read = report.read
+    style = (lambda text, **kw: click.style(text, **kw)) if color else (lambda text, **kw: text)
+    if not read.ok:
+        return [style(f"{read.path}: NOT CHECKED — {read.error}", fg="red", bold=True)]
+    statuses = [c.status for c in report.items]
+    tables = sum(t.kind != "analysis" for t in read.tables)
+    head = (f"{read.path}  ({read.format}, {tables} table{'s' * (tables != 1)}, {len(report.items)} items, "
+            f"{report.seconds:.2f}s)  banned {statuses.count('banned')} · restricted {statuses.count('restricted')}"
+            f" · promoted {statuses.count('promoted')}")
+    lines = [style(head, bold=True)]
+    for warning in read.warnings:
+        lines.append(style(f"  warning: {warning}", fg="yellow"))
+    worst = [c for c in report.items if c.status in ("banned", "restricted")]
+    worst.sort(key=lambda c: c.status != "banned")
+    for checked in worst[:MAX_LINES_PER_FILE]:
+        label, colour = _STYLE[checked.status]
+        item = checked.item
+        lines.append(f"  {style(label, fg=colour, bold=True)} {_where(checked):22} {item.code or item.seq:12} "
+                     f"{item.name[:24]}")
+        for finding in checked.findings:
+            if finding.kind not in ("banned", "restricted"):
+                continue
+            manual = "  [needs manual check]" if finding.needs_manual_check else ""
+            lines.append(f"        {finding.rule} {finding.entry} — {finding.evidence}{manual}")
+            lines.append(f"          source: {finding.source}")
+    if len(worst) > MAX_LINES_PER_FILE:
+        lines.append(f"  … {len(worst) - MAX_LINES_PER_FILE} more flagged lines (use --format json for all)")
+    return lines
+
+
+def render(run: RunReport, color: bool = False) -> str:
+    lines: list[str] = []
+    for report in run.files:
+        lines.extend(_file_block(report, color))
+        lines.append("")
+    counts = run.counts()
+    lines.append(f"{counts['files']} file(s), {counts['files_error']} not checked, {counts['items']} items: "
+                 f"banned {counts['banned']}, restricted {counts['restricted']}, promoted {counts['promoted']}, "
+                 f"needs manual check {counts['needs_manual_check']}")
+    profile = run.profile
+    lines.append(f"profile: {profile.city}, government-invested={profile.government_invested}, "
+                 f"urban area={profile.urban_area}, bid date {profile.bid_date.isoformat()}")
+    lines.append("catalogs: " + "; ".join(f"{c.id} ({c.edition})" for c in run.catalogs.catalogs))
+    for gap in run.catalogs.gaps:
+        lines.append(f"gap: {gap}")
+    return "\n".join(lines) + "\n"
