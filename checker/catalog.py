@@ -62,6 +62,7 @@ class Catalog:
     path: str
     entries: tuple[Entry, ...]
     gaps: tuple[str, ...] = ()
+    provincial: bool = False  # the provincial Shandong catalogue (loaded by an officer with `catalog import`)
 
 
 @dataclass
@@ -83,7 +84,7 @@ class CatalogSet:
             for gap in catalog.gaps:
                 if gap not in seen:
                     seen.append(gap)
-        if not any(c.jurisdiction == "shandong" and c.id.startswith("shandong-province") for c in self.catalogs):
+        if not any(c.provincial for c in self.catalogs):
             missing = ("no provincial Shandong catalogue loaded: 《山东省建设领域推广应用和限制、禁止使用技术产品目录》 "
                        "could not be obtained; load the official edition with `gbm-check catalog import`")
             if missing not in seen:
@@ -162,6 +163,7 @@ def parse(data: dict, path: str) -> Catalog:
     return Catalog(
         id=data["id"], title=data["title"], edition=data["edition"], jurisdiction=data["jurisdiction"],
         source=data["source"], path=path, entries=tuple(entries), gaps=tuple(data.get("gaps", ())),
+        provincial=bool(data.get("provincial", False)),
     )
 
 

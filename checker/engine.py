@@ -9,7 +9,7 @@ from typing import Iterable, Iterator
 
 from . import __version__
 from .catalog import CatalogSet
-from .judge import Profile, judge_item
+from .judge import Judge, Profile
 from .matcher import Matcher
 from .model import CheckedItem, FileRead
 from .readers import read_path
@@ -65,16 +65,16 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
-def check_file(path: str, matcher: Matcher, catalogs: CatalogSet, profile: Profile) -> FileReport:
+def check_file(path: str, matcher: Matcher, judge: Judge) -> FileReport:
     """Read and judge one file.  Never raises for bad input (see readers.read_path)."""
     started = time.perf_counter()
     read = read_path(path, display_name=str(Path(path)))
-    checked = tuple(judge_item(item, matcher.match_item(item), catalogs, profile) for item in read.items)
+    checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
     return FileReport(read=read, items=checked, seconds=time.perf_counter() - started)
 
 
 def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile) -> Iterator[FileReport]:
     """Check every file, one after the other; a bad file yields an error report and the batch goes on."""
-    matcher = Matcher(catalogs)
+    matcher, judge = Matcher(catalogs), Judge(catalogs, profile)
     for path in paths:
-        yield check_file(path, matcher, catalogs, profile)
+        yield check_file(path, matcher, judge)

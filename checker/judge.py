@@ -41,21 +41,41 @@ class Profile:
     height_m: float | None = None
 
 
+class Judge:
+    """Turns a line's hits into findings under one profile.  Results are memoised per line text, like the
+    matcher's, since findings depend only on the text, the code section, the catalogs and the profile."""
+
+    def __init__(self, catalogs: CatalogSet, profile: Profile):
+        self.catalogs = catalogs
+        self.profile = profile
+        self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
+
+    def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
+        key = (item.name, item.features, item.code[:9] if item.code else "")
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._judge(item, match)
+            if len(self._memo) >= 100_000:
+                self._memo.clear()
+            self._memo[key] = cached
+        return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
+
+    def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
+        findings: list[Finding] = []
+        greens: list[Hit] = []
+        for hit in match.hits:
+            if hit.entry.list == "green":
+                greens.append(hit)
+            elif _applies(hit.entry, self.profile):
+                findings.append(_finding(hit, item, self.catalogs, self.profile))
+        order = {"error": 0, "warning": 1, "info": 2}
+        findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
+        return _ordered_categories(greens, item.code), tuple(findings)
+
+
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
-    """Findings and green categories of one line."""
-    findings: list[Finding] = []
-    greens: list[Hit] = []
-    for hit in match.hits:
-        entry = hit.entry
-        if entry.list == "green":
-            greens.append(hit)
-            continue
-        if not _applies(entry, profile):
-            continue
-        findings.append(_finding(hit, item, catalogs, profile))
-    order = {"error": 0, "warning": 1, "info": 2}
-    findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
-    return CheckedItem(item=item, green_categories=_ordered_categories(greens, item.code), findings=tuple(findings))
+    """Findings and green categories of one line (no memo; for one-off use and tests)."""
+    return Judge(catalogs, profile).judge(item, match)
 
 
 def _applies(entry: Entry, profile: Profile) -> bool:

@@ -25,6 +25,7 @@ _EXCLUSION_NEGATORS = ("非", "不")
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
 FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
+MEMO_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -78,59 +79,94 @@ class Matcher:
         if table:
             self._automaton.make_automaton()
         self._empty = not table
+        self._memo: dict[tuple[str, str, str], LineMatch] = {}
 
     def match_item(self, item: LineItem) -> LineMatch:
         return self.match_text(item.name, item.features, item.code)
 
     def match_text(self, name: str, features: str = "", code: str = "") -> LineMatch:
-        """Entries named by a line's 项目名称 and 项目特征 (both raw text), given its 项目编码."""
+        """Entries named by a line's 项目名称 and 项目特征 (both raw text), given its 项目编码.
+
+        Bills repeat descriptions (the same 项目特征 under many codes, across sheets and tables), so results
+        are memoised per (name, features, code section); the memo is bounded.
+        """
+        key = (name, features, code[:9] if code else "")
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._match(name, features, code)
+            if len(self._memo) >= MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = cached
+        return cached
+
+    def _match(self, name: str, features: str, code: str) -> LineMatch:
         if self._empty:
             return LineMatch(())
         fields = {"name": normalize(name), "features": normalize(features)}
         if is_demolition(fields["name"], code):
             return LineMatch((), demolition=True)
-        raw: list[tuple[str, int, int, str, _Key]] = []  # field, start, end, text, key
+        # 1. every automaton hit, grouped by entry (cheap: most hits are parts of combos that never complete)
+        per_entry: dict[int, list[tuple[_Key, str, int, int, str]]] = {}
         for field, text in fields.items():
             if not text:
                 continue
             for end, (word, keys) in self._automaton.iter(text):
                 start = end - len(word) + 1
                 for key in keys:
-                    raw.append((field, start, end + 1, word, key))
-        exclusion_clauses: dict[int, set[tuple[str, int]]] = {}
-        for field, start, end, word, key in raw:
-            if key.role == "excl" and not _negated_exclusion(fields[field], start):
-                exclusion_clauses.setdefault(key.entry_index, set()).add(
-                    (field, _clause_id(fields[field], start, EXCLUSION_BREAKS)))
-        cancelled: list[tuple[str, str]] = []
+                    per_entry.setdefault(key.entry_index, []).append((key, field, start, end + 1, word))
+        # 2. context only for entries that could fire: a term hit, or every group of a combo present
         hits: list[Hit] = []
-        combo_parts: dict[tuple[int, int], dict[int, tuple[str, int, int, str]]] = {}
-        for field, start, end, word, key in raw:
+        cancelled: list[tuple[str, str]] = []
+        for entry_index, raw in per_entry.items():
+            entry = self.entries[entry_index]
+            if not _could_fire(entry, raw):
+                continue
+            hits.extend(self._entry_hits(entry, raw, fields, cancelled))
+        hits = [h for h in hits if _code_applies(h.entry, code)]
+        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
+
+    @staticmethod
+    def _entry_hits(entry: Entry, raw: list, fields: dict[str, str], cancelled: list) -> list[Hit]:
+        """Apply look-alikes, negation and word boundaries to one entry's raw hits."""
+        excluded = {
+            (field, _clause_start(fields[field], start, EXCLUSION_BREAKS))
+            for key, field, start, end, word in raw
+            if key.role == "excl" and not _negated_exclusion(fields[field], start)
+        }
+        found: list[Hit] = []
+        combo_parts: dict[int, dict[int, tuple[str, int, int, str]]] = {}
+        for key, field, start, end, word in raw:
             if key.role == "excl":
                 continue
-            entry = self.entries[key.entry_index]
             text = fields[field]
             if not _at_boundary(text, start, end, word):
                 continue
-            clause = (field, _clause_id(text, start, EXCLUSION_BREAKS))
-            if clause in exclusion_clauses.get(key.entry_index, ()):
+            if excluded and (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded:
                 cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
                 continue
             if _negated(text, start):
                 cancelled.append((entry.id, f"negated: 「{_clause_text(text, start)}」"))
                 continue
             if key.role == "term":
-                hits.append(Hit(entry, field, start, end, word))
+                found.append(Hit(entry, field, start, end, word))
             else:
-                combo_parts.setdefault((key.entry_index, key.combo), {}).setdefault(key.group, (field, start, end, word))
-        for (entry_index, combo_index), groups in combo_parts.items():
-            entry = self.entries[entry_index]
+                combo_parts.setdefault(key.combo, {}).setdefault(key.group, (field, start, end, word))
+        for combo_index, groups in combo_parts.items():
             if len(groups) == len(entry.combos[combo_index]):
                 parts = [groups[g] for g in sorted(groups)]
                 first = min(parts, key=lambda p: (p[0] != "name", p[1]))
-                hits.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo"))
-        hits = [h for h in hits if _code_applies(h.entry, code)]
-        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
+                found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo"))
+        return found
+
+
+def _could_fire(entry: Entry, raw: list) -> bool:
+    groups: set[tuple[int, int]] = set()
+    for key, *_ in raw:
+        if key.role == "term":
+            return True
+        if key.role == "combo":
+            groups.add((key.combo, key.group))
+    return any(all((c, g) in groups for g in range(len(combo))) for c, combo in enumerate(entry.combos))
 
 
 def is_demolition(normalised_name: str, code: str) -> bool:
@@ -156,10 +192,6 @@ def _clause_start(text: str, position: int, breaks: str) -> int:
     while start > 0 and text[start - 1] not in breaks:
         start -= 1
     return start
-
-
-def _clause_id(text: str, position: int, breaks: str) -> int:
-    return _clause_start(text, position, breaks)
 
 
 def _clause_text(text: str, position: int) -> str:

@@ -129,9 +129,16 @@ def original_span(text: str, start: int, length: int) -> tuple[int, int]:
 _HEADER_NOISE = re.compile(r"[(\[（【]?(元|%|％|元/.*?)[)\]）】]?$")
 
 
-def header_key(text: object) -> str:
-    """Normalise a header cell: no spaces or line breaks, no trailing (元) / （%）, no separators."""
-    key = normalize(str(text or "")).replace(CLAUSE_BREAK, "")
+@lru_cache(maxsize=65536)
+def _header_key(text: str) -> str:
+    key = normalize(text).replace(CLAUSE_BREAK, "")
     key = re.sub(r"[(（](元|%|％)[)）]", "", key)
     key = key.strip(":：")
     return key
+
+
+def header_key(text: object) -> str:
+    """Normalise a header cell: no spaces or line breaks, no trailing (元) / （%）, no separators."""
+    if not text:
+        return ""
+    return _header_key(text if type(text) is str else str(text))

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checker.catalog import load_catalogs  # noqa: E402
 from checker.engine import check_file  # noqa: E402
-from checker.judge import Profile  # noqa: E402
+from checker.judge import Judge, Profile  # noqa: E402
 from checker.matcher import Matcher  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def main() -> int:
     t = dict(banned=0, banned_hit=0, flagged=0, banned_on_banned=0, flag=0, flag_hit=0, clean=0, clean_bad=0,
              green=0, green_first=0, green_any=0)
     for name, wanted in sorted(labels.items()):
-        report = check_file(str(corpus / name), matcher, catalogs, profile)
+        report = check_file(str(corpus / name), matcher, Judge(catalogs, profile))
         by_key = {line_key(c): c for c in report.items}
         for key, label in wanted.items():
             checked = by_key.get(key)

@@ -6,9 +6,9 @@ Usage::
     python tools/make_sample_bills.py [--out DIR] [--list-intentional]
 
 Without arguments the three files are (re)written into the repository's ``sample_bills/``.
-The content is fixed (hand-written items, ``random.Random(SEED)`` only for nothing that matters);
-the xlsx files are also written with fixed zip timestamps and document dates, so two runs give
-byte-identical files.  ``--list-intentional`` prints the intentional lines below as JSON
+The content is fixed: every item is written out by hand below (no random draws at all), and the
+xlsx files are saved with fixed zip timestamps and document dates, so two runs give byte-identical
+files.  ``--list-intentional`` prints the intentional lines below as JSON
 (the same data as the module-level ``INTENTIONAL`` dict, which tests may import).
 
 All project names are invented ("聊城市某某中学教学楼", "聊城市某某局办公楼"); nothing was copied
@@ -49,6 +49,7 @@ README
      010515001001 现浇构件钢筋   HPB300 (the current grade; HPB235 is the banned one)
      011001003001 保温隔热墙面   "耐碱玻纤网格布" (alkali-resistant mesh is the replacement)
      010902001001 屋面卷材防水   SBS改性沥青防水卷材, 冷粘法 (not hot-melt)
+     031001006001 塑料管   PPR "热熔连接" (pipe fusion, not hot-melt membrane laying)
 
 2. ``liaocheng_bid_workbook.xlsx`` — a whole bid workbook for the same school, sheets in order:
    ``封面`` (投标总价 in figures and in 大写), ``总说明`` (prose; it says 严禁使用实心粘土砖 — prose, not a bill line),
@@ -67,12 +68,13 @@ README
      安装 表-08, restricted: 031001001002 镀锌钢管 — 冷镀锌钢管 DN32
      安装 表-08, banned:     031004014002 给、排水附(配)件 — 螺旋升降式铸铁水嘴
      表-21, banned: row 3 "实心粘土砖 240×115×53 MU10", row 13 "107胶"
-   Traps: 031001001001 热镀锌钢管 (hot-dip is fine), 031001006001 PPR "热熔连接" (pipe fusion is not
-   hot-melt membrane laying), 031004014003 地漏 "水封高度≥50mm", 031004006002 坐便器 "6L/3L".
-   In 表-09 the 3 repeated items (one banned) must not add findings or items.
+   Traps: the building traps of file 1 (except the 给排水 one), and in 安装 表-08 031001001001 热镀锌钢管
+   (hot-dip is fine), 031001006001 PPR "热熔连接" (pipe fusion is not hot-melt membrane laying),
+   031004014003 地漏 "水封高度≥50mm", 031004006002 坐便器 "6L/3L"; 表-21 row 11 "耐碱玻纤网格布".
+   In 表-09 the 3 repeated items (one banned) must not add findings or items (``T09_REPEATED_CODES``).
 
 3. ``liaocheng_office_boq.csv`` — 表-08 as CSV, encoded GB18030 (no BOM, CRLF line ends), header
-   ``序号,项目编码,项目名称,项目特征描述,计量单位,工程量,综合单价,合价``; 30 items, 6 section rows
+   ``序号,项目编码,项目名称,项目特征描述,计量单位,工程量,综合单价,合价``; 30 items, 9 section rows
    (only 项目名称 filled) and a final ``合计`` row (only 项目名称 and 合价 filled).  Features contain embedded
    newlines (quoted fields).  Some features contain "m²" (U+00B2), which GBK cannot encode: a reader that
    decodes as GBK instead of GB18030 fails.
@@ -87,7 +89,8 @@ README
      010902001001 屋面卷材防水      SBS改性沥青防水卷材 热熔法施工
      010516003001 钢筋接头（闪光对焊）   钢筋闪光对焊 Φ22-Φ25
      011702001001 满堂支撑架        门式钢管支撑架 (满堂承重)
-   Traps: 011204003002 块料墙面 (内墙, 瓷砖胶; features say "严禁采用水泥砂浆粘贴面砖").
+   Traps: 011204003002 块料墙面 (内墙, 瓷砖胶; features say "严禁采用水泥砂浆粘贴面砖"),
+          011001003001 保温隔热墙面 ("耐碱玻纤网格布").
 
 Amounts everywhere: 合价 = round(工程量 × 综合单价, 2) with no rounding ties (so half-up and
 half-even rounding agree), 本页小计 = sum of the page's 合价, 合计 = running total (last page = bill total).
@@ -98,7 +101,6 @@ import argparse
 import csv
 import io
 import json
-import random
 import re
 import zipfile
 from dataclasses import dataclass
@@ -110,7 +112,6 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
-SEED = 20240611
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO / "sample_bills"
 
@@ -225,7 +226,7 @@ BUILDING = [
     I("010502001001", "矩形柱", "1.混凝土种类:预拌混凝土 泵送\n2.混凝土强度等级:C35", "m3", 142.38, 718.6),
     I("010502002001", "构造柱",
       "1.混凝土种类:现场搅拌混凝土\n2.混凝土强度等级:C25\n3.部位:砌体墙构造柱",
-      "m3", 36.84, 762.4, flag="banned:SD-LC-01/NPOL-05", why="现场搅拌混凝土"),
+      "m3", 36.84, 762.4, flag="banned:SD-LC-01/NPOL-05/N24-21", why="现场搅拌混凝土"),
     I("010503002001", "矩形梁", "1.混凝土种类:预拌混凝土 泵送\n2.混凝土强度等级:C30", "m3", 96.52, 652.8),
     I("010503004001", "圈梁", "1.混凝土种类:预拌混凝土\n2.混凝土强度等级:C25", "m3", 28.61, 694.35),
     I("010503005001", "过梁", "1.混凝土种类:预拌混凝土\n2.混凝土强度等级:C25", "m3", 12.74, 726.9),
@@ -365,7 +366,7 @@ BUILDING = [
       "m", 186.5, 78.4, flag="restricted:N24-23", why="冷镀锌钢管"),
     I("031001006001", "塑料管",
       "1.安装部位:室内\n2.介质:给水\n3.材质、规格:PPR管 DN25 S4\n4.连接形式:热熔连接\n5.压力试验及吹、洗设计要求:水压试验、消毒冲洗",
-      "m", 642.0, 36.8),
+      "m", 642.0, 36.8, flag="trap:pipe-fusion", why="热熔连接"),
     I("031004006001", "大便器",
       "1.材质:陶瓷\n2.规格、类型:9L坐便器（普通连体）\n3.组装形式:连体水箱\n4.部位:无障碍卫生间",
       "套", 6, 986.0, flag="banned:N06-05", why="9L坐便器"),
@@ -527,7 +528,7 @@ OFFICE_ITEMS = [
       "1.保温隔热材料品种、规格、厚度:70厚挤塑聚苯板(XPS)\n2.导热系数:≤0.030W/(m·K)", "m2", 962.8, 84.6),
     I("011001003001", "保温隔热墙面",
       "1.保温隔热材料品种、规格及厚度:80厚岩棉板\n2.增强网:耐碱玻纤网格布\n3.传热系数:≤0.45W/(m²·K)",
-      "m2", 2146.3, 162.4),
+      "m2", 2146.3, 162.4, flag="trap:alkali-resistant-mesh", why="耐碱玻纤网格布"),
     S("A.11 楼地面装饰工程"),
     I("011102003001", "块料楼地面",
       "1.结合层:5厚瓷砖胶\n2.面层材料品种、规格:800×800玻化砖", "m2", 2864.2, 158.6),
@@ -560,8 +561,6 @@ OFFICE_ITEMS = [
       "1.建筑物建筑类型及结构形式:办公楼 框架结构\n2.建筑物檐口高度、层数:18.6m 5层", "m2", 4286.4, 34.8),
     I("011705001001", "大型机械设备进出场及安拆",
       "1.机械设备名称:塔式起重机 QTZ63", "台次", 1, 16860.0),
-    I("011707001001", "安全文明施工",
-      "1.施工现场围挡:装配式钢结构围挡\n2.施工现场照明:LED投光灯", "项", 1, 128600.0),
 ]
 
 
@@ -1194,6 +1193,8 @@ def intentional():
 
 
 INTENTIONAL = intentional()
+# 表-09 of the workbook repeats these building items (analysis only: not items, no extra findings)
+T09_REPEATED_CODES = tuple(ANALYSES_SPEC)
 
 # Sanity: the hand-written lists keep the promised sizes.
 assert sum(isinstance(r, Item) for r in BUILDING) == 64
@@ -1202,7 +1203,6 @@ assert sum(isinstance(r, Item) for r in OFFICE_ITEMS) == 30
 assert len({r.code for r in BUILDING if isinstance(r, Item)}) == 64
 assert len({r.code for r in INSTALL if isinstance(r, Item)}) == 27
 assert len({r.code for r in OFFICE_ITEMS if isinstance(r, Item)}) == 30
-random.Random(SEED)  # fixed seed kept for future randomised additions; nothing random today
 
 
 def main(argv=None):

@@ -14,6 +14,8 @@ _SEQ_RE = re.compile(r"^\d{1,6}(\.\d{1,3}){0,3}$")
 
 def cell_text(value: object) -> str:
     """A cell as display text: numbers without a spurious .0, dates as ISO, None as ''."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -33,6 +35,8 @@ def cell_text(value: object) -> str:
 
 def code_text(value: object) -> str:
     """项目编码 as text.  A code stored as a number lost its leading zero: 10401001001 → 010401001001."""
+    if type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not value.is_integer():
             return cell_text(value)
@@ -44,6 +48,7 @@ def code_text(value: object) -> str:
     return text.translate(_FULLWIDTH_DIGITS).upper()
 
 
+_INF = float("inf")
 _FULLWIDTH_DIGITS = {ord("０") + i: ord("0") + i for i in range(10)} | {ord("Ｂ"): ord("B")}
 
 
@@ -51,12 +56,16 @@ def is_bill_code(value: object) -> bool:
     """True for a 12-digit, 9-digit or supplementary (03B001) item code."""
     if value is None or value == "":
         return False
+    if type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():
+        return True
     return bool(_CODE_RE.match(code_text(value)))
 
 
 def to_number(value: object) -> Optional[float]:
     """A numeric cell or numeric text ("1,234.50", "12.5 ") as float; None when it is not a number."""
-    if value is None or isinstance(value, bool):
+    if type(value) is float:
+        return None if value != value or value in (_INF, -_INF) else value
+    if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         number = float(value)
@@ -74,6 +83,10 @@ def to_number(value: object) -> Optional[float]:
 
 def seq_text(value: object) -> str:
     """序号 as text when the cell holds one (1, 1.0, '12', '1.2'); '' otherwise."""
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() and 0 < value < 1e7 else ""
+    if value == "" or value is None:
+        return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
         if number.is_integer() and 0 < number < 10**7:

@@ -7,6 +7,7 @@ synonyms.  This module turns such rows into a column → role map; it knows noth
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..normalize import header_key
@@ -49,8 +50,18 @@ for _role, _words in {
 _GROUP_WORDS = {header_key(w) for w in ["金额", "其中", "金额(元)", "数量", "暂估", "确认", "单价", "合价"]}
 
 
+MAX_HEADER_CHARS = 40  # header cells are short; longer text is data
+
+
 def role_of(text: object) -> Optional[str]:
     """The role a header cell names, IGNORE for a known non-item column, None if unknown."""
+    if not isinstance(text, str) or len(text) > MAX_HEADER_CHARS:
+        return None
+    return _role_of(text)
+
+
+@lru_cache(maxsize=65536)
+def _role_of(text: str) -> Optional[str]:
     key = header_key(text)
     if not key:
         return None
@@ -94,9 +105,9 @@ def roles_in_row(row: Sequence[object]) -> dict[str, int]:
     """Roles named by single cells of one row: role → first column."""
     found: dict[str, int] = {}
     for col, cell in enumerate(row):
-        if not isinstance(cell, str):
+        if type(cell) is not str or not cell or len(cell) > MAX_HEADER_CHARS:
             continue
-        role = role_of(cell)
+        role = _role_of(cell)
         if role and role != IGNORE and role not in found:
             found[role] = col
     return found
@@ -177,20 +188,36 @@ def _is_header_continuation(row: Sequence[object]) -> bool:
 
 
 class MergedFill:
-    """Looks up a cell's value, taking the value of the top-left cell of a merged range it lies in."""
+    """Looks up a cell's value, taking the value of the top-left cell of a merged range it lies in.
+
+    Ranges are indexed lazily, one header band at a time: only header bands are ever looked up, and a big
+    sheet has tens of thousands of merged cells but only a few distinct header bands.
+    """
 
     def __init__(self, merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()):
-        self._owner: dict[tuple[int, int], tuple[int, int]] = {}
-        for (r0, c0), (r1, c1) in merged or ():
-            if (r1 - r0 + 1) * (c1 - c0 + 1) > 400:  # huge decorative merges: only the first row matters
-                r1 = min(r1, r0 + 3)
-            for r in range(r0, r1 + 1):
-                for c in range(c0, c1 + 1):
-                    if (r, c) != (r0, c0):
-                        self._owner[(r, c)] = (r0, c0)
+        self._merged = merged or ()
+        self._by_row: dict[int, list[tuple[int, int, int]]] = {}
+
+    def _load_band(self, row: int) -> None:
+        """Index the merged ranges that cover rows row … row+3 (one header band) in one scan."""
+        band = range(row, row + 4)
+        for r in band:
+            self._by_row.setdefault(r, [])
+        for (r0, c0), (r1, c1) in self._merged:
+            if r0 <= row + 3 and r1 >= row:
+                for r in range(max(r0, row), min(r1, row + 3) + 1):
+                    entry = (r0, c0, c1)
+                    if entry not in self._by_row[r]:
+                        self._by_row[r].append(entry)
 
     def value(self, grid: Sequence[Sequence[object]], row: int, col: int) -> object:
-        r, c = self._owner.get((row, col), (row, col))
+        if row not in self._by_row:
+            self._load_band(row)
+        r, c = row, col
+        for r0, c0, c1 in self._by_row[row]:
+            if c0 <= col <= c1:
+                r, c = r0, c0
+                break
         if r < len(grid) and c < len(grid[r]):
             return grid[r][c]
         return None
