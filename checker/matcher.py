@@ -38,6 +38,7 @@ class Hit:
     end: int
     text: str  # normalised matched text (for combos: the parts joined with " + ")
     via: str = "term"  # "term" or "combo"
+    parts: tuple[tuple[str, int, int, str], ...] = ()  # combos: (field, start, end, text) of each part
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ class Matcher:
             if len(groups) == len(entry.combos[combo_index]):
                 parts = [groups[g] for g in sorted(groups)]
                 first = min(parts, key=lambda p: (p[0] != "name", p[1]))
-                found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo"))
+                found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
+                                 parts=tuple(parts)))
         return found
 
 
@@ -233,11 +235,19 @@ def _at_boundary(text: str, start: int, end: int, word: str) -> bool:
 
 
 def hit_evidence(hit: Hit, name: str, features: str) -> tuple[str, int]:
-    """Human-readable evidence for a hit in the original text, and the match position there."""
+    """Human-readable evidence for a hit in the original text, and the match position there.
+
+    A term hit reads 项目特征[14:19]「实心粘土砖」; a combo hit lists each of its parts the same way.
+    """
     from .normalize import original_span
 
-    raw = name if hit.field == "name" else features
-    if hit.via == "combo":
-        return f"{FIELD_LABELS[hit.field]}: 「{hit.text}」 (all parts found)", hit.start
-    start, end = original_span(raw, hit.start, hit.end - hit.start)
-    return f"{FIELD_LABELS[hit.field]}[{start}:{end}]: 「{raw[start:end]}」", start
+    raws = {"name": name, "features": features}
+    parts = hit.parts or ((hit.field, hit.start, hit.end, hit.text),)
+    shown, first = [], -1
+    for field, start, end, _ in parts:
+        raw = raws[field]
+        begin, stop = original_span(raw, start, end - start)
+        shown.append(f"{FIELD_LABELS[field]}[{begin}:{stop}]「{raw[begin:stop]}」")
+        if field == hit.field and start == hit.start:
+            first = begin
+    return " + ".join(shown), first

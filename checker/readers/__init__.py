@@ -34,7 +34,7 @@ def read_path(path: str, display_name: str | None = None) -> FileRead:
         else:
             result, sheets = read_workbook(path, name)
     except InputRefused as exc:
-        return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc))
+        return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
     except OSError as exc:
         return FileRead(path=name, format=fmt, sha256=digest, error=f"cannot open file: {exc.strerror or exc}")
     except MemoryError:
@@ -53,6 +53,19 @@ def read_path(path: str, display_name: str | None = None) -> FileRead:
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
                     project=result.project, warnings=tuple(warnings))
+
+
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv"}
+
+
+def _name_mismatch(path: str, fmt: str) -> str:
+    """' (named .pdf, but it is not a PDF file)' when the file name promises another format."""
+    suffix = os.path.splitext(path)[1].lower()
+    named = _SUFFIX_FORMATS.get(suffix)
+    if named is None or fmt == "unknown" or named == fmt or {named, fmt} <= {"xlsx", "xlsm"}:
+        return ""
+    return f" (named {suffix}, but it is not {'a' if named != 'xlsx' else 'an'} {named.upper()} file)"
 
 
 def _sha256(path: str) -> str:

@@ -16,6 +16,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bill text; returns (text, encoding).  Raises InputRefused when no encoding fits."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return _strict(data, "utf-32")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(data, "utf-16")
     if len(data) >= 4 and data[1:4:2] == b"\x00\x00" and data[0:1] != b"\x00":
@@ -32,14 +34,14 @@ def decode_text(data: bytes) -> tuple[str, str]:
     best = from_bytes(data).best()
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
-    raise InputRefused("not a readable CSV: no text encoding fits (binary or garbage content)")
+    raise InputRefused("unrecognised content: binary data that is not a workbook, PDF or text/CSV bill")
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError:
-        raise InputRefused(f"not a readable CSV: looks like {encoding} but does not decode") from None
+        raise InputRefused(f"not a readable CSV: marked as {encoding.upper()} but the bytes do not decode (garbage)") from None
 
 
 def _looks_like_text(text: str) -> bool:

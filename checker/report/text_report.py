@@ -50,6 +50,10 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
     return lines
 
 
+def _short(text: str, limit: int = 36) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def render(run: RunReport, color: bool = False) -> str:
     lines: list[str] = []
     for report in run.files:
@@ -62,7 +66,11 @@ def render(run: RunReport, color: bool = False) -> str:
     profile = run.profile
     lines.append(f"profile: {profile.city}, government-invested={profile.government_invested}, "
                  f"urban area={profile.urban_area}, bid date {profile.bid_date.isoformat()}")
-    lines.append("catalogs: " + "; ".join(f"{c.id} ({c.edition})" for c in run.catalogs.catalogs))
-    for gap in run.catalogs.gaps:
-        lines.append(f"gap: {gap}")
+    lines.append("catalogs: " + "; ".join(f"{c.id} ({_short(c.edition)})" for c in run.catalogs.catalogs))
+    gaps = run.catalogs.gaps
+    if gaps:
+        lines.append(f"gap: {gaps[0]}")
+    if len(gaps) > 1:
+        lines.append(f"gap: … and {len(gaps) - 1} more known gaps in the catalogs (listed in the JSON report "
+                     "and by `gbm-check catalog list`)")
     return "\n".join(lines) + "\n"

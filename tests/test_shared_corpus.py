@@ -1,0 +1,67 @@
+"""Figures on ../shared (skipped cleanly when it is absent): the issues' acceptance measures."""
+import re
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from checker.evaluation import score
+from checker.readers import read_path
+from checker.readers.cells import code_text
+
+from .conftest import shared_path
+
+CODE12 = re.compile(r"^\d{12}$")
+
+
+def test_dev_corpus_every_labelled_line_read_exactly_once_and_scored():
+    scores = score(shared_path("dev-corpus"))
+    assert scores.missing == [] and scores.duplicates == []
+    assert scores.banned_recall == 1.0
+    assert scores.banned_precision >= 0.97
+    assert scores.restricted_recall >= 0.95
+    assert scores.counts["clean_bad"] == 0, scores.wrong
+    assert scores.green_accuracy >= 0.90
+
+
+@pytest.mark.parametrize("name", [
+    "gd_school_zonghelou_settlement_audit.xlsx", "gz_dorm_cabling_control_price.xls",
+    "lixiang_store_framework_boq.xlsx", "shenzhen_jiuyi_fitout_bid.xlsx", "substation_power_conduit_control_price.xls",
+    "taiping_school_install_bid.xlsx", "taiping_school_provisional_material_prices.xlsx",
+    "xinghe_mall_2f_renovation_boq.xlsx", "zhucun_curtainwall_boq.xls",
+])
+def test_real_bills_read_without_error_and_find_their_codes(name):
+    path = shared_path("real-bills", name)
+    read = read_path(str(path))
+    assert read.error is None and read.items
+    found = {i.code for i in read.items if CODE12.match(i.code)}
+    printed = set()
+    workbook = CalamineWorkbook.from_path(str(path))
+    for sheet in workbook.sheet_names:
+        if "分析" in sheet:
+            continue
+        for row in workbook.get_sheet_by_name(sheet).to_python():
+            for cell in row:
+                code = code_text(cell) if cell not in ("", None) else ""
+                if CODE12.match(code) and code[:2] in ("01", "02", "03", "04", "05"):
+                    printed.add(code)
+    if printed:
+        assert len(found & printed) / len(printed) >= 0.98, sorted(printed - found)[:10]
+
+
+def test_real_bill_analysis_sheet_does_not_double_count():
+    read = read_path(str(shared_path("real-bills", "taiping_school_install_bid.xlsx")))
+    codes = [i.code for i in read.items if CODE12.match(i.code)]
+    assert len(codes) == len(set(codes))
+    assert any(t.kind == "analysis" for t in read.tables)
+
+
+def test_scanned_pdf_is_not_checked_not_clean():
+    read = read_path(str(shared_path("real-bills", "yanghang_cable_joint_quote_scanned.pdf")))
+    assert read.error and "OCR" in read.error and not read.items
+
+
+@pytest.mark.parametrize("name", ["empty.xlsx", "encrypted.xlsx", "garbage.csv", "no_bill_table.xlsx",
+                                  "random_bytes.pdf", "scanned.pdf", "truncated.xlsx", "zip_bomb.xlsx"])
+def test_hostile_inputs_give_one_line_reasons(name):
+    read = read_path(str(shared_path("hostile", name)))
+    assert read.error and "\n" not in read.error and not read.items
