@@ -178,7 +178,8 @@ def is_demolition(normalised_name: str, code: str) -> bool:
 
 def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
     best: dict[str, Hit] = {}
-    for hit in sorted(hits, key=lambda h: (h.field != "name", h.start)):
+    # a whole term beats a combo of parts; then the name before the features; then the earliest
+    for hit in sorted(hits, key=lambda h: (h.via != "term", h.field != "name", h.start)):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
 
