@@ -195,3 +195,23 @@ def load_catalogs(extra: Iterable[str | Path] = (), shipped: bool = True) -> Cat
     for path in (shipped_paths() if shipped else []) + [Path(p) for p in extra]:
         catalogs.add(load_file(path))
     return catalogs
+
+
+def suggest(catalogs: CatalogSet, text: str, limit: int = 5) -> list[tuple[Entry, float]]:
+    """Entries whose name or terms look like ``text`` (for a person searching with a half-remembered or
+    misspelt name).  A fuzzy score is right here, and only here: it never decides a finding."""
+    from rapidfuzz import fuzz, process
+
+    from .normalize import normalize
+
+    choices: dict[str, Entry] = {}
+    for entry in catalogs.entries.values():
+        for label in (entry.name, *entry.terms):
+            choices.setdefault(normalize(label), entry)
+    best: dict[str, tuple[Entry, float]] = {}
+    for label, score, _ in process.extract(normalize(text), list(choices), scorer=fuzz.WRatio, limit=limit * 4,
+                                           score_cutoff=60):
+        entry = choices[label]
+        if entry.id not in best or best[entry.id][1] < score:
+            best[entry.id] = (entry, score)
+    return sorted(best.values(), key=lambda pair: -pair[1])[:limit]

@@ -186,7 +186,12 @@ def catalog_search(text, extra) -> None:
         if hit.entry not in named:
             click.echo(f"{hit.entry.id:10} {hit.entry.list:10} {hit.entry.name}   (matched 「{hit.text}」 in the text)")
     if not named and not hits:
-        click.echo("no entry found")
+        from .catalog import suggest
+
+        close = suggest(catalogs, text)
+        click.echo("no entry found" + ("; closest:" if close else ""))
+        for entry, similarity in close:
+            click.echo(f"  {entry.id:10} {entry.list:10} {entry.name}   (similarity {similarity:.0f})")
 
 
 @catalog.command("validate")

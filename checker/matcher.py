@@ -26,7 +26,14 @@ DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P;
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
 FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
 MEMO_SIZE = 100_000
-
+# Near-miss spellings: a term typed with one look-alike or sound-alike character (粘士砖 for 粘土砖, 聚胺酯
+# for 聚氨酯).  Only substitutions within these groups count: a free one-character edit turns 现浇混凝土
+# (cast in place) into 现拌混凝土 (site-mixed) and 盖板 into 井盖 — different things, not typos.
+NEAR_MISS_MIN_CHARS = 5
+CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚纲", "锌辛", "砖专", "胎台苔", "碱减咸",
+                     "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
+                     "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
+_CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
 
 @dataclass(frozen=True)
 class Hit:
@@ -37,7 +44,7 @@ class Hit:
     start: int  # in the normalised field text
     end: int
     text: str  # normalised matched text (for combos: the parts joined with " + ")
-    via: str = "term"  # "term" or "combo"
+    via: str = "term"  # "term", "combo" or "near" (a near-miss spelling of a term)
     parts: tuple[tuple[str, int, int, str], ...] = ()  # combos: (field, start, end, text) of each part
 
 
@@ -53,7 +60,7 @@ class LineMatch:
 @dataclass(frozen=True)
 class _Key:
     entry_index: int
-    role: str  # "term", "excl", "combo"
+    role: str  # "term", "excl", "combo", "near" (half of a term, for near-miss spellings)
     combo: int = -1
     group: int = -1
 
@@ -64,6 +71,7 @@ class Matcher:
     def __init__(self, catalogs: CatalogSet):
         self.entries: list[Entry] = list(catalogs.entries.values())
         self._automaton = ahocorasick.Automaton()
+        self._near_terms: dict[int, list[str]] = {}
         table: dict[str, list[_Key]] = {}
         for index, entry in enumerate(self.entries):
             for term in entry.terms:
@@ -74,6 +82,11 @@ class Matcher:
                 for g, group in enumerate(combo):
                     for term in group:
                         table.setdefault(normalize(term), []).append(_Key(index, "combo", c, g))
+            if entry.list in ("banned", "restricted"):
+                for t, term in enumerate(self._near_terms.setdefault(index, _near_miss_terms(entry))):
+                    half = len(term) // 2
+                    table.setdefault(term[:half], []).append(_Key(index, "near", t, 0))
+                    table.setdefault(term[half:], []).append(_Key(index, "near", t, 1))
         for key, payload in table.items():
             if key:
                 self._automaton.add_word(key, (key, tuple(payload)))
@@ -120,9 +133,10 @@ class Matcher:
         cancelled: list[tuple[str, str]] = []
         for entry_index, raw in per_entry.items():
             entry = self.entries[entry_index]
-            if not _could_fire(entry, raw):
-                continue
-            hits.extend(self._entry_hits(entry, raw, fields, cancelled))
+            if _could_fire(entry, raw):
+                hits.extend(self._entry_hits(entry, raw, fields, cancelled))
+            elif any(key.role == "near" for key, *_ in raw):
+                hits.extend(self._near_miss_hits(entry_index, raw, fields, cancelled))
         hits = [h for h in hits if _code_applies(h.entry, code)]
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
 
@@ -137,7 +151,7 @@ class Matcher:
         found: list[Hit] = []
         combo_parts: dict[int, dict[int, tuple[str, int, int, str]]] = {}
         for key, field, start, end, word in raw:
-            if key.role == "excl":
+            if key.role == "excl" or key.role == "near":
                 continue
             text = fields[field]
             if not _at_boundary(text, start, end, word):
@@ -159,6 +173,53 @@ class Matcher:
                 found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
                                  parts=tuple(parts)))
         return found
+
+
+    def _near_miss_hits(self, entry_index: int, raw: list, fields: dict[str, str], cancelled: list) -> list[Hit]:
+        """Terms typed with one character wrong (粘士砖 for 粘土砖), found around an intact half of the term.
+
+        One wrong character leaves one half of the term intact, so the automaton's half-term hits are the only
+        places to look; the wrong character must be a known look- or sound-alike of the right one.
+        """
+        entry, terms = self.entries[entry_index], self._near_terms[entry_index]
+        candidates = [r for r in raw if r[0].role == "excl"]
+        seen: set[tuple[str, int, int]] = set()
+        for key, field, start, end, _ in raw:
+            if key.role != "near":
+                continue
+            term, text = terms[key.combo], fields[field]
+            size = len(term)
+            spans = [(start, start + size)] if key.group == 0 else [(end - size, end)]
+            for s0, s1 in spans:
+                if s0 < 0 or s1 > len(text) or (field, s0, s1) in seen:
+                    continue
+                window = text[s0:s1]
+                if window != term and _one_safe_edit(term, window):
+                    seen.add((field, s0, s1))
+                    candidates.append((_Key(entry_index, "term"), field, s0, s1, window))
+        hits = self._entry_hits(entry, candidates, fields, cancelled)
+        return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near") for h in hits]
+
+
+def _near_miss_terms(entry: Entry) -> list[str]:
+    terms = []
+    for term in entry.terms:
+        folded = normalize(term)
+        if len(folded) >= NEAR_MISS_MIN_CHARS and sum("\u4e00" <= ch <= "\u9fff" for ch in folded) >= 4:
+            terms.append(folded)
+    return terms
+
+
+def _one_safe_edit(term: str, window: str) -> bool:
+    """Same length, one character different, and the two characters are known look-/sound-alikes."""
+    if len(term) != len(window):
+        return False
+    diffs = [(a, b) for a, b in zip(term, window) if a != b]
+    return len(diffs) == 1 and diffs[0][1] in _CONFUSABLE.get(diffs[0][0], ())
+
+
+def _closest(window: str, terms: list[str]) -> str:
+    return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
 
 
 def _could_fire(entry: Entry, raw: list) -> bool:
@@ -251,4 +312,5 @@ def hit_evidence(hit: Hit, name: str, features: str) -> tuple[str, int]:
         shown.append(f"{FIELD_LABELS[field]}[{begin}:{stop}]「{raw[begin:stop]}」")
         if field == hit.field and start == hit.start:
             first = begin
-    return " + ".join(shown), first
+    note = f" (near-miss spelling of 「{hit.text.split('≈')[-1]}」)" if hit.via == "near" else ""
+    return " + ".join(shown) + note, first

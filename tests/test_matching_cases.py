@@ -178,3 +178,28 @@ def test_rules_not_yet_in_force_at_the_bid_date_do_not_apply():
     early = Judge(CATALOGS, Profile(bid_date=datetime.date(2024, 12, 1))).judge(item, MATCHER.match_item(item))
     assert "N24-05" not in {f.rule for f in early.findings}
     assert "N24-05" in {f.rule for f in JUDGE.judge(item, MATCHER.match_item(item)).findings}
+
+
+NEAR_MISSES = [
+    ("实心砖墙", "MU10实心粘士砖", "010401003001", "banned"),  # 士 typed for 土
+    ("屋面涂膜防水", "焦油型聚胺酯防水涂料", "010902002001", "banned"),  # 胺 for 氨, a common slip
+    ("构造柱", "混凝土种类：预拌混凝土", "010502002001", "-"),  # 拌混凝土 is no truncated 自拌混凝土
+    ("实心砖墙", "MU15混凝土实心砖", "010401003001", "-"),  # 凝土实心砖 is no misspelt 粘土实心砖
+    ("镀锌钢管", "热镀锌钢管 DN100", "031001001001", "-"),  # 热/冷 is a qualifier: never a near miss
+    ("实心砖墙", "粘土空心砖", "010401003001", "restricted"),  # 空/实 is a qualifier: the exact 空心 entry decides
+    ("楼地面涂膜防水", "非焦油聚氨酯防水涂料", "010904002001", "-"),  # an inserted 非 is not a typo
+]
+
+
+@pytest.mark.parametrize("name, features, code, worst", NEAR_MISSES)
+def test_near_miss_spellings(name, features, code, worst):
+    kinds = {f.kind for f in judge(name, features, code).findings}
+    if worst == "-":
+        assert not kinds & {"banned", "restricted"}
+    else:
+        assert worst in kinds
+
+
+def test_near_miss_evidence_says_so():
+    finding = next(f for f in judge("实心砖墙", "MU10实心粘士砖", "010401003001").findings if f.kind == "banned")
+    assert "near-miss spelling" in finding.evidence and "粘士砖" in finding.evidence
