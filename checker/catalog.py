@@ -40,6 +40,7 @@ class Entry:
     terms: tuple[str, ...] = ()
     combos: tuple[tuple[tuple[str, ...], ...], ...] = ()
     exclusions: tuple[str, ...] = ()
+    vague_terms: tuple[str, ...] = ()
     code_prefixes: tuple[str, ...] = ()
     scope: str = ""
     decidable: bool = True
@@ -129,7 +130,7 @@ def validate(data: object) -> list[str]:
             problems.append(f"{where}: a city entry needs 'city'")
         if entry.get("confidence") not in CONFIDENCES:
             problems.append(f"{where}: confidence must be high, medium or low")
-        for key in ("terms", "exclusions", "code_prefixes"):
+        for key in ("terms", "vague_terms", "exclusions", "code_prefixes"):
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 problems.append(f"{where}: {key!r} must be a list of non-empty strings")
@@ -154,7 +155,8 @@ def parse(data: dict, path: str) -> Catalog:
                 source=raw["source"], edition=raw["edition"], confidence=raw["confidence"], catalog=data["id"],
                 city=raw.get("city", ""), group=raw.get("group", ""), terms=tuple(raw.get("terms", ())),
                 combos=tuple(tuple(tuple(g) for g in c) for c in raw.get("combos", ())),
-                exclusions=tuple(raw.get("exclusions", ())), code_prefixes=tuple(raw.get("code_prefixes", ())),
+                exclusions=tuple(raw.get("exclusions", ())), vague_terms=tuple(raw.get("vague_terms", ())),
+                code_prefixes=tuple(raw.get("code_prefixes", ())),
                 scope=raw.get("scope", ""), decidable=raw.get("decidable", True),
                 replacement=raw.get("replacement", ""), source_url=raw.get("source_url", ""),
                 effective=raw.get("effective", ""), notes=raw.get("notes", ""), alias_note=raw.get("alias_note", ""),

@@ -7,6 +7,7 @@ reported as "needs manual check", never silently passed and never called a certa
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass, field
 
 from .catalog import CatalogSet, Entry
@@ -98,7 +99,16 @@ def _finding(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -
     kind = entry.list
     manual = not entry.decidable
     message = ""
-    if kind == "banned" and manual:
+    unplaced = bool(entry.code_prefixes) and not re.match(r"^\d{9}", item.code or "")
+    if kind in ("banned", "restricted") and hit.via == "vague":
+        kind, manual = "restricted", True
+        message = (f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "
+                   "needs manual check")
+    elif kind == "banned" and unplaced:
+        kind, manual = "restricted", True
+        message = (f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to "
+                   "tell its section: needs manual check")
+    elif kind == "banned" and manual:
         kind = "restricted"  # listed as banned, but whether the ban reaches this project is not settled
         message = f"listed as banned by {entry.source}, but its scope is not verified: needs manual check"
     elif kind == "restricted":

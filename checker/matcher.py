@@ -21,7 +21,7 @@ NEGATION_CUES = ("严禁", "禁止", "不得", "不应", "不准", "不宜", "�
                  "取代", "替代", "代替", "淘汰", "禁用", "限制使用", "不能使用", "避免使用", "严禁采用", "无")
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
-_EXCLUSION_NEGATORS = ("非", "不")
+_EXCLUSION_NEGATORS = ("非", "不", "无")
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
 FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
@@ -44,7 +44,7 @@ class Hit:
     start: int  # in the normalised field text
     end: int
     text: str  # normalised matched text (for combos: the parts joined with " + ")
-    via: str = "term"  # "term", "combo" or "near" (a near-miss spelling of a term)
+    via: str = "term"  # "term", "combo", "near" (a near-miss spelling) or "vague" (a family name: manual check)
     parts: tuple[tuple[str, int, int, str], ...] = ()  # combos: (field, start, end, text) of each part
 
 
@@ -60,7 +60,7 @@ class LineMatch:
 @dataclass(frozen=True)
 class _Key:
     entry_index: int
-    role: str  # "term", "excl", "combo", "near" (half of a term, for near-miss spellings)
+    role: str  # "term", "excl", "combo", "vague", "near" (half of a term, for near-miss spellings)
     combo: int = -1
     group: int = -1
 
@@ -78,6 +78,8 @@ class Matcher:
                 table.setdefault(normalize(term), []).append(_Key(index, "term"))
             for term in entry.exclusions:
                 table.setdefault(normalize(term), []).append(_Key(index, "excl"))
+            for term in entry.vague_terms:
+                table.setdefault(normalize(term), []).append(_Key(index, "vague"))
             for c, combo in enumerate(entry.combos):
                 for g, group in enumerate(combo):
                     for term in group:
@@ -156,14 +158,15 @@ class Matcher:
             text = fields[field]
             if not _at_boundary(text, start, end, word):
                 continue
-            if excluded and (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded:
+            # a vague family name is settled by its qualifier anywhere in the line; a term only in its clause
+            if excluded and (key.role == "vague" or (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded):
                 cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
                 continue
             if _negated(text, start):
                 cancelled.append((entry.id, f"negated: 「{_clause_text(text, start)}」"))
                 continue
-            if key.role == "term":
-                found.append(Hit(entry, field, start, end, word))
+            if key.role == "term" or key.role == "vague":
+                found.append(Hit(entry, field, start, end, word, via=key.role))
             else:
                 combo_parts.setdefault(key.combo, {}).setdefault(key.group, (field, start, end, word))
         for combo_index, groups in combo_parts.items():
@@ -225,7 +228,7 @@ def _closest(window: str, terms: list[str]) -> str:
 def _could_fire(entry: Entry, raw: list) -> bool:
     groups: set[tuple[int, int]] = set()
     for key, *_ in raw:
-        if key.role == "term":
+        if key.role == "term" or key.role == "vague":
             return True
         if key.role == "combo":
             groups.add((key.combo, key.group))
@@ -239,8 +242,9 @@ def is_demolition(normalised_name: str, code: str) -> bool:
 
 def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
     best: dict[str, Hit] = {}
-    # a whole term beats a combo of parts; then the name before the features; then the earliest
-    for hit in sorted(hits, key=lambda h: (h.via != "term", h.field != "name", h.start)):
+    # a definite hit beats a vague one; a whole term beats a combo of parts; then name before features
+    rank = {"term": 0, "combo": 1, "near": 2, "vague": 3}
+    for hit in sorted(hits, key=lambda h: (rank[h.via], h.field != "name", h.start)):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
 
@@ -277,7 +281,7 @@ def _negated(text: str, start: int) -> bool:
 
 
 def _negated_exclusion(text: str, start: int) -> bool:
-    """非耐碱: an exclusion preceded by 非/不 names the very thing the entry is about."""
+    """非耐碱: an exclusion preceded by 非/不/无 names the very thing the entry is about."""
     return start > 0 and text[start - 1] in _EXCLUSION_NEGATORS
 
 

@@ -203,3 +203,24 @@ def test_near_miss_spellings(name, features, code, worst):
 def test_near_miss_evidence_says_so():
     finding = next(f for f in judge("实心砖墙", "MU10实心粘士砖", "010401003001").findings if f.kind == "banned")
     assert "near-miss spelling" in finding.evidence and "粘士砖" in finding.evidence
+
+
+VAGUE = [
+    ("保温隔热墙面", "抗裂砂浆压入玻纤网", "011001003001", "N24-09"),
+    ("楼地面卷材防水", "聚乙烯丙纶复合防水卷材 300g", "010904001001", "N24-07"),
+    ("喷射混凝土", "C20，掺速凝剂", "010502007001", "N21-11"),
+    ("安全网", "密目网全封闭", "011707001001", "N24-08"),
+]
+
+
+@pytest.mark.parametrize("name, features, code, rule", VAGUE)
+def test_a_family_name_without_its_qualifier_needs_a_manual_check(name, features, code, rule):
+    finding = next(f for f in judge(name, features, code).findings if f.rule == rule)
+    assert finding.kind == "restricted" and finding.needs_manual_check and "not whether" in finding.message
+
+
+def test_a_section_bound_ban_on_a_line_without_code_needs_a_manual_check():
+    finding = next(f for f in judge("块料墙面", "外墙面砖，水泥砂浆粘贴", "").findings if f.rule == "N21-03")
+    assert finding.kind == "restricted" and finding.needs_manual_check
+    assert next(f for f in judge("块料墙面", "外墙面砖，水泥砂浆粘贴", "011204003001").findings
+                if f.rule == "N21-03").kind == "banned"
