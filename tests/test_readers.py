@@ -89,3 +89,33 @@ def test_merged_header_workbook(make_xlsx):
     path = make_xlsx({"表-08": rows}, {"表-08": merged})
     item = read_path(str(path)).items[0]
     assert (item.unit_price, item.amount, item.provenance.first_row) == (3, 6, 5)
+
+
+def test_formulas_without_cached_values_are_reported_missing_not_zero(make_xlsx):
+    path = make_xlsx({"表-08": [["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"],
+                                [1, "010401001001", "砖基础", "MU10", "m3", 2, 3, "=F2*G2"],
+                                [2, "010401001002", "砖基础", "MU15", "m3", 2, 3, 6]]})
+    read = read_path(str(path))
+    first, second = read.items
+    assert first.amount is None and first.amount_missing
+    assert second.amount == 6 and not second.amount_missing
+    assert any("missing (not zero)" in w for w in read.warnings)
+
+
+def test_entity_bomb_in_a_sheet_does_not_hang(tmp_path):
+    import time
+
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            + "".join(f'<!ENTITY lol{i} "{"&lol%s;" % ("" if i == 1 else i - 1) * 10}">' for i in range(1, 10))
+            + ']><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row></sheetData></worksheet>')
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+        archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="s" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", bomb)
+    started = time.perf_counter()
+    read = read_path(str(path))
+    assert time.perf_counter() - started < 10
+    assert read.error and "\n" not in read.error

@@ -32,7 +32,7 @@ def read_path(path: str, display_name: str | None = None) -> FileRead:
             result = read_pdf(path, name)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
-            result, sheets = read_workbook(path, name)
+            result, sheets = read_workbook(path, name, fmt)
     except InputRefused as exc:
         return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
     except OSError as exc:
@@ -47,7 +47,7 @@ def read_path(path: str, display_name: str | None = None) -> FileRead:
         where = ", ".join(sheets[:8]) + (" …" if len(sheets) > 8 else "")
         return FileRead(path=name, format=fmt, sha256=digest, project=result.project,
                         error=f"no bill table found in sheets: {where}" if fmt != "pdf" else "no bill table found")
-    warnings = []
+    warnings = list(result.warnings)
     counted = [t for t in result.tables if t.kind != "analysis"]
     if counted and not result.items:
         warnings.append("bill tables were found but hold no line items")

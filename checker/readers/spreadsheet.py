@@ -1,18 +1,20 @@
 """Workbooks (xlsx, xlsm, xlsb, xls, ods) through python-calamine: every sheet, merged ranges kept."""
 from __future__ import annotations
 
+import dataclasses
 import gc
 from contextlib import contextmanager
 
 from python_calamine import CalamineWorkbook
 
+from .formulas import uncached_formula_rows
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
 
 MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns; a sheet claiming more is refused
 
 
-def read_workbook(path: str, display_name: str) -> tuple[GridResult, list[str]]:
+def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[GridResult, list[str]]:
     """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read."""
     try:
         workbook = CalamineWorkbook.from_path(path)
@@ -37,13 +39,35 @@ def read_workbook(path: str, display_name: str) -> tuple[GridResult, list[str]]:
                     raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
                 sheets.append(name)
                 result = extract_tables(grid, merged, file=display_name, sheet=name)
+            if fmt in ("xlsx", "xlsm"):
+                _mark_uncached_amounts(path, name, result)
             combined.items.extend(result.items)
+            combined.warnings.extend(result.warnings)
             combined.tables.extend(result.tables)
             combined.skipped_rows += result.skipped_rows
             combined.project = combined.project or result.project
     finally:
         workbook.close()
     return combined, sheets
+
+
+def _mark_uncached_amounts(path: str, sheet: str, result: GridResult) -> None:
+    """Items whose amounts are formulas saved without values: amount_missing, and a warning."""
+    suspects = [i for i, item in enumerate(result.items)
+                if item.amount is None or (item.unit_price is None and item.quantity is None)]
+    if not suspects:
+        return
+    rows = uncached_formula_rows(path, sheet)
+    missing = 0
+    for index in suspects:
+        item = result.items[index]
+        if any(r in rows for r in range(item.provenance.first_row, item.provenance.last_row + 1)):
+            result.items[index] = dataclasses.replace(item, amount_missing=True)
+            missing += 1
+    if missing:
+        result.warnings.append(
+            f"sheet {sheet!r}: {missing} line(s) have amounts given by formulas saved without calculated values; "
+            "their amounts are missing (not zero): open and save the file in Excel/WPS to compute them")
 
 
 @contextmanager

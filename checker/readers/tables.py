@@ -9,7 +9,7 @@ that plainly start an item take a fast path (big bills are mostly such rows).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from ..model import LineItem, Provenance, TableInfo
@@ -118,6 +118,7 @@ class GridResult:
     tables: list[TableInfo]
     project: str = ""
     skipped_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def extract_tables(

@@ -25,7 +25,8 @@ def item_dict(checked: CheckedItem) -> dict:
         "rows": [where.first_row, where.last_row] if where.first_row is not None else None,
         "page": where.page, "table": item.table, "seq": item.seq, "code": item.code, "name": item.name,
         "features": item.features, "unit": item.unit, "quantity": item.quantity, "unit_price": item.unit_price,
-        "amount": item.amount, "section": item.section, "status": checked.status,
+        "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
+        "status": checked.status,
         "green_categories": list(checked.green_categories),
         "findings": [finding_dict(f) for f in checked.findings],
     }
