@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
+from .conditions import validate_condition
+
 SCHEMA_ID = "gbm-check/catalog@1"
 LISTS = ("banned", "restricted", "promoted", "green")
 JURISDICTIONS = ("national", "shandong", "city")
@@ -41,6 +43,7 @@ class Entry:
     combos: tuple[tuple[tuple[str, ...], ...], ...] = ()
     exclusions: tuple[str, ...] = ()
     vague_terms: tuple[str, ...] = ()
+    conditions: tuple[tuple[tuple[str, object], ...], ...] = ()  # scope conditions (see checker.conditions)
     code_prefixes: tuple[str, ...] = ()
     scope: str = ""
     decidable: bool = True
@@ -140,6 +143,10 @@ def validate(data: object) -> list[str]:
             for c in combos
         ):
             problems.append(f"{where}: 'combos' must be a list of lists of non-empty lists of strings")
+        for condition in entry.get("conditions", []) if isinstance(entry.get("conditions", []), list) else [None]:
+            problem = validate_condition(condition)
+            if problem:
+                problems.append(f"{where}: condition: {problem}")
         if "decidable" in entry and not isinstance(entry["decidable"], bool):
             problems.append(f"{where}: 'decidable' must be true or false")
     return problems
@@ -156,6 +163,8 @@ def parse(data: dict, path: str) -> Catalog:
                 city=raw.get("city", ""), group=raw.get("group", ""), terms=tuple(raw.get("terms", ())),
                 combos=tuple(tuple(tuple(g) for g in c) for c in raw.get("combos", ())),
                 exclusions=tuple(raw.get("exclusions", ())), vague_terms=tuple(raw.get("vague_terms", ())),
+                conditions=tuple(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in c.items())
+                                 for c in raw.get("conditions", ())),
                 code_prefixes=tuple(raw.get("code_prefixes", ())),
                 scope=raw.get("scope", ""), decidable=raw.get("decidable", True),
                 replacement=raw.get("replacement", ""), source_url=raw.get("source_url", ""),

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from .catalog import CatalogSet, Entry
+from .conditions import decide_all
 from .matcher import Hit, LineMatch, hit_evidence
 from .model import CheckedItem, Finding, LineItem
 
-SEVERITY = {"banned": "error", "restricted": "warning", "promoted": "info"}
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
 # Green categories whose section of GB 50854 names the product bought: they go first for lines of that section.
 SECTION_CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -34,8 +34,8 @@ class Profile:
 
     city: str = "聊城"
     province: str = "山东"
-    government_invested: bool = True
-    urban_area: bool = True
+    government_invested: bool | None = True
+    urban_area: bool | None = True  # inside the urban planning area (城区规划范围内); None: not known
     bid_date: _dt.date = field(default_factory=_dt.date.today)
     project_type: str = ""
     district: str = ""
@@ -94,36 +94,51 @@ def _applies(entry: Entry, profile: Profile) -> bool:
 
 
 def _finding(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> Finding:
+    """One finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
     evidence, start = hit_evidence(hit, item.name, item.features)
-    kind = entry.list
-    manual = not entry.decidable
-    message = ""
-    unplaced = bool(entry.code_prefixes) and not re.match(r"^\d{9}", item.code or "")
-    if kind in ("banned", "restricted") and hit.via == "vague":
-        kind, manual = "restricted", True
-        message = (f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "
-                   "needs manual check")
-    elif kind == "banned" and unplaced:
-        kind, manual = "restricted", True
-        message = (f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to "
-                   "tell its section: needs manual check")
-    elif kind == "banned" and manual:
-        kind = "restricted"  # listed as banned, but whether the ban reaches this project is not settled
-        message = f"listed as banned by {entry.source}, but its scope is not verified: needs manual check"
-    elif kind == "restricted":
-        manual = True  # no restriction condition can be read off a bill line yet
-        message = "restricted: check the conditions below against the project (needs manual check)"
-    elif kind == "banned":
-        basis = catalogs.get(LIAOCHENG_BAN_RULE)
-        message = "banned"
-        if basis is not None and profile.city == "聊城" and entry.jurisdiction in ("national", "shandong"):
-            message += f"; 聊城 forbids products the state or province eliminated ({basis.source})"
+    kind, severity, manual, message = _decide(hit, item, catalogs, profile)
     return Finding(
-        rule=entry.id, kind=kind, severity=SEVERITY.get(kind, "info"), entry=entry.name, source=entry.source,
+        rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
         evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
         replacement=entry.replacement, needs_manual_check=manual, message=message,
     )
+
+
+def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> tuple[str, str, bool, str]:
+    """(kind, severity, needs manual check, message) for a hit."""
+    entry = hit.entry
+    scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
+                      if entry.conditions else (True, []))
+    if entry.list == "promoted":
+        return "promoted", "info", False, ""
+    if hit.via == "vague":
+        return ("restricted", "warning", True,
+                f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "
+                "needs manual check")
+    if entry.list == "banned" and entry.code_prefixes and not re.match(r"^\d{9}", item.code or ""):
+        return ("restricted", "warning", True,
+                f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to tell "
+                "its section: needs manual check")
+    if scope is False:
+        return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
+    if scope is None:
+        return ("restricted", "warning", True,
+                f"{'banned' if entry.list == 'banned' else 'restricted'} where: {'; '.join(unknown)} — the "
+                "profile and the line do not say: needs manual check")
+    if entry.list == "banned" and not entry.decidable:
+        return ("restricted", "warning", True,
+                f"listed as banned by {entry.source}, but its scope is not verified: needs manual check")
+    if entry.list == "restricted":
+        if entry.conditions:  # every condition decided true: the use is inside the restricted scope
+            return ("restricted", "error", False,
+                    "used inside its restricted scope: " + "; ".join(str(dict(c).get("text", "")) for c in entry.conditions))
+        return "restricted", "warning", True, "restricted: check the conditions below against the project (needs manual check)"
+    message = "banned"
+    basis = catalogs.get(LIAOCHENG_BAN_RULE)
+    if basis is not None and profile.city == "聊城" and entry.jurisdiction in ("national", "shandong"):
+        message += f"; 聊城 forbids products the state or province eliminated ({basis.source})"
+    return "banned", "error", False, message
 
 
 def _ordered_categories(hits: list[Hit], code: str) -> tuple[str, ...]:

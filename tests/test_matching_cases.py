@@ -114,7 +114,7 @@ CASES = [
     ("综合脚手架", "搭设毛竹脚手架", "011701001001", "banned", ""),
     ("综合脚手架", "扣件式钢管脚手架，竹脚手板", "011701001001", "-", ""),
     ("综合脚手架", "承插型盘扣式钢管脚手架", "011701001001", "-", ""),
-    ("垂直运输", "井架物料提升机，檐高24m", "011703001001", "restricted", ""),
+    ("垂直运输", "井架物料提升机，檐高24m", "011703001001", "-", ""),  # below the 25 m bound: not applicable
     ("基础模板", "隔离剂：废机油", "011702001001", "banned", ""),
     ("基础模板", "水性脱模剂（严禁使用废机油）", "011702001001", "-", ""),
     ("化粪池", "砖砌化粪池 4#", "040504004001", "restricted", ""),
@@ -224,3 +224,35 @@ def test_a_section_bound_ban_on_a_line_without_code_needs_a_manual_check():
     assert finding.kind == "restricted" and finding.needs_manual_check
     assert next(f for f in judge("块料墙面", "外墙面砖，水泥砂浆粘贴", "011204003001").findings
                 if f.rule == "N21-03").kind == "banned"
+
+
+def judge_with(profile, name, features, code):
+    item = LineItem(provenance=Provenance("t.xlsx"), table="boq", code=code, name=name, features=features)
+    return {f.rule: f for f in Judge(CATALOGS, profile).judge(item, MATCHER.match_item(item)).findings}
+
+
+def test_urban_area_bans_follow_the_profile():
+    inside = judge_with(Profile(), "矩形柱", "现场搅拌混凝土 C30", "010502001001")
+    outside = judge_with(Profile(urban_area=False), "矩形柱", "现场搅拌混凝土 C30", "010502001001")
+    unknown = judge_with(Profile(urban_area=None), "矩形柱", "现场搅拌混凝土 C30", "010502001001")
+    assert inside["NPOL-05"].kind == "banned" and inside["SD-LC-01"].kind == "banned"
+    assert outside["NPOL-05"].kind == "not_applicable" and outside["SD-LC-01"].kind == "not_applicable"
+    assert unknown["NPOL-05"].kind == "restricted" and unknown["NPOL-05"].needs_manual_check
+
+
+def test_height_bound_restriction_decided_from_the_line_or_the_profile():
+    tall = judge_with(Profile(), "垂直运输", "龙门架物料提升机，檐高30m", "011703001001")["N21-10"]
+    low = judge_with(Profile(), "垂直运输", "龙门架物料提升机，檐高18m", "011703001001")["N21-10"]
+    unknown = judge_with(Profile(), "垂直运输", "龙门架物料提升机", "011703001001")["N21-10"]
+    from_profile = judge_with(Profile(height_m=40), "垂直运输", "龙门架物料提升机", "011703001001")["N21-10"]
+    assert (tall.kind, tall.severity, tall.needs_manual_check) == ("restricted", "error", False)
+    assert low.kind == "not_applicable"
+    assert unknown.kind == "restricted" and unknown.needs_manual_check
+    assert from_profile.severity == "error"
+
+
+def test_bar_diameter_settles_the_flash_butt_welding_restriction():
+    small = judge_with(Profile(), "钢筋接头", "闪光对焊 Φ16", "010516003001")["N21-04"]
+    large = judge_with(Profile(), "钢筋接头", "闪光对焊 Φ25", "010516003001")["N21-04"]
+    assert small.kind == "not_applicable"
+    assert large.kind == "restricted" and large.needs_manual_check  # site or factory: the bill does not say

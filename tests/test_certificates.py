@@ -1,0 +1,96 @@
+"""Certification evidence and adoption figures, on the project's own EXAMPLE registry (fictional data)."""
+import datetime
+
+import pytest
+
+from checker.adoption import compute
+from checker.catalog import load_catalogs
+from checker.certificates import RegistryError, load_registry
+from checker.judge import Judge, Profile
+from checker.matcher import Matcher
+from checker.readers import read_path
+
+from .conftest import REPO
+
+REGISTRY = REPO / "sample_bills" / "example_certificate_registry.csv"
+MATERIALS = REPO / "sample_bills" / "liaocheng_brand_materials.csv"
+BID_DATE = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def checked():
+    catalogs = load_catalogs()
+    matcher, judge = Matcher(catalogs), Judge(catalogs, Profile(bid_date=BID_DATE))
+    registry = load_registry(REGISTRY)
+    lines = []
+    for item in read_path(str(MATERIALS)).items:
+        line = judge.judge(item, matcher.match_item(item))
+        lines.append((line, registry.evidence(item, line.green_categories, BID_DATE) if line.green_categories else None))
+    return registry, lines
+
+
+def test_registry_is_marked_as_example_data(checked):
+    registry, _ = checked
+    assert registry.example_data and len(registry.certificates) == 5
+    assert all(c.number.startswith("EXAMPLE-") for c in registry.certificates)
+
+
+def test_each_kind_of_evidence(checked):
+    _, lines = checked
+    status = {line.item.seq: (evidence.status if evidence else None) for line, evidence in lines}
+    assert status == {"1": "certified", "2": "expired", "3": "suspended", "4": "category_mismatch",
+                      "5": "certified", "6": "no_evidence", "7": None}
+
+
+def test_expiry_is_judged_at_the_bid_date():
+    registry = load_registry(REGISTRY)
+    cert = next(c for c in registry.certificates if c.number == "EXAMPLE-0002")
+    assert cert.valid_on(datetime.date(2024, 5, 9)) and not cert.valid_on(datetime.date(2024, 5, 10))
+
+
+def test_adoption_figures_add_up_to_hand_computed_values(checked):
+    _, lines = checked
+    adoption = compute(lines, registry_loaded=True)
+    by_category = {c.category: c for c in adoption.categories}
+    # hand computed from sample_bills/liaocheng_brand_materials.csv (数量 × 单价; the CSV has no 合价 column,
+    # so amounts are missing and only line counts are compared here) and the example registry
+    assert {k: (v.lines, v.certified_lines) for k, v in by_category.items()} == {
+        "预拌混凝土": (1, 1), "预拌砂浆": (1, 0), "防水卷材": (1, 0), "保温系统材料": (1, 0),
+        "建筑门窗及配件": (1, 1), "纸面石膏板": (1, 0)}
+    assert (adoption.lines, adoption.certified_lines) == (6, 2)
+    assert (adoption.kinds, adoption.certified_kinds) == (6, 2)
+    assert adoption.rule_2025 == "not met"  # 2 of 6 kinds = 33% < 40%
+    assert any("必选类" in u for u in adoption.undecided)
+
+
+def test_adoption_by_amount(make_xlsx):
+    catalogs = load_catalogs()
+    matcher, judge = Matcher(catalogs), Judge(catalogs, Profile(bid_date=BID_DATE))
+    registry = load_registry(REGISTRY)
+    path = make_xlsx({"表-08": [["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"],
+                                [1, "010502001001", "矩形柱", "预拌混凝土C30，厂家：示例鲁西预拌混凝土有限公司", "m3", 10, 500, 5000],
+                                [2, "010505001001", "有梁板", "预拌混凝土C30，厂家：某无证公司", "m3", 10, 300, 3000],
+                                [3, "011201001001", "墙面一般抹灰", "干混抹灰砂浆DP M10（东昌）", "m2", 100, 20, 2000]]})
+    lines = []
+    for item in read_path(str(path)).items:
+        line = judge.judge(item, matcher.match_item(item))
+        lines.append((line, registry.evidence(item, line.green_categories, BID_DATE)))
+    adoption = compute(lines, registry_loaded=True)
+    concrete = next(c for c in adoption.categories if c.category == "预拌混凝土")
+    assert (concrete.amount, concrete.certified_amount) == (8000, 5000)
+    assert concrete.amount_share == pytest.approx(0.625)
+    assert (adoption.amount, adoption.certified_amount) == (10000, 5000)  # the mortar's certificate expired
+    assert adoption.rule_2025 == "met"  # 1 of 2 kinds = 50% ≥ 40%
+
+
+def test_without_a_registry_the_rule_is_not_decidable(checked):
+    _, lines = checked
+    adoption = compute([(line, None) for line, _ in lines], registry_loaded=False)
+    assert adoption.rule_2025 == "not decidable" and adoption.certified_lines == 0
+
+
+def test_bad_registry_gives_one_line_reason(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="no header row"):
+        load_registry(path)
