@@ -17,9 +17,9 @@ from .model import CheckedItem
 KIND_SHARE_2025 = 0.40
 
 
-@dataclass(frozen=True)
-class CategoryAdoption:
-    category: str
+class _Shares:
+    """Certified share by line and by amount (0 when there is nothing to share)."""
+
     lines: int
     certified_lines: int
     amount: float
@@ -35,7 +35,16 @@ class CategoryAdoption:
 
 
 @dataclass(frozen=True)
-class Adoption:
+class CategoryAdoption(_Shares):
+    category: str
+    lines: int
+    certified_lines: int
+    amount: float
+    certified_amount: float
+
+
+@dataclass(frozen=True)
+class Adoption(_Shares):
     categories: tuple[CategoryAdoption, ...]
     lines: int
     certified_lines: int
@@ -45,14 +54,6 @@ class Adoption:
     certified_kinds: int  # of which at least one line is certified
     rule_2025: str  # "met", "not met" (the 40% share of kinds), or "not decidable"
     undecided: tuple[str, ...]
-
-    @property
-    def line_share(self) -> float:
-        return self.certified_lines / self.lines if self.lines else 0.0
-
-    @property
-    def amount_share(self) -> float:
-        return self.certified_amount / self.amount if self.amount else 0.0
 
 
 def compute(lines: Iterable[tuple[CheckedItem, Optional[Evidence]]], registry_loaded: bool) -> Adoption:

@@ -7,6 +7,7 @@ Labels: ``{file: {key: {"label": banned|flag|clean|skip, "green": category or ""
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,3 +122,26 @@ def _score_file(name: str, wanted: dict, report: FileReport, scores: Scores) -> 
             text = (checked.item.name + " | " + checked.item.features.replace("\n", " / ")) if checked else "NOT READ"
             rules = [f"{f.rule}:{f.kind}" for f in checked.findings] if checked else []
             scores.wrong.append((name, key, lab, "; ".join(problems), rules, text))
+
+
+CODE12 = re.compile(r"^\d{12}$")
+
+
+def printed_codes(path: str | Path) -> set[str]:
+    """Distinct 12-digit item codes printed anywhere in a workbook's line-item sheets (表-09 analysis sheets,
+    which repeat the items, are left out): what a reader should find as items."""
+    from python_calamine import CalamineWorkbook
+
+    from .readers.cells import code_text
+
+    printed: set[str] = set()
+    workbook = CalamineWorkbook.from_path(str(path))
+    for sheet in workbook.sheet_names:
+        if "分析" in sheet:
+            continue
+        for row in workbook.get_sheet_by_name(sheet).to_python():
+            for cell in row:
+                code = code_text(cell) if cell not in ("", None) else ""
+                if CODE12.match(code) and code[:2] in ("01", "02", "03", "04", "05"):
+                    printed.add(code)
+    return printed

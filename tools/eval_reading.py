@@ -18,10 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from python_calamine import CalamineWorkbook  # noqa: E402
-
+from checker.evaluation import printed_codes  # noqa: E402
 from checker.readers import read_path  # noqa: E402
-from checker.readers.cells import code_text  # noqa: E402
 
 CODE12 = re.compile(r"^\d{12}$")
 
@@ -55,16 +53,7 @@ def real_bills(shared: Path) -> bool:
         read = read_path(str(path), path.name)
         seconds = time.perf_counter() - started
         found = {i.code for i in read.items if CODE12.match(i.code)}
-        printed = set()
-        workbook = CalamineWorkbook.from_path(str(path))
-        for sheet in workbook.sheet_names:
-            if "分析" in sheet:
-                continue
-            for row in workbook.get_sheet_by_name(sheet).to_python():
-                for cell in row:
-                    code = code_text(cell) if cell not in ("", None) else ""
-                    if CODE12.match(code) and code[:2] in ("01", "02", "03", "04", "05"):
-                        printed.add(code)
+        printed = printed_codes(path)
         share = len(found & printed) / len(printed) if printed else 1.0
         ok &= read.error is None and share >= 0.98
         print(f"{'OK ' if read.error is None and share >= 0.98 else 'BAD'} {path.name:50} items {len(read.items):4}  "
