@@ -11,8 +11,9 @@ import click
 
 from . import __version__
 from .catalog import CatalogError, load_catalogs
-from .engine import RunReport, check_paths, expand_paths
+from .engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
 from .judge import Profile
+from .report import FILE_FORMATS, FORMATS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
@@ -25,21 +26,65 @@ class FailOn(str, enum.Enum):
     NEVER = "never"
 
 
-class OutputFormat(str, enum.Enum):
-    TEXT = "text"
-    JSON = "json"
+OutputFormat = enum.Enum("OutputFormat", {name.upper(): name for name in FORMATS}, type=str)
+OutputFormat.__doc__ = "Report formats (see checker.report)."
 
 
 def exit_code(run: RunReport, fail_on: FailOn) -> int:
-    """2 if any input could not be checked; else 1 if a finding reaches the fail level; else 0."""
-    counts = run.counts()
-    if counts["files_error"]:
+    """2 if any input could not be checked; else 1 if a finding reaches the fail level (not waived, not in the
+    baseline); else 0."""
+    if any(not report.read.ok for report in run.files):
         return EXIT_NOT_CHECKED
-    if fail_on is FailOn.BANNED and counts["banned"]:
-        return EXIT_FINDINGS
-    if fail_on is FailOn.RESTRICTED and (counts["banned"] or counts["restricted"]):
+    kinds = FAIL_KINDS[FailOn(fail_on).value]
+    if any(is_failing(f, kinds) for r in run.files for c in r.items for f in c.findings):
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+class _OrderedCommand(click.Command):
+    """Remembers the order of the options as given, so that each -o goes with the --format before it."""
+
+    def make_parser(self, ctx):
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args):
+            opts, largs, order = parse(args=args)
+            ctx.meta["gbm-check.order"] = [param.name for param in order]
+            return opts, largs, order
+
+        parser.parse_args = parse_args
+        return parser
+
+
+def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tuple[str, ...]
+                 ) -> list[tuple[str, str | None]]:
+    """(format, output or None for stdout) pairs: each -o belongs to the --format before it (or, given first,
+    to the next one); -o alone is the text report."""
+    if order is None:  # invoked without a command line to read the order from: pair by position
+        order = []
+        for index in range(max(len(formats), len(outputs))):
+            order += ["fmt"] * (index < len(formats)) + ["output"] * (index < len(outputs))
+    fmts, outs = iter(formats), iter(outputs)
+    pairs: list[list] = []
+    pending: str | None = None
+    for name in order:
+        if name == "fmt":
+            pairs.append([next(fmts), pending])
+            pending = None
+        elif name == "output":
+            out = next(outs)
+            if pairs and pairs[-1][1] is None and pending is None:
+                pairs[-1][1] = out
+            elif pending is None:
+                pending = out
+            else:
+                raise click.UsageError(f"-o {pending} and -o {out}: give each -o its own --format")
+    if pending is not None:
+        if pairs:
+            raise click.UsageError(f"-o {pending} follows no --format")
+        pairs.append(["text", pending])
+    return [(fmt, out) for fmt, out in pairs]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,47 +93,107 @@ def main() -> None:
     """Check bills of quantities (工程量清单) against China's green building material rules."""
 
 
-@main.command()
+@main.command(cls=_OrderedCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]), default="text",
-              show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here instead of stdout.")
-@click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default="banned", show_default=True,
-              help="Exit 1 when a finding at or above this level is found.")
+@click.option("--format", "fmt", multiple=True, type=click.Choice([f.value for f in OutputFormat]),
+              help="Report format (default: text); repeatable, each followed by its own -o.")
+@click.option("-o", "--output", multiple=True, type=click.Path(),
+              help="Write the report of the --format before it here (xlsx: a file or a folder); "
+                   "a format without -o goes to stdout (at most one).")
+@click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
+              help="Exit 1 when a finding at or above this level is found (not waived, not in the baseline).  "
+                   "[default: banned]")
 @click.option("--catalog", "extra_catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra catalog file (adds or overrides entries); repeatable.")
-@click.option("--city", default="聊城", show_default=True, help="Project city (city-only rules use it).")
+@click.option("--city", default=None, help="Project city (city-only rules use it).  [default: 聊城]")
 @click.option("--bid-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Bid date (default: today).")
-def check(paths, fmt, output, fail_on, extra_catalogs, city, bid_date) -> None:
+@click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML file of accepted exceptions (rule, item, reason, approver, expires).")
+@click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
+              help="A previous JSON report: fail only on findings it does not hold.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Config file (default: ./gbm-check.toml, or [tool.gbm-check] in ./pyproject.toml).")
+@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with tesseract (tesseract-ocr, tesseract-ocr-chi-sim).")
+@click.pass_context
+def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
+          config_path, ocr) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
+    from . import baseline, config as configuration, waivers
+
     files = expand_paths(paths)
     if not files:
         _usage_error("no bill files found in the given paths")
-    if output and _is_one_of(output, files):
-        _usage_error(f"refusing to write the report over an input file: {output}")
     try:
-        catalogs = load_catalogs(extra_catalogs)
-    except CatalogError as exc:
-        _usage_error(str(exc))
-    profile = Profile(city=city, bid_date=bid_date.date() if bid_date else _dt.date.today())
+        config = configuration.load(config_path, cwd=os.getcwd(), formats=tuple(FORMATS))
+        outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
+                   else config.outputs or [("text", None)])
+        _check_outputs(outputs, files)
+        catalogs = load_catalogs(extra_catalogs or config.catalogs)
+        waiver_list = waivers.load(waivers_path or config.waivers) if (waivers_path or config.waivers) else []
+        known = baseline.load(baseline_path or config.baseline) if (baseline_path or config.baseline) else None
+    except (CatalogError, configuration.ConfigError, waivers.WaiverError, baseline.BaselineError,
+            click.UsageError) as exc:
+        _usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
+    fail_on = fail_on or config.fail_on or FailOn.BANNED.value
+    settings = dict(config.profile)
+    if city:
+        settings["city"] = city
+    if bid_date:
+        settings["bid_date"] = bid_date.date()
+    settings.setdefault("bid_date", _dt.date.today())
+    profile = Profile(**settings)
     reports = []
     show_bar = sys.stderr.isatty() and len(files) >= 5
     with click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar else _nullbar(files) as bar:
-        for report in check_paths(bar, catalogs, profile):
+        for report in check_paths(bar, catalogs, profile, ocr=ocr):
             reports.append(report)
             if not report.read.ok:
                 click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
-    run = RunReport(files=reports, catalogs=catalogs, profile=profile)
-    if fmt == OutputFormat.JSON.value:
-        from .report.json_report import render as render_json
-
-        text = render_json(run)
-    else:
-        from .report.text_report import render as render_text
-
-        text = render_text(run, color=output is None and sys.stdout.isatty())
-    _write(text, output)
+    run = RunReport(files=reports, catalogs=catalogs, profile=profile, fail_on=fail_on)
+    waivers.apply(run, waiver_list)
+    if known is not None:
+        baseline.apply(run, known, origin=baseline_path or config.baseline)
+    for warning in run.warnings:
+        click.echo(f"gbm-check: warning: {warning}", err=True)
+    _emit(run, outputs)
     sys.exit(exit_code(run, FailOn(fail_on)))
+
+
+def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> None:
+    """At most one report on stdout, none over an input or over another report; file formats need -o."""
+    if sum(out is None for _, out in outputs) > 1:
+        raise click.UsageError("more than one --format without -o: at most one report can go to stdout")
+    seen = set()
+    for fmt, out in outputs:
+        if out is None:
+            if fmt in FILE_FORMATS:
+                raise click.UsageError(f"--format {fmt} writes workbooks: give it -o FILE.xlsx or -o FOLDER")
+            continue
+        if _is_one_of(out, files):
+            raise click.UsageError(f"refusing to write the report over an input file: {out}")
+        key = Path(out).resolve()
+        if key in seen:
+            raise click.UsageError(f"two reports to the same file: {out}")
+        seen.add(key)
+
+
+def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
+    """Render every requested format; workbooks first, so a fallback they note reaches the other reports."""
+    from .report import renderer
+    from .report.xlsx_report import XlsxOutputError
+
+    for fmt, out in sorted(outputs, key=lambda pair: pair[0] not in FILE_FORMATS):
+        render = renderer(fmt)
+        if fmt in FILE_FORMATS:
+            try:
+                render(run, out)
+            except (XlsxOutputError, OSError) as exc:
+                click.echo(f"gbm-check: cannot write {out}: {getattr(exc, 'strerror', None) or exc}", err=True)
+                sys.exit(EXIT_NOT_CHECKED)
+        elif fmt == "text":
+            _write(render(run, color=out is None and sys.stdout.isatty()), out)
+        else:
+            _write(render(run), out)
 
 
 class _nullbar:

@@ -5,16 +5,18 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .catalog import CatalogSet
 from .judge import Judge, Profile
+from .limits import FILE_SECONDS, FileTimeLimit, time_limit
 from .matcher import Matcher
-from .model import CheckedItem, FileRead
+from .model import CheckedItem, FileRead, Finding, Waiver
 from .readers import read_path
 
 BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv")
+FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted"), "never": ()}
 
 
 @dataclass(frozen=True)
@@ -28,26 +30,64 @@ class FileReport:
 
 @dataclass
 class RunReport:
-    """A whole run: every file, the catalogs and profile used."""
+    """A whole run: every file, the catalogs and profile used, and the gate (fail level, waivers, baseline)."""
 
     files: list[FileReport]
     catalogs: CatalogSet
     profile: Profile
     tool_version: str = __version__
     started: float = field(default_factory=time.time)
+    fail_on: str = "banned"  # lowest finding kind that fails the run: banned, restricted or never
+    baseline: str | None = None  # the baseline report used, if any
+    expired_waivers: list[Waiver] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # run-level warnings (expired waivers, …)
 
     def counts(self) -> dict[str, int]:
-        """Lines per status and findings per kind over all files."""
+        """Lines per status and findings per kind over all files, plus waived and gating findings."""
         counts = {"files": len(self.files), "files_ok": sum(f.read.ok for f in self.files),
                   "files_error": sum(not f.read.ok for f in self.files),
                   "items": sum(len(f.items) for f in self.files), "banned": 0, "restricted": 0, "promoted": 0,
-                  "clean": 0, "needs_manual_check": 0, "green_items": 0}
+                  "clean": 0, "needs_manual_check": 0, "green_items": 0, "waived_findings": 0,
+                  "failing_findings": 0}
+        fail_kinds = FAIL_KINDS.get(self.fail_on, ())
         for report in self.files:
             for checked in report.items:
                 counts[checked.status] += 1
                 counts["needs_manual_check"] += any(f.needs_manual_check for f in checked.findings)
                 counts["green_items"] += bool(checked.green_categories)
+                for finding in checked.findings:
+                    counts["waived_findings"] += finding.waived
+                    counts["failing_findings"] += is_failing(finding, fail_kinds)
         return counts
+
+    def verdict(self) -> str:
+        """The bill's verdict: fail (an unwaived banned finding), review (an unwaived restricted one, or a file
+        not checked) or pass.  The verdict judges the bill; the exit code gates a pipeline (fail level, baseline)."""
+        kinds = {f.kind for r in self.files for c in r.items for f in c.findings if not f.waived}
+        if "banned" in kinds:
+            return "fail"
+        if "restricted" in kinds or any(not r.read.ok for r in self.files):
+            return "review"
+        return "pass"
+
+    def map_findings(self, change: Callable[[FileReport, CheckedItem, Finding], Finding]) -> None:
+        """Replace every finding with ``change(file, item, finding)``, in run order (files, items, findings)."""
+        files = []
+        for report in self.files:
+            items = []
+            for checked in report.items:
+                if checked.findings:
+                    findings = tuple(change(report, checked, f) for f in checked.findings)
+                    checked = CheckedItem(item=checked.item, green_categories=checked.green_categories,
+                                          findings=findings)
+                items.append(checked)
+            files.append(FileReport(read=report.read, items=tuple(items), seconds=report.seconds))
+        self.files = files
+
+
+def is_failing(finding: Finding, fail_kinds: tuple[str, ...]) -> bool:
+    """A finding counts for the exit code: at or above the fail level, not waived, not already in the baseline."""
+    return finding.kind in fail_kinds and not finding.waived and finding.baseline != "known"
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -65,16 +105,24 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
-def check_file(path: str, matcher: Matcher, judge: Judge) -> FileReport:
-    """Read and judge one file.  Never raises for bad input (see readers.read_path)."""
+def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = FILE_SECONDS, *,
+               ocr: bool = False) -> FileReport:
+    """Read and judge one file within its time limit.  Never raises for bad input (see readers.read_path)."""
     started = time.perf_counter()
-    read = read_path(path, display_name=str(Path(path)))
-    checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
+    try:
+        with time_limit(seconds):
+            read = read_path(path, display_name=str(Path(path)), ocr=ocr)
+            checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
+    except FileTimeLimit:
+        read = FileRead(path=str(Path(path)), format="unknown", sha256="",
+                        error=f"not checked: took longer than the {seconds:.0f} s limit per file")
+        checked = ()
     return FileReport(read=read, items=checked, seconds=time.perf_counter() - started)
 
 
-def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile) -> Iterator[FileReport]:
+def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile, *,
+                ocr: bool = False) -> Iterator[FileReport]:
     """Check every file, one after the other; a bad file yields an error report and the batch goes on."""
     matcher, judge = Matcher(catalogs), Judge(catalogs, profile)
     for path in paths:
-        yield check_file(path, matcher, judge)
+        yield check_file(path, matcher, judge, ocr=ocr)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Optional
 
 
@@ -95,6 +96,25 @@ class Finding:
     replacement: str = ""
     needs_manual_check: bool = False
     message: str = ""
+    waiver: Optional["Waiver"] = None  # the accepted exception that covers this finding, if any
+    baseline: Optional[str] = None  # with --baseline: "new" or "known"; None without a baseline
+
+    @property
+    def waived(self) -> bool:
+        return self.waiver is not None
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An accepted exception: this rule on this item is known and approved until ``expires``."""
+
+    rule: str
+    item: str  # 项目编码, text the line contains, or a finding fingerprint
+    reason: str
+    approver: str
+    expires: date
+    file: str = ""  # optional: only for files whose name matches this glob
+    origin: str = ""  # where it was read: "waivers.toml#3"
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,12 @@ class CheckedItem:
             if kind in kinds:
                 return kind
         return "clean"
+
+    @property
+    def waived(self) -> bool:
+        """Flagged (banned or restricted), and every such finding is covered by a waiver."""
+        flagged = [f for f in self.findings if f.kind in ("banned", "restricted")]
+        return bool(flagged) and all(f.waived for f in flagged)
 
 
 LINE_ITEM_FIELDS = tuple(f for f in LineItem.__dataclass_fields__)

@@ -13,8 +13,10 @@ from .spreadsheet import read_workbook
 __all__ = ["read_path", "InputRefused"]
 
 
-def read_path(path: str, display_name: str | None = None) -> FileRead:
-    """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``."""
+def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) -> FileRead:
+    """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
+
+    ``ocr``: read scanned PDF pages with tesseract (without it a scanned PDF is an error, never clean)."""
     name = display_name or path
     fmt = "unknown"
     digest = ""
@@ -29,7 +31,7 @@ def read_path(path: str, display_name: str | None = None) -> FileRead:
                 result, _encoding = read_csv(handle.read(), name)
             sheets = ["csv"]
         elif fmt == "pdf":
-            result = read_pdf(path, name)
+            result = read_pdf(path, name, ocr=ocr)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
             result, sheets = read_workbook(path, name, fmt)

@@ -4,17 +4,22 @@ from __future__ import annotations
 import json
 
 from ..engine import RunReport
-from ..model import CheckedItem, Finding
+from ..fingerprint import item_fingerprint
+from ..model import CheckedItem, Finding, LineItem
+from ..waivers import waiver_dict
+from . import VERDICT_TEXT
 
 SCHEMA = "gbm-check/report@1"
 
 
-def finding_dict(finding: Finding) -> dict:
+def finding_dict(finding: Finding, item: LineItem) -> dict:
     return {
         "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "entry": finding.entry,
         "source": finding.source, "evidence": finding.evidence, "matched": finding.matched, "field": finding.field,
         "position": finding.start, "scope": finding.scope, "replacement": finding.replacement,
         "needs_manual_check": finding.needs_manual_check, "message": finding.message,
+        "fingerprint": item_fingerprint(item, finding.rule), "waived": finding.waived,
+        "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
     }
 
 
@@ -28,7 +33,7 @@ def item_dict(checked: CheckedItem) -> dict:
         "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
         "status": checked.status,
         "green_categories": list(checked.green_categories),
-        "findings": [finding_dict(f) for f in checked.findings],
+        "findings": [finding_dict(f, item) for f in checked.findings],
     }
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
@@ -58,6 +63,10 @@ def report_dict(run: RunReport) -> dict:
         ],
         "items": [item_dict(c) for f in run.files for c in f.items],
         "summary": counts,
+        "verdict": {"result": run.verdict(), "text": VERDICT_TEXT[run.verdict()]},
+        "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"]},
+        "expired_waivers": [waiver_dict(w) for w in run.expired_waivers],
+        "warnings": list(run.warnings),
     }
 
 

@@ -43,8 +43,13 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
             if finding.kind not in ("banned", "restricted"):
                 continue
             manual = "  [needs manual check]" if finding.needs_manual_check else ""
+            manual += "  [in baseline]" if finding.baseline == "known" else ""
             lines.append(f"        {finding.rule} {finding.entry} — {finding.evidence}{manual}")
             lines.append(f"          source: {finding.source}")
+            if finding.waiver:
+                waiver = finding.waiver
+                lines.append(style(f"          waived: {waiver.reason} (approved by {waiver.approver}, "
+                                   f"until {waiver.expires.isoformat()})", fg="blue"))
     if len(worst) > MAX_LINES_PER_FILE:
         lines.append(f"  … {len(worst) - MAX_LINES_PER_FILE} more flagged lines (use --format json for all)")
     return lines
@@ -63,6 +68,13 @@ def render(run: RunReport, color: bool = False) -> str:
     lines.append(f"{counts['files']} file(s), {counts['files_error']} not checked, {counts['items']} items: "
                  f"banned {counts['banned']}, restricted {counts['restricted']}, promoted {counts['promoted']}, "
                  f"needs manual check {counts['needs_manual_check']}")
+    if counts["waived_findings"] or run.baseline:
+        gate = f"waived findings {counts['waived_findings']}"
+        if run.baseline:
+            gate += f", baseline {run.baseline}"
+        lines.append(f"{gate}; findings failing --fail-on {run.fail_on}: {counts['failing_findings']}")
+    for warning in run.warnings:
+        lines.append(f"warning: {warning}")
     profile = run.profile
     lines.append(f"profile: {profile.city}, government-invested={profile.government_invested}, "
                  f"urban area={profile.urban_area}, bid date {profile.bid_date.isoformat()}")

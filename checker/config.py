@@ -1,0 +1,171 @@
+"""Configuration: ``[tool.gbm-check]`` in pyproject.toml, or a gbm-check.toml file; command-line flags win.
+
+    [tool.gbm-check]                       # in gbm-check.toml the same keys stand at the top level
+    fail-on = "restricted"                 # banned | restricted | never
+    formats = { text = "-", json = "reports/gbm-check.json", html = "reports/gbm-check.html" }
+    catalogs = ["catalogs/shandong.json"]  # extra catalog files
+    waivers = "gbm-check-waivers.toml"
+    baseline = "reports/baseline.json"
+
+    [tool.gbm-check.profile]
+    city = "聊城"
+    bid-date = 2026-11-24
+    urban-area = true
+    government-invested = true
+
+Looked up in the current directory (gbm-check.toml first, then pyproject.toml), or given with ``--config``.
+Relative paths are relative to the config file's folder.  ``formats`` is a table of format → output ("-" is
+standard output), or a list of format names (each to standard output, so at most one).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:  # Python ≥ 3.11
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+CONFIG_NAME = "gbm-check.toml"
+FAIL_LEVELS = ("banned", "restricted", "never")
+_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile"}
+_PROFILE_KEYS = {"city", "province", "bid_date", "urban_area", "government_invested", "project_type", "district"}
+_BOOL_KEYS = {"urban_area", "government_invested"}
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used (one line, for the CLI)."""
+
+
+@dataclass
+class Config:
+    path: str | None = None
+    fail_on: str | None = None
+    outputs: list[tuple[str, str | None]] = field(default_factory=list)  # (format, file or None for stdout)
+    catalogs: list[str] = field(default_factory=list)
+    waivers: str | None = None
+    baseline: str | None = None
+    profile: dict = field(default_factory=dict)  # Profile field → value
+
+
+def find(cwd: str | Path = ".") -> Path | None:
+    """The config file of a directory: gbm-check.toml, else a pyproject.toml with a [tool.gbm-check] table."""
+    cwd = Path(cwd)
+    if (cwd / CONFIG_NAME).is_file():
+        return cwd / CONFIG_NAME
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if "gbm-check" in _read(pyproject).get("tool", {}):
+                return pyproject
+        except ConfigError:
+            return None  # a broken pyproject.toml that is not ours is not our error
+    return None
+
+
+def load(path: str | Path | None = None, cwd: str | Path = ".", formats: tuple[str, ...] = ()) -> Config:
+    """The configuration from ``path``, or the one found in ``cwd``, or an empty one."""
+    if path is None:
+        path = find(cwd)
+        if path is None:
+            return Config()
+    path = Path(path)
+    document = _read(path)
+    tool = document.get("tool", {})
+    table = tool.get("gbm-check") if isinstance(tool, dict) else None
+    if table is None:
+        if path.name == "pyproject.toml":
+            raise ConfigError(f"{path}: no [tool.gbm-check] table")
+        table = document  # gbm-check.toml: the keys at the top level
+    return parse(table, path, formats)
+
+
+def _read(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: not a TOML file: {exc}") from None
+
+
+def _keys(table: dict) -> dict:
+    return {str(k).replace("-", "_"): v for k, v in table.items()}
+
+
+def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
+    """Validate one config table; ``formats`` lists the known report formats (empty: do not check names)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.gbm-check] must be a table")
+    table = _keys(table)
+    unknown = set(table) - _KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)} (known: {', '.join(sorted(_KEYS))})")
+    base = path.parent
+    config = Config(path=str(path))
+    if "fail_on" in table:
+        if table["fail_on"] not in FAIL_LEVELS:
+            raise ConfigError(f"{path}: fail-on must be one of {', '.join(FAIL_LEVELS)}, not {table['fail_on']!r}")
+        config.fail_on = table["fail_on"]
+    config.outputs = _outputs(table.get("formats"), base, path, formats)
+    catalogs = table.get("catalogs", [])
+    if isinstance(catalogs, str):
+        catalogs = [catalogs]
+    if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
+        raise ConfigError(f"{path}: catalogs must be a list of file names")
+    config.catalogs = [str(base / c) for c in catalogs]
+    for key in ("waivers", "baseline"):
+        if key in table:
+            if not isinstance(table[key], str) or not table[key]:
+                raise ConfigError(f"{path}: {key} must be a file name")
+            setattr(config, key, str(base / table[key]))
+    config.profile = _profile(table.get("profile", {}), path)
+    return config
+
+
+def _outputs(value, base: Path, path: Path, known: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list):
+        pairs = [(str(v), None) for v in value]
+    elif isinstance(value, dict):
+        pairs = [(str(k), None if v in ("-", "", None) else str(base / v)) for k, v in value.items()]
+    else:
+        raise ConfigError(f"{path}: formats must be a table (format = file) or a list of format names")
+    for name, _ in pairs:
+        if known and name not in known:
+            raise ConfigError(f"{path}: unknown format {name!r} (known: {', '.join(known)})")
+    if sum(out is None for _, out in pairs) > 1:
+        raise ConfigError(f"{path}: at most one format can go to standard output; give the others a file")
+    return pairs
+
+
+def _profile(value, path: Path) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: profile must be a table")
+    value = _keys(value)
+    unknown = set(value) - _PROFILE_KEYS
+    if unknown:
+        raise ConfigError(f"{path}: unknown profile key(s) {sorted(unknown)} (known: {', '.join(sorted(_PROFILE_KEYS))})")
+    profile = {}
+    for key, item in value.items():
+        if key in _BOOL_KEYS:
+            if not isinstance(item, bool):
+                raise ConfigError(f"{path}: profile {key.replace('_', '-')} must be true or false")
+            profile[key] = item
+        elif key == "bid_date":
+            if isinstance(item, _dt.datetime):
+                item = item.date()
+            if not isinstance(item, _dt.date):
+                try:
+                    item = _dt.date.fromisoformat(str(item))
+                except ValueError:
+                    raise ConfigError(f"{path}: profile bid-date must be a date like 2026-11-24") from None
+            profile[key] = item
+        else:
+            profile[key] = str(item)
+    return profile

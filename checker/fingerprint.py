@@ -1,0 +1,60 @@
+"""Stable finding fingerprints: the same finding keeps its id when rows are inserted, moved or re-paged.
+
+A fingerprint is the sha256 of the file's base name, the item's identity and the rule id — never the row, the
+page or the sheet position.  The item's identity is its 项目编码 when it has one (the code is the bill's own key),
+else its 项目名称 + 项目特征 (+ 规格型号 for material rows), normalised (full/half width, 粘/黏, 砼 …) and with all
+white space removed, so retyping or re-wrapping a line does not change it.
+
+Two lines with the same code or text in one file share a fingerprint; baselines count fingerprints as a multiset
+(see ``checker.baseline``), so a second identical finding is still new.
+
+Fingerprints are a pure function of the line and the rule, so they are computed where they are used (JSON, SARIF,
+waivers, baselines) and cost nothing on the checking path.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from .model import LineItem
+from .normalize import normalize
+
+VERSION = "gbm-check/fingerprint@1"
+_SPACE = re.compile(r"\s+")
+
+
+def _compact(text: str) -> str:
+    return _SPACE.sub("", normalize(text or ""))
+
+
+def item_key(code: str, name: str, features: str, spec: str = "") -> str:
+    """The part of a fingerprint that names the line: its code, else its normalised text."""
+    code = _SPACE.sub("", code or "")
+    if code:
+        return "code:" + code
+    return "text:" + "\x1e".join((_compact(name), _compact(features), _compact(spec)))
+
+
+def base_name(path: str) -> str:
+    """The file's base name, whichever separator the path was written with."""
+    return (path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+
+
+def _hasher(file: str, key: str):
+    return hashlib.sha256("\x1f".join((VERSION, base_name(file), key, "")).encode("utf-8"))
+
+
+def fingerprint(file: str, code: str, name: str, features: str, rule: str, spec: str = "") -> str:
+    """sha256 hex of (base file name, item key, rule id)."""
+    hasher = _hasher(file, item_key(code, name, features, spec))
+    hasher.update(rule.encode("utf-8"))
+    return hasher.hexdigest()
+
+
+def item_fingerprint(item: LineItem, rule: str) -> str:
+    return fingerprint(item.provenance.file, item.code, item.name, item.features, rule, item.spec)
+
+
+def from_json_item(item: dict, rule: str) -> str:
+    """The fingerprint of a finding in a JSON report item (for reports written before fingerprints existed)."""
+    return fingerprint(item.get("file") or "", str(item.get("code") or ""), item.get("name") or "",
+                       item.get("features") or "", rule, item.get("spec") or "")

@@ -1,0 +1,106 @@
+"""JUnit XML for CI test dashboards: one testsuite per bill file, one testcase per flagged line.
+
+A line fails when a finding at or above ``--fail-on`` counts for the exit code (not waived, not in the
+baseline); a line whose flagged findings are all waived is skipped, with the reason; other flagged lines pass and
+list their findings in system-out.  A file that could not be checked is a testcase with an error.  A file with
+no flagged line has one passing testcase, so every suite shows it was checked.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..engine import FAIL_KINDS, FileReport, RunReport, is_failing
+from ..fingerprint import item_fingerprint
+from ..model import CheckedItem, Finding
+
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+KIND_TEXT = {"banned": "禁用", "restricted": "限制"}
+
+
+def _x(text: object) -> str:
+    """Text safe for XML 1.0 (ElementTree escapes markup; control characters are not allowed at all)."""
+    return _XML_ILLEGAL.sub("", str(text))
+
+
+def _where(checked: CheckedItem) -> str:
+    p = checked.item.provenance
+    if p.page is not None:
+        return f"p.{p.page}"
+    rows = f"{p.first_row}" if p.first_row == p.last_row else f"{p.first_row}-{p.last_row}"
+    return f"{p.sheet}!{rows}" if p.sheet and p.sheet != "csv" else f"row {rows}"
+
+
+def _finding_text(checked: CheckedItem, finding: Finding) -> str:
+    lines = [f"{finding.rule} [{KIND_TEXT.get(finding.kind, finding.kind)}] {finding.entry} — {finding.evidence}",
+             f"  依据: {finding.source}"]
+    if finding.scope:
+        lines.append(f"  适用范围: {finding.scope}")
+    if finding.replacement:
+        lines.append(f"  替代: {finding.replacement}")
+    if finding.needs_manual_check:
+        lines.append("  需人工复核")
+    if finding.waiver:
+        lines.append(f"  已豁免: {finding.waiver.reason}（批准: {finding.waiver.approver}，"
+                     f"有效期至 {finding.waiver.expires.isoformat()}）")
+    if finding.baseline == "known":
+        lines.append("  基线中已有")
+    lines.append(f"  fingerprint: {item_fingerprint(checked.item, finding.rule)}")
+    return "\n".join(lines)
+
+
+def _suite(report: FileReport, fail_kinds: tuple[str, ...]) -> ET.Element:
+    read = report.read
+    suite = ET.Element("testsuite", name=_x(read.path), time=f"{report.seconds:.3f}")
+    props = ET.SubElement(suite, "properties")
+    for name, value in (("format", read.format), ("sha256", read.sha256), ("project", read.project),
+                        ("items", len(report.items))):
+        ET.SubElement(props, "property", name=name, value=_x(value))
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    if not read.ok:
+        case = ET.SubElement(suite, "testcase", classname=_x(read.path), name="read")
+        ET.SubElement(case, "error", message=_x(read.error), type="NotChecked").text = _x(read.error)
+        counts["tests"], counts["errors"] = 1, 1
+    for checked in report.items:
+        flagged = [f for f in checked.findings if f.kind in KIND_TEXT]
+        if not flagged:
+            continue
+        item = checked.item
+        name = " ".join(x for x in (_where(checked), item.code, item.name) if x)
+        case = ET.SubElement(suite, "testcase", classname=_x(f"{read.path}.{item.provenance.sheet or ''}"),
+                             name=_x(name))
+        counts["tests"] += 1
+        failing = [f for f in flagged if is_failing(f, fail_kinds)]
+        details = "\n".join(_finding_text(checked, f) for f in flagged)
+        if failing:
+            message = "; ".join(f"{f.rule} {f.entry}" for f in failing)
+            ET.SubElement(case, "failure", message=_x(message), type=_x(failing[0].kind)).text = _x(details)
+            counts["failures"] += 1
+        elif all(f.waived for f in flagged):
+            reasons = "; ".join(dict.fromkeys(f.waiver.reason for f in flagged if f.waiver))
+            ET.SubElement(case, "skipped", message=_x(f"已豁免: {reasons}"))
+            ET.SubElement(case, "system-out").text = _x(details)
+            counts["skipped"] += 1
+        else:
+            ET.SubElement(case, "system-out").text = _x(details)
+    if read.ok and counts["tests"] == 0:
+        ET.SubElement(suite, "testcase", classname=_x(read.path), name="no banned or restricted line")
+        counts["tests"] = 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return suite
+
+
+def render(run: RunReport) -> str:
+    fail_kinds = FAIL_KINDS.get(run.fail_on, ())
+    root = ET.Element("testsuites", name="gbm-check")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for report in run.files:
+        suite = _suite(report, fail_kinds)
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, 0))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,324 @@
+"""One fixture run rendered through every format: what each format must hold, and bill text kept inert."""
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from markupsafe import escape
+from openpyxl import load_workbook
+
+from checker.cli import main
+from checker.fingerprint import fingerprint, item_fingerprint
+from checker.report import FILE_FORMATS, FORMATS, renderer
+from checker.report.html_report import highlight
+from checker.report.sarif_report import FINGERPRINT_KEY
+
+from .conftest import REPORT_BILL, make_run, shared_path, write_bill
+
+HOSTILE_NAME = REPORT_BILL[5][2]
+FORMULA_NAME = REPORT_BILL[6][2]
+
+
+@pytest.fixture
+def run(report_bill):
+    return make_run([report_bill])
+
+
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - FILE_FORMATS))
+def test_every_format_renders_the_fixture_run(run, fmt):
+    text = renderer(fmt)(run)
+    assert text.strip()
+    if fmt in ("json", "sarif"):
+        json.loads(text)
+    if fmt == "junit":
+        ET.fromstring(text.encode("utf-8"))
+    assert "010401003001" in text  # the banned line is in every report
+
+
+def test_json_findings_carry_fingerprint_waiver_and_baseline_fields(run):
+    report = json.loads(renderer("json")(run))
+    finding = report["items"][1]["findings"][0]
+    assert {"fingerprint", "waived", "waiver", "baseline"} <= set(finding)
+    assert re.fullmatch(r"[0-9a-f]{64}", finding["fingerprint"])
+    assert finding["waived"] is False and finding["waiver"] is None and finding["baseline"] is None
+    assert report["verdict"] == {"result": "fail", "text": "不通过"}
+    assert report["expired_waivers"] == [] and report["gate"]["fail_on"] == "banned"
+    assert report["summary"]["failing_findings"] == 3  # NPOL-01, NPOL-05, SD-LC-01
+
+
+# --- fingerprints -----------------------------------------------------------------------------------------
+
+def test_fingerprints_survive_inserted_rows(tmp_path):
+    before = make_run([write_bill(tmp_path / "bill.xlsx", REPORT_BILL)])
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    rows = REPORT_BILL[:2] + [[9, "010101002001", "挖一般土方", "1.土壤类别：三类土", "m3", 50, 20, 1000]] + REPORT_BILL[2:]
+    after = make_run([write_bill(moved / "bill.xlsx", rows, above=3)])
+
+    def prints(run):
+        return {(c.item.code, f.rule): (item_fingerprint(c.item, f.rule), c.item.provenance.first_row)
+                for c in run.files[0].items for f in c.findings}
+
+    old, new = prints(before), prints(after)
+    assert set(old) <= set(new)
+    for key, (fp, row) in old.items():
+        assert new[key][0] == fp and new[key][1] != row  # same fingerprint, other row
+
+
+def test_fingerprint_uses_code_else_normalised_text_and_base_name():
+    a = fingerprint("a/b/bill.xlsx", "010401003001", "实心砖墙", "x", "NPOL-01")
+    assert a == fingerprint("c\\bill.xlsx", "010401003001", "other text", "y", "NPOL-01")
+    assert a != fingerprint("bill.xlsx", "010401003001", "实心砖墙", "x", "NPOL-02")
+    assert a != fingerprint("bill2.xlsx", "010401003001", "实心砖墙", "x", "NPOL-01")
+    # no code: the text, normalised (full width, 黏/粘, spaces) identifies the line
+    assert fingerprint("m.xlsx", "", "实心粘土砖", "MU10 240×115", "NPOL-01") == \
+        fingerprint("m.xlsx", "", "实心黏土砖 ", "ＭＵ10  240×115", "NPOL-01")
+
+
+# --- HTML -------------------------------------------------------------------------------------------------
+
+def test_html_escapes_markup_from_the_bill(run):
+    html = renderer("html")(run)
+    assert "<script>alert" not in html and "<img src=x" not in html and "onerror=alert(2)>" not in html
+    assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;构造柱" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
+    assert html.count("<script>") == 1  # ours, allowed by hash in the CSP
+    csp = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "unsafe-inline" not in csp.split(
+        "script-src")[1]
+
+
+def test_html_is_self_contained(run):
+    html = renderer("html")(run)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "@import" not in html
+    assert "<svg" in html and 'lang="zh-CN"' in html and "@page { size: A4" in html
+
+
+def test_html_header_verdict_catalogs_gaps_and_totals(run):
+    html = renderer("html")(run)
+    assert 'id="verdict">不通过<' in html
+    for catalog in run.catalogs.catalogs:
+        assert str(escape(catalog.edition)) in html
+    assert "no provincial Shandong catalogue loaded" in html
+    assert str(run.files[0].read.path) in html
+
+
+def test_html_lists_banned_lines_first_with_highlight_source_scope_and_replacement(run):
+    html = renderer("html")(run)
+    flagged = html[html.index('id="flagged"'):html.index('id="coverage"')]
+    articles = re.findall(r'<article class="flag f-(\w+)', flagged)
+    assert articles == ["banned", "banned", "restricted"]
+    assert '<mark class="hl-banned" title="NPOL-01 实心粘土砖（禁实）">实心粘土砖</mark>' in flagged
+    assert '<mark class="hl-banned" title="NPOL-05 城市城区现场搅拌混凝土">现场搅拌混凝土</mark>' in flagged
+    assert "国办发〔2005〕33号" in flagged  # NPOL-01's source
+    assert "截至2010年底" in flagged and "新型墙体材料" in flagged  # scope and replacement
+
+
+def test_highlight_escapes_before_wrapping():
+    marked = highlight("<b>实心粘土砖</b>&", [(3, 8, "hl-banned", 'NPOL-01 "x"')])
+    assert str(marked) == ('&lt;b&gt;<mark class="hl-banned" title="NPOL-01 &#34;x&#34;">实心粘土砖</mark>'
+                           "&lt;/b&gt;&amp;")
+    assert str(highlight("<i>", [])) == "&lt;i&gt;"
+
+
+def test_html_item_table_has_filter_data_for_every_line(run):
+    html = renderer("html")(run)
+    rows = re.findall(r'<tr class="r-(\w+)" data-flags="([^"]*)" data-file="(\d+)" data-cats="([^"]*)"', html)
+    assert len(rows) == len(run.files[0].items) == 6
+    assert rows[0][0] == "clean" and rows[1][0] == "banned" and "flagged" in rows[1][1]
+    assert rows[2][3] == "砌体材料"
+    assert 'id="f-status"' in html and 'id="f-category"' in html and 'id="f-file"' in html
+
+
+def test_html_green_coverage_by_amount_and_line(run):
+    html = renderer("html")(run)
+    coverage = html[html.index('id="coverage"'):html.index('id="items"')]
+    # 砌体材料: 1 of 6 lines, 2,000 of 11,600 yuan; 预拌砂浆 on the brick wall: 5,000
+    assert re.search(r"<td>砌体材料</td><td class=\"num\">1</td><td class=\"num\">16.7%</td>"
+                     r"<td class=\"num\">2,000.00</td><td class=\"num\">17.2%</td>", coverage)
+    assert "预拌砂浆" in coverage
+
+
+# --- SARIF and JUnit --------------------------------------------------------------------------------------
+
+def test_sarif_locations_fingerprints_and_levels(run):
+    sarif = json.loads(renderer("sarif")(run))
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    assert {r["level"] for r in results} == {"error", "warning"}  # promoted lines are no problems
+    brick = next(r for r in results if r["ruleId"] == "NPOL-01")
+    location = brick["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith("bill.xlsx")
+    assert location["physicalLocation"]["region"]["startLine"] == 3
+    assert location["logicalLocations"][0] == {"name": "表-08", "fullyQualifiedName": f"{run.files[0].read.path}!表-08",
+                                               "kind": "sheet"}
+    assert brick["partialFingerprints"][FINGERPRINT_KEY] == item_fingerprint(run.files[0].items[1].item, "NPOL-01")
+    rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[brick["ruleIndex"]]["id"] == "NPOL-01"
+
+
+def test_sarif_validates_against_the_2_1_0_schema(run):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(shared_path("reference", "formats", "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(renderer("sarif")(run)), schema)
+
+
+def test_junit_one_suite_per_file_failures_at_fail_level(run, tmp_path):
+    root = ET.fromstring(renderer("junit")(run).encode("utf-8"))
+    suites = root.findall("testsuite")
+    assert len(suites) == 1
+    cases = suites[0].findall("testcase")
+    assert len(cases) == 3  # the flagged lines
+    failed = [c for c in cases if c.find("failure") is not None]
+    assert len(failed) == 2 and suites[0].get("failures") == "2"
+    assert "NPOL-01" in failed[0].find("failure").get("message")
+    run.fail_on = "restricted"
+    root = ET.fromstring(renderer("junit")(run).encode("utf-8"))
+    assert root.get("failures") == "3"
+
+
+# --- workbooks --------------------------------------------------------------------------------------------
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_xlsx_annotated_copy(run, report_bill, tmp_path):
+    original = _sha(report_bill)
+    out = tmp_path / "out" / "annotated.xlsx"
+    assert renderer("xlsx")(run, str(out)) == [str(out)]
+    assert _sha(report_bill) == original  # never the original
+    book = load_workbook(out)
+    sheet = book["表-08"]
+    assert sheet.cell(1, 9).value == "检查结果"
+    assert sheet.cell(3, 9).value == "禁用" and "NPOL-01" in sheet.cell(3, 10).value
+    assert sheet.cell(3, 1).fill.fgColor.rgb.endswith("FFC7CE")
+    assert sheet.cell(5, 9).value.startswith("限制") and sheet.cell(5, 1).fill.fgColor.rgb.endswith("FFEB9C")
+    assert sheet.cell(2, 9).value == "—" and sheet.cell(2, 1).fill.fill_type is None
+    findings = book["检查结果清单"]
+    assert findings.cell(1, 1).value == "文件"
+    assert {findings.cell(r, 9).value for r in range(2, findings.max_row + 1)} >= {"NPOL-01", "NPOL-05", "N24-10"}
+
+
+def test_xlsx_text_starting_with_formula_characters_stays_text(run, report_bill, tmp_path):
+    out = tmp_path / "annotated.xlsx"
+    renderer("xlsx")(run, str(out))
+    book = load_workbook(out)
+    cell = book["表-08"].cell(7, 3)
+    assert cell.value == FORMULA_NAME and cell.data_type == "s"
+    items = tmp_path / "items.xlsx"
+    csv_run = make_run([_csv_bill(tmp_path)])
+    renderer("xlsx")(csv_run, str(items))
+    sheet = load_workbook(items)["清单项目"]
+    names = {sheet.cell(r, 8).value: sheet.cell(r, 8).data_type for r in range(2, sheet.max_row + 1)}
+    assert names[FORMULA_NAME] == "s"
+    features = {sheet.cell(r, 9).value for r in range(2, sheet.max_row + 1)}
+    assert REPORT_BILL[6][3] in features
+    for path in (out, items):  # no formula element anywhere in the written sheets
+        with zipfile.ZipFile(path) as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/"):
+                    assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+
+
+def _csv_bill(tmp_path):
+    import csv
+
+    path = tmp_path / "bill.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(REPORT_BILL)
+    return path
+
+
+def test_xlsx_findings_workbook_for_csv_and_folder_output(report_bill, tmp_path):
+    csv_path = _csv_bill(tmp_path)
+    run = make_run([report_bill, csv_path])
+    written = renderer("xlsx")(run, str(tmp_path / "books"))
+    assert sorted(p.rsplit("/", 1)[-1] for p in written) == ["bill.checked.xlsx", "bill.findings.xlsx"]
+    book = load_workbook(tmp_path / "books" / "bill.findings.xlsx")
+    assert book.sheetnames == ["检查结果清单", "清单项目"]
+    assert book["清单项目"].max_row == 7
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_annotated_copy(run, tmp_path):
+    out = tmp_path / "annotated.xlsx"
+    renderer("xlsx")(run, str(out))
+    converted = tmp_path / "converted"
+    result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                             "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(converted),
+                             str(out)], capture_output=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    text = (converted / "annotated.csv").read_text(encoding="utf-8")  # the first sheet, as LibreOffice read it
+    assert "检查结果" in text and "禁用" in text and "NPOL-01" in text
+    assert FORMULA_NAME.replace('"', '""') in text  # shown as the text it is, not evaluated
+
+
+# --- several formats in one run ---------------------------------------------------------------------------
+
+def test_cli_writes_several_formats_in_one_run(report_bill, tmp_path):
+    outs = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "html", "sarif", "junit")}
+    args = ["check", str(report_bill)]
+    for fmt, path in outs.items():
+        args += ["--format", fmt, "-o", str(path)]
+    args += ["--format", "xlsx", "-o", str(tmp_path / "r.xlsx"), "--format", "text"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert "NPOL-01" in result.stdout  # text went to stdout
+    assert json.loads(outs["json"].read_text(encoding="utf-8"))["schema"] == "gbm-check/report@1"
+    assert outs["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert json.loads(outs["sarif"].read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert outs["junit"].read_text(encoding="utf-8").startswith("<?xml")
+    assert load_workbook(tmp_path / "r.xlsx")["检查结果清单"].max_row > 1
+
+
+def test_cli_output_before_format_and_bad_pairings(report_bill, tmp_path):
+    out = tmp_path / "r.json"
+    assert CliRunner().invoke(main, ["check", str(report_bill), "-o", str(out), "--format", "json"]).exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["schema"]
+    for bad in (["--format", "json", "--format", "html"], ["--format", "xlsx"],
+                ["--format", "json", "-o", str(out), "-o", str(tmp_path / "x")],
+                ["--format", "json", "-o", str(out), "--format", "html", "-o", str(out)]):
+        result = CliRunner().invoke(main, ["check", str(report_bill), *bad])
+        assert result.exit_code == 2 and "Traceback" not in result.output, bad
+
+
+# --- the dev corpus ---------------------------------------------------------------------------------------
+
+def test_dev_corpus_html_lists_every_banned_line_with_its_source():
+    corpus = shared_path("dev-corpus")
+    labels = json.loads((corpus / "labels.json").read_text(encoding="utf-8"))
+    files = sorted(p for p in corpus.iterdir() if p.name in labels)
+    run = make_run(files)
+    html = renderer("html")(run)
+    flagged = html[html.index('id="flagged"'):html.index('id="coverage"')]
+    articles = re.findall(r'<article class="flag f-banned.*?</article>', flagged, re.S)
+    missing = []
+    for report in run.files:
+        name = report.read.path.replace("\\", "/").rsplit("/", 1)[-1]
+        for checked in report.items:
+            key = checked.item.code if checked.item.code else f"seq:{checked.item.seq}"
+            if labels[name].get(key, {}).get("label") != "banned":
+                continue
+            banned = [f for f in checked.findings if f.kind == "banned"]
+            heading = f"{checked.item.code or checked.item.seq} "
+            ok = banned and any(heading in a and str(escape(report.read.path)) in a
+                                and str(escape(checked.item.name)) in a
+                                and all(str(escape(f.source)) in a for f in banned) for a in articles)
+            if not ok:
+                missing.append((name, key))
+    assert not missing
+
+
+def test_xlsx_for_several_files_needs_a_folder(report_bill, tmp_path):
+    csv_path = _csv_bill(tmp_path)
+    result = CliRunner().invoke(main, ["check", str(report_bill), str(csv_path), "--format", "xlsx",
+                                       "-o", str(tmp_path / "one.xlsx")])
+    assert result.exit_code == 2 and "give --format xlsx a folder" in result.stderr
+    assert not (tmp_path / "one.xlsx").exists()
