@@ -1,6 +1,7 @@
 """Green adoption figures: how much of a bill's green-category work is backed by certification evidence.
 
-Counted by line and by amount (合价), per national green category and overall.  A line counts once, under
+Counted by line and by amount (see ``line_amounts``: 合价, or 数量 × 单价 for a file of material rows alone),
+per national green category and overall.  A line counts once, under
 its first (most specific) category, so the per-category figures add up to the totals.  The 2025 procurement
 rule (需求标准 2025年版: every 必选类 item compliant; 可选类 kinds covering ≥ 40% of the project's material
 kinds) is checked only as far as the known facts allow: which categories are 必选类 was not retrieved, so that
@@ -11,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .certificates import Evidence
-from .model import CheckedItem
+from .model import CheckedItem, Evidence
 
 KIND_SHARE_2025 = 0.40
 
@@ -56,15 +56,36 @@ class Adoption(_Shares):
     undecided: tuple[str, ...]
 
 
-def compute(lines: Iterable[tuple[CheckedItem, Optional[Evidence]]], registry_loaded: bool) -> Adoption:
-    """Adoption figures over (checked line, evidence) pairs."""
+def line_amounts(lines: list[CheckedItem]) -> list[float]:
+    """The amount each line of one file counts for.
+
+    A material-table row's price is already inside the 综合单价 of the bill lines that use it, so where a file
+    prints bill-line amounts (合价), material rows count by line only; a file of material rows alone counts
+    their 数量 × 单价.  Lines with no amount count 0.
+    """
+    has_boq_amounts = any(c.item.table == "boq" and c.item.amount is not None for c in lines)
+    amounts = []
+    for checked in lines:
+        item = checked.item
+        if item.table == "material" and has_boq_amounts:
+            amounts.append(0.0)
+        elif item.amount is not None:
+            amounts.append(item.amount)
+        elif item.quantity is not None and item.unit_price is not None:
+            amounts.append(item.quantity * item.unit_price)
+        else:
+            amounts.append(0.0)
+    return amounts
+
+
+def compute(lines: Iterable[tuple[CheckedItem, Optional[Evidence], float]], registry_loaded: bool) -> Adoption:
+    """Adoption figures over (checked line, evidence, amount it counts for) triples (see line_amounts)."""
     table: dict[str, list] = {}
-    for checked, evidence in lines:
+    for checked, evidence, amount in lines:
         if not checked.green_categories:
             continue
         row = table.setdefault(checked.green_categories[0], [0, 0, 0.0, 0.0])
         certified = evidence is not None and evidence.status == "certified"
-        amount = checked.item.amount or 0.0
         row[0] += 1
         row[1] += certified
         row[2] += amount

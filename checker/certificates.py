@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .model import LineItem
+__all__ = ["Certificate", "Evidence", "Registry", "RegistryError", "load_registry"]
+
+from .model import Certificate, Evidence, LineItem
 from .normalize import header_key, normalize
 from .readers.cells import cell_text
 
@@ -38,45 +40,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "certifier": ("认证机构", "发证机构", "认证机构名称"),
     "status": ("证书状态", "状态"),
 }
-INVALID_STATUS = ("暂停", "撤销", "注销", "失效", "suspended", "withdrawn", "revoked", "invalid")
 _COMPANY_NOISE = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|股份|公司|科技|新材料|建材|建筑材料|实业|工业|"
                             r"(山东|河南|河北|江苏|浙江|北京|上海|天津|广东|湖北|湖南|安徽)省?|[^省市县区]{2}(市|县|区))")
 
 
 class RegistryError(Exception):
     """The registry file cannot be read; one-line reason."""
-
-
-@dataclass(frozen=True)
-class Certificate:
-    number: str
-    company: str
-    product: str
-    category: str
-    star: str = ""
-    brand: str = ""
-    issued: Optional[_dt.date] = None
-    expires: Optional[_dt.date] = None
-    certifier: str = ""
-    status: str = ""
-    row: int = 0  # row in the registry file
-
-    def valid_on(self, day: _dt.date) -> bool:
-        return ((self.issued is None or self.issued <= day) and (self.expires is None or day <= self.expires)
-                and not self.suspended)
-
-    @property
-    def suspended(self) -> bool:
-        return any(word in self.status.lower() for word in INVALID_STATUS)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the registry says about one line."""
-
-    status: str  # certified, expired, suspended, category_mismatch, no_evidence
-    certificate: Optional[Certificate] = None
-    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ import click
 
 from . import __version__
 from .catalog import CatalogError, load_catalogs
+from .certificates import RegistryError, load_registry
+from .policy import Certification
 from .engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
 from .judge import Profile
 from .report import FILE_FORMATS, FORMATS
@@ -113,10 +115,23 @@ def main() -> None:
               help="A previous JSON report: fail only on findings it does not hold.")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Config file (default: ./gbm-check.toml, or [tool.gbm-check] in ./pyproject.toml).")
+@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False),
+              help="Certificate registry export (CSV/xlsx): certification evidence for every green line.")
+@click.option("--uncertified", type=click.Choice(["warning", "error"]), default=None,
+              help="Severity of green lines without certification evidence.  [default: warning]")
+@click.option("--project-type", default=None, help="医院, 学校, 办公楼, 综合体, 展览馆, 会展中心, 体育馆, 保障房 …")
+@click.option("--district", default=None, help="District of the project (e.g. 东昌府区).")
+@click.option("--urban-area", type=click.Choice(["yes", "no", "unknown"]), default=None,
+              help="Inside the urban planning area (城区规划范围内)?  [default: yes]")
+@click.option("--government-invested", type=click.Choice(["yes", "no", "unknown"]), default=None,
+              help="Government-invested project?  [default: yes]")
+@click.option("--height", "height_m", type=click.FloatRange(min=0), default=None,
+              help="Building height in metres (height-bound restrictions).")
 @click.option("--ocr", is_flag=True, help="Read scanned PDF pages with tesseract (tesseract-ocr, tesseract-ocr-chi-sim).")
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
-          config_path, ocr) -> None:
+          config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
+          ocr) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
     from . import baseline, config as configuration, waivers
 
@@ -131,7 +146,8 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         catalogs = load_catalogs(extra_catalogs or config.catalogs)
         waiver_list = waivers.load(waivers_path or config.waivers) if (waivers_path or config.waivers) else []
         known = baseline.load(baseline_path or config.baseline) if (baseline_path or config.baseline) else None
-    except (CatalogError, configuration.ConfigError, waivers.WaiverError, baseline.BaselineError,
+        registry = load_registry(registry_path or config.registry) if (registry_path or config.registry) else None
+    except (CatalogError, configuration.ConfigError, waivers.WaiverError, baseline.BaselineError, RegistryError,
             click.UsageError) as exc:
         _usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
@@ -141,15 +157,26 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     if bid_date:
         settings["bid_date"] = bid_date.date()
     settings.setdefault("bid_date", _dt.date.today())
+    tri = {"yes": True, "no": False, "unknown": None}
+    for key, value in (("project_type", project_type), ("district", district), ("height_m", height_m)):
+        if value is not None:
+            settings[key] = value
+    for key, value in (("urban_area", urban_area), ("government_invested", government_invested)):
+        if value is not None:
+            settings[key] = tri[value]
     profile = Profile(**settings)
+    certification = (Certification(registry, profile, uncertified or config.uncertified or "warning")
+                     if registry is not None else None)
     reports = []
     show_bar = sys.stderr.isatty() and len(files) >= 5
     with click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar else _nullbar(files) as bar:
-        for report in check_paths(bar, catalogs, profile, ocr=ocr):
+        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification):
             reports.append(report)
             if not report.read.ok:
                 click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
-    run = RunReport(files=reports, catalogs=catalogs, profile=profile, fail_on=fail_on)
+    run = RunReport(files=reports, catalogs=catalogs, profile=profile, fail_on=fail_on, registry=registry)
+    if registry is not None and registry.example_data:
+        run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
     waivers.apply(run, waiver_list)
     if known is not None:
         baseline.apply(run, known, origin=baseline_path or config.baseline)

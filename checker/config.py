@@ -7,11 +7,17 @@
     waivers = "gbm-check-waivers.toml"
     baseline = "reports/baseline.json"
 
+    registry = "certificates.csv"          # certificate registry export: certification evidence per line
+    uncertified = "warning"                # warning | error: severity of green lines without evidence
+
     [tool.gbm-check.profile]
     city = "聊城"
+    district = "东昌府区"
+    project-type = "学校"                  # 医院 学校 办公楼 综合体 展览馆 会展中心 体育馆 保障房 …
     bid-date = 2026-11-24
-    urban-area = true
-    government-invested = true
+    urban-area = true                      # true | false | "unknown"
+    government-invested = true             # true | false | "unknown"
+    height-m = 23.5                        # building height, for height-bound restrictions
 
 Looked up in the current directory (gbm-check.toml first, then pyproject.toml), or given with ``--config``.
 Relative paths are relative to the config file's folder.  ``formats`` is a table of format → output ("-" is
@@ -30,8 +36,10 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 CONFIG_NAME = "gbm-check.toml"
 FAIL_LEVELS = ("banned", "restricted", "never")
-_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile"}
-_PROFILE_KEYS = {"city", "province", "bid_date", "urban_area", "government_invested", "project_type", "district"}
+_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified"}
+_PROFILE_KEYS = {"city", "province", "bid_date", "urban_area", "government_invested", "project_type", "district",
+                 "height_m"}
+UNCERTIFIED_LEVELS = ("warning", "error")
 _BOOL_KEYS = {"urban_area", "government_invested"}
 
 
@@ -48,6 +56,8 @@ class Config:
     waivers: str | None = None
     baseline: str | None = None
     profile: dict = field(default_factory=dict)  # Profile field → value
+    registry: str | None = None  # certificate registry export (CSV / xlsx)
+    uncertified: str | None = None  # severity of uncertified findings: warning or error
 
 
 def find(cwd: str | Path = ".") -> Path | None:
@@ -116,7 +126,11 @@ def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
     if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
         raise ConfigError(f"{path}: catalogs must be a list of file names")
     config.catalogs = [str(base / c) for c in catalogs]
-    for key in ("waivers", "baseline"):
+    if "uncertified" in table:
+        if table["uncertified"] not in UNCERTIFIED_LEVELS:
+            raise ConfigError(f"{path}: uncertified must be warning or error, not {table['uncertified']!r}")
+        config.uncertified = table["uncertified"]
+    for key in ("waivers", "baseline", "registry"):
         if key in table:
             if not isinstance(table[key], str) or not table[key]:
                 raise ConfigError(f"{path}: {key} must be a file name")
@@ -154,9 +168,13 @@ def _profile(value, path: Path) -> dict:
     profile = {}
     for key, item in value.items():
         if key in _BOOL_KEYS:
-            if not isinstance(item, bool):
-                raise ConfigError(f"{path}: profile {key.replace('_', '-')} must be true or false")
-            profile[key] = item
+            if not isinstance(item, bool) and item != "unknown":
+                raise ConfigError(f"{path}: profile {key.replace('_', '-')} must be true, false or \"unknown\"")
+            profile[key] = None if item == "unknown" else item
+        elif key == "height_m":
+            if not isinstance(item, (int, float)) or isinstance(item, bool) or item < 0:
+                raise ConfigError(f"{path}: profile height-m must be a number of metres")
+            profile[key] = float(item)
         elif key == "bid_date":
             if isinstance(item, _dt.datetime):
                 item = item.date()

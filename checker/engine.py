@@ -11,12 +11,15 @@ from . import __version__
 from .catalog import CatalogSet
 from .judge import Judge, Profile
 from .limits import FILE_SECONDS, FileTimeLimit, time_limit
+from .adoption import Adoption, compute, line_amounts
+from .certificates import Registry
 from .matcher import Matcher
+from .policy import Certification
 from .model import CheckedItem, FileRead, Finding, Waiver
 from .readers import read_path
 
 BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv")
-FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted"), "never": ()}
+FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class RunReport:
     baseline: str | None = None  # the baseline report used, if any
     expired_waivers: list[Waiver] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # run-level warnings (expired waivers, …)
+    registry: Registry | None = None  # the certificate registry used, if any
 
     def counts(self) -> dict[str, int]:
         """Lines per status and findings per kind over all files, plus waived and gating findings."""
@@ -48,13 +52,15 @@ class RunReport:
                   "files_error": sum(not f.read.ok for f in self.files),
                   "items": sum(len(f.items) for f in self.files), "banned": 0, "restricted": 0, "promoted": 0,
                   "clean": 0, "needs_manual_check": 0, "green_items": 0, "waived_findings": 0,
-                  "failing_findings": 0}
+                  "failing_findings": 0, "uncertified": 0, "certified": 0}
         fail_kinds = FAIL_KINDS.get(self.fail_on, ())
         for report in self.files:
             for checked in report.items:
                 counts[checked.status] += 1
                 counts["needs_manual_check"] += any(f.needs_manual_check for f in checked.findings)
                 counts["green_items"] += bool(checked.green_categories)
+                counts["uncertified"] += any(f.kind == "uncertified" for f in checked.findings)
+                counts["certified"] += bool(checked.certification and checked.certification.status == "certified")
                 for finding in checked.findings:
                     counts["waived_findings"] += finding.waived
                     counts["failing_findings"] += is_failing(finding, fail_kinds)
@@ -66,9 +72,31 @@ class RunReport:
         kinds = {f.kind for r in self.files for c in r.items for f in c.findings if not f.waived}
         if "banned" in kinds:
             return "fail"
-        if "restricted" in kinds or any(not r.read.ok for r in self.files):
+        if kinds & {"restricted", "uncertified"} or any(not r.read.ok for r in self.files):
             return "review"
         return "pass"
+
+    def adoption(self) -> Adoption:
+        """Green adoption figures (by line and amount, per category) over every checked line."""
+        triples = ((c, c.certification, amount) for r in self.files
+                   for c, amount in zip(r.items, line_amounts(list(r.items))))
+        return compute(triples, self.registry is not None)
+
+    def undecided(self) -> list[dict]:
+        """Every rule the run could not decide, once, with why and on how many lines."""
+        seen: dict[str, dict] = {}
+        for report in self.files:
+            for checked in report.items:
+                for finding in checked.findings:
+                    if finding.needs_manual_check:
+                        entry = seen.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
+                                                               "reason": finding.message, "lines": 0})
+                        entry["lines"] += 1
+        rows = sorted(seen.values(), key=lambda e: -e["lines"])
+        for reason in self.adoption().undecided:
+            rows.append({"rule": "GP-ADOPTION", "entry": "绿色建材采购比例（需求标准2025年版）", "reason": reason,
+                         "lines": 0})
+        return rows
 
     def map_findings(self, change: Callable[[FileReport, CheckedItem, Finding], Finding]) -> None:
         """Replace every finding with ``change(file, item, finding)``, in run order (files, items, findings)."""
@@ -87,7 +115,10 @@ class RunReport:
 
 def is_failing(finding: Finding, fail_kinds: tuple[str, ...]) -> bool:
     """A finding counts for the exit code: at or above the fail level, not waived, not already in the baseline."""
-    return finding.kind in fail_kinds and not finding.waived and finding.baseline != "known"
+    if finding.waived or finding.baseline == "known" or not fail_kinds:
+        return False
+    # an uncertified finding configured as an error fails any gate; as a warning, the restricted gate
+    return finding.kind in fail_kinds or (finding.kind == "uncertified" and finding.severity == "error")
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -106,13 +137,15 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = FILE_SECONDS, *,
-               ocr: bool = False) -> FileReport:
+               ocr: bool = False, certification: Certification | None = None) -> FileReport:
     """Read and judge one file within its time limit.  Never raises for bad input (see readers.read_path)."""
     started = time.perf_counter()
     try:
         with time_limit(seconds):
             read = read_path(path, display_name=str(Path(path)), ocr=ocr)
             checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
+            if certification is not None:
+                checked = tuple(certification.apply(c) for c in checked)
     except FileTimeLimit:
         read = FileRead(path=str(Path(path)), format="unknown", sha256="",
                         error=f"not checked: took longer than the {seconds:.0f} s limit per file")
@@ -121,8 +154,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
 
 
 def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile, *,
-                ocr: bool = False) -> Iterator[FileReport]:
+                ocr: bool = False, certification: Certification | None = None) -> Iterator[FileReport]:
     """Check every file, one after the other; a bad file yields an error report and the batch goes on."""
     matcher, judge = Matcher(catalogs), Judge(catalogs, profile)
     for path in paths:
-        yield check_file(path, matcher, judge, ocr=ocr)
+        yield check_file(path, matcher, judge, ocr=ocr, certification=certification)

@@ -118,12 +118,48 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """One row of an imported certificate registry (numbers are free text: no format is documented)."""
+
+    number: str
+    company: str
+    product: str
+    category: str
+    star: str = ""
+    brand: str = ""
+    issued: Optional[date] = None
+    expires: Optional[date] = None
+    certifier: str = ""
+    status: str = ""
+    row: int = 0  # row in the registry file
+
+    def valid_on(self, day: date) -> bool:
+        return ((self.issued is None or self.issued <= day) and (self.expires is None or day <= self.expires)
+                and not self.suspended)
+
+    @property
+    def suspended(self) -> bool:
+        return any(word in self.status.lower() for word in ("暂停", "撤销", "注销", "失效", "suspended", "withdrawn",
+                                                            "revoked", "invalid"))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the certificate registry says about one line in a green category."""
+
+    status: str  # certified, expired, suspended, category_mismatch, no_evidence
+    certificate: Optional[Certificate] = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class CheckedItem:
     """A line item with what the judge found about it."""
 
     item: LineItem
     green_categories: tuple[str, ...] = ()
     findings: tuple[Finding, ...] = ()
+    certification: Optional[Evidence] = None  # only when a registry was loaded and the line is green
 
     @property
     def status(self) -> str:

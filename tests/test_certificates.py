@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from checker.adoption import compute
+from checker.adoption import compute, line_amounts
 from checker.catalog import load_catalogs
 from checker.certificates import RegistryError, load_registry
 from checker.judge import Judge, Profile
@@ -26,7 +26,8 @@ def checked():
     for item in read_path(str(MATERIALS)).items:
         line = judge.judge(item, matcher.match_item(item))
         lines.append((line, registry.evidence(item, line.green_categories, BID_DATE) if line.green_categories else None))
-    return registry, lines
+    amounts = line_amounts([line for line, _ in lines])
+    return registry, [(line, evidence, amount) for (line, evidence), amount in zip(lines, amounts)]
 
 
 def test_registry_is_marked_as_example_data(checked):
@@ -37,7 +38,7 @@ def test_registry_is_marked_as_example_data(checked):
 
 def test_each_kind_of_evidence(checked):
     _, lines = checked
-    status = {line.item.seq: (evidence.status if evidence else None) for line, evidence in lines}
+    status = {line.item.seq: (evidence.status if evidence else None) for line, evidence, _ in lines}
     assert status == {"1": "certified", "2": "expired", "3": "suspended", "4": "category_mismatch",
                       "5": "certified", "6": "no_evidence", "7": None}
 
@@ -52,12 +53,15 @@ def test_adoption_figures_add_up_to_hand_computed_values(checked):
     _, lines = checked
     adoption = compute(lines, registry_loaded=True)
     by_category = {c.category: c for c in adoption.categories}
-    # hand computed from sample_bills/liaocheng_brand_materials.csv (数量 × 单价; the CSV has no 合价 column,
-    # so amounts are missing and only line counts are compared here) and the example registry
+    # hand computed from sample_bills/liaocheng_brand_materials.csv and the example registry; the CSV has no
+    # 合价 column, so amounts are 数量 × 单价: 1200×460, 300×320, 2600×38, 5200×55, 900×780, 3100×12
     assert {k: (v.lines, v.certified_lines) for k, v in by_category.items()} == {
         "预拌混凝土": (1, 1), "预拌砂浆": (1, 0), "防水卷材": (1, 0), "保温系统材料": (1, 0),
         "建筑门窗及配件": (1, 1), "纸面石膏板": (1, 0)}
     assert (adoption.lines, adoption.certified_lines) == (6, 2)
+    assert by_category["预拌混凝土"].amount == 552000 and by_category["建筑门窗及配件"].certified_amount == 702000
+    assert (adoption.amount, adoption.certified_amount) == (1772000, 1254000)
+    assert sum(c.amount for c in adoption.categories) == adoption.amount
     assert (adoption.kinds, adoption.certified_kinds) == (6, 2)
     assert adoption.rule_2025 == "not met"  # 2 of 6 kinds = 33% < 40%
     assert any("必选类" in u for u in adoption.undecided)
@@ -74,7 +78,7 @@ def test_adoption_by_amount(make_xlsx):
     lines = []
     for item in read_path(str(path)).items:
         line = judge.judge(item, matcher.match_item(item))
-        lines.append((line, registry.evidence(item, line.green_categories, BID_DATE)))
+        lines.append((line, registry.evidence(item, line.green_categories, BID_DATE), item.amount))
     adoption = compute(lines, registry_loaded=True)
     concrete = next(c for c in adoption.categories if c.category == "预拌混凝土")
     assert (concrete.amount, concrete.certified_amount) == (8000, 5000)
@@ -85,7 +89,7 @@ def test_adoption_by_amount(make_xlsx):
 
 def test_without_a_registry_the_rule_is_not_decidable(checked):
     _, lines = checked
-    adoption = compute([(line, None) for line, _ in lines], registry_loaded=False)
+    adoption = compute([(line, None, amount) for line, _, amount in lines], registry_loaded=False)
     assert adoption.rule_2025 == "not decidable" and adoption.certified_lines == 0
 
 
@@ -94,3 +98,13 @@ def test_bad_registry_gives_one_line_reason(tmp_path):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(RegistryError, match="no header row"):
         load_registry(path)
+
+
+def test_material_rows_count_by_amount_only_in_a_file_without_bill_amounts(make_xlsx):
+    from checker.model import CheckedItem, LineItem, Provenance
+
+    def line(table, amount=None, quantity=None, price=None):
+        return CheckedItem(LineItem(Provenance("f"), table, amount=amount, quantity=quantity, unit_price=price))
+
+    assert line_amounts([line("boq", 100.0), line("material", None, 2, 3)]) == [100.0, 0.0]
+    assert line_amounts([line("material", None, 2, 3), line("material", 7.0)]) == [6.0, 7.0]

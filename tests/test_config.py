@@ -73,7 +73,7 @@ def test_catalogs_from_config_are_loaded(in_tmp, report_bill):
     ('colour = true\n', "unknown key"),
     ('formats = { pdf = "r.pdf" }\n', "unknown format"),
     ('formats = ["json", "html"]\n', "at most one format"),
-    ('[profile]\nurban-area = "yes"\n', "must be true or false"),
+    ('[profile]\nurban-area = "yes"\n', "must be true, false or"),
     ('fail-on = \n', "not a TOML file"),
 ])
 def test_bad_config_is_a_usage_error(in_tmp, report_bill, text, message):

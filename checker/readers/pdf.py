@@ -257,6 +257,9 @@ def _assemble(pages: Sequence[PageData], display_name: str, ocr: bool) -> GridRe
     grid, page_of = layout_pages(pages)
     result = extract_tables(grid, (), file=display_name, sheet="", row_number=lambda r: r + 1,
                             page_of=lambda r: page_of[r] if 0 <= r < len(page_of) else None)
+    if not result.items and any(t.kind != "analysis" for t in result.tables):
+        raise InputRefused("a bill table header was found but no line could be read under it (text clipped, "
+                           "overlapping or not laid out as a table); NOT checked")
     result.items = [_without_rows(item) for item in result.items]
     result.tables = [dataclasses.replace(t, header_row=page_of[t.header_row - 1] if 0 < t.header_row <= len(page_of)
                                          else t.header_row) for t in result.tables]

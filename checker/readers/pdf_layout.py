@@ -32,8 +32,10 @@ added to the last item of the previous page.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, NamedTuple, Optional, Sequence
 
 from ..normalize import header_key
@@ -52,6 +54,7 @@ class Frag(NamedTuple):
     bottom: float
     text: str
     size: float
+    space_after: bool = False  # the run ended with a space glyph (a wrapped "三级钢 / HRB400" keeps its space)
 
 
 @dataclass
@@ -141,7 +144,7 @@ def _cut_row(row: list, vindex: _VIndex, out: list[Frag]) -> None:
             size = max(prev[5], g[5], 1.0)
             gap = g[0] - prev[1]
             y = (g[2] + g[3]) / 2
-            if gap > 0.25 * size or (gap > -0.5 * size and vindex.between(prev[1] - 0.6, g[0] + 0.6, y)) \
+            if gap > 0.2 * size or (gap > -0.5 * size and vindex.between(prev[1] - 0.6, g[0] + 0.6, y)) \
                     or g[0] < prev[0] - 0.5 * size:
                 _emit(run, out)
                 run = []
@@ -158,7 +161,7 @@ def _emit(run: list, out: list[Frag]) -> None:
     # drop leading/trailing blank glyphs from the box
     glyphs = [g for g in run if g[4].strip()]
     out.append(Frag(min(g[0] for g in glyphs), max(g[1] for g in glyphs), min(g[2] for g in glyphs),
-                    max(g[3] for g in glyphs), stripped, max(g[5] for g in glyphs)))
+                    max(g[3] for g in glyphs), stripped, max(g[5] for g in glyphs), text[-1:].isspace()))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -213,7 +216,8 @@ def _coarse_cells(frags: Sequence[Frag], vindex: _VIndex) -> list[Frag]:
         cur = row[0]
         for f in row[1:]:
             size = max(cur.size, f.size)
-            if f.x0 - cur.x1 < 1.3 * size and not vindex.between(cur.x1 - 0.6, f.x0 + 0.6, (f.top + f.bottom) / 2):
+            if f.x0 - cur.x1 < 1.3 * size and not vindex.between(cur.x1 - 0.6, f.x0 + 0.6, (f.top + f.bottom) / 2) \
+                    and not (role_of(cur.text) and role_of(f.text)):  # 项目特征描述 | 计量单位: two header cells
                 gap_text = " " if f.x0 - cur.x1 > 0.3 * size else ""
                 cur = Frag(cur.x0, max(cur.x1, f.x1), min(cur.top, f.top), max(cur.bottom, f.bottom),
                            cur.text + gap_text + f.text, size)
@@ -370,7 +374,7 @@ _META_RE = re.compile(r"(^工程名称|^标段|第\s*\d+\s*页|共\s*\d+\s*页|^
 _SECTION_RE = re.compile(r"^([A-Z]([.．]\d+)*\s*[\u4e00-\u9fff]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十\d]+[章节部]"
                          r"|分部分项工程|单价措施项目|措施项目)")
 _TITLE_END_RE = re.compile(r"(计价表|清单|一览表|汇总表|分析表|明细表|价格表|品牌表|主材表)(\(表-?\d+(-\d+)?\))?$")
-_NUMBERED_RE = re.compile(r"^(\d{1,2}[.、．)）]|[（(]\d{1,2}[)）])")
+_NUMBERED_RE = re.compile(r"^(\d{1,2}[.．](?!\d)|\d{1,2}[、)）]|[（(]\d{1,2}[)）])")  # 2.墙体…, 3、, not 1.5mm
 
 
 @dataclass
@@ -410,25 +414,50 @@ def _line_text(line: _Line) -> str:
     parts: list[str] = []
     prev: Optional[Frag] = None
     for f in line.frags:
-        if prev is not None and f.x0 - prev.x1 > 0.3 * max(f.size, prev.size):
+        if prev is not None and f.x0 - prev.x1 > 0.15 * max(f.size, prev.size):
             parts.append(" ")
         parts.append(f.text)
         prev = f
     return "".join(parts)
 
 
-_FIRST_WORD_RE = re.compile(r"[A-Za-z0-9.+×*/=\-]+|.")
+_OPENING = "（(“‘《【[〔"
 
 
-def _soft_wrap(prev: _Line, text: str, right_edge: float) -> bool:
-    """True when a line was broken only because the next word did not fit: the next line's first word
-    (a Latin word or number, or one Chinese character) would have run past the column's right edge."""
+@lru_cache(maxsize=4096)
+def _em(ch: str) -> float:
+    """A character's width in font sizes, roughly: Chinese and full-width 1, Latin about half, and the signs a
+    Chinese font may print either way (×, ·, Φ) in between."""
+    kind = unicodedata.east_asian_width(ch)
+    return 1.0 if kind in "WF" else 0.8 if kind == "A" else 0.55
+
+
+def _first_unit(text: str) -> str:
+    """What a line cannot be broken inside at its start: opening brackets with what follows them, and a run of
+    Latin letters, digits and signs (HRB400, Φ10, ７.5, 1.5mm), else one Chinese character."""
+    i = 0
+    while i < len(text) and text[i] in _OPENING:
+        i += 1
+    j = i
+    while j < len(text) and not text[j].isspace() and (_em(text[j]) < 1 or "\uff10" <= text[j] <= "\uff5a"
+                                                       or text[j] in "．·"):
+        j += 1
+    if j == i and j < len(text):
+        j += 1
+    return text[:j]
+
+
+def _soft_wrap(prev: _Line, line: _Line, text: str, right_edge: float) -> bool:
+    """True when a line was broken only because the next word did not fit: the next line's first unbreakable
+    unit (measured with the next line's own glyph widths) would have run past the column's right edge."""
     if _NUMBERED_RE.match(text):
         return False  # 2.墙体类型… starts a clause of its own
     size = max(f.size for f in prev.frags)
-    word = _FIRST_WORD_RE.match(text)
-    first = word.group(0) if word else "x"
-    width = sum(0.55 * size if ch.isascii() else size for ch in first)
+    first = _first_unit(text) or "x"
+    head = line.frags[0]
+    units = sum(_em(ch) for ch in head.text) or 1.0
+    per_unit = (head.x1 - head.x0) / units if head.x1 > head.x0 else size
+    width = sum(_em(ch) for ch in first) * per_unit
     last = prev.frags[-1].text[-1:]
     if last.isascii() and last.isalnum() and first[:1].isascii() and first[:1].isalnum():
         width += 0.3 * size  # the space the wrap replaced
@@ -443,8 +472,9 @@ def _cell_text(frags: Sequence[Frag], right_edge: float) -> str:
     out = _line_text(lines[0])
     for prev, line in zip(lines, lines[1:]):
         text = _line_text(line)
-        if _soft_wrap(prev, text, right_edge):
-            joint = " " if out[-1:].isascii() and out[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum() else ""
+        if _soft_wrap(prev, line, text, right_edge):
+            ascii_words = out[-1:].isascii() and out[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum()
+            joint = " " if ascii_words or prev.frags[-1].space_after else ""
         else:
             joint = "\n"
         out += joint + text
@@ -567,6 +597,7 @@ class PageLayout:
         self.columns_out = columns
         self.col_right: dict[int, float] = {}
         self.body_started = False  # a body row was emitted on this page (leading orphans are only at the top)
+        self._ruled_cache: dict = {}
 
     # -- driver -------------------------------------------------------------------------------------------
     def run(self) -> list[Row]:
@@ -652,7 +683,11 @@ class PageLayout:
         for y, x0, x1 in self.page.hrules:
             if top - 0.5 <= y <= bottom + 0.5 and min(x1, cols.right) - max(x0, cols.left) >= 0.5 * width:
                 ys.append(y)
-        edges = [top] + _dedupe(ys, 1.0) + [bottom]
+        rules = _dedupe(ys, 1.0)
+        edges = [top] + rules + [bottom]
+        closed = set(rules)
+        if any(abs(top - y) <= 1.0 for y, _, _ in self.page.hrules):
+            closed.add(top)
         for c in range(cols.count):
             self.col_right.setdefault(c, -_INF)
         for f in frags:  # where text stops on the right in each column (text running on into the next excepted)
@@ -669,7 +704,7 @@ class PageLayout:
             by_col: dict[int, list[Frag]] = {}
             for f in band:
                 by_col.setdefault(self._column(f, cols), []).append(f)
-            self._band(by_col, cols)
+            self._band(by_col, cols, edges[i] in closed and edges[i + 1] in closed)
             self.body_started = True
 
     def _column(self, f: Frag, cols: Columns) -> int:
@@ -679,18 +714,29 @@ class PageLayout:
         x = min((f.x0 + f.x1) / 2, f.x0 + 0.6 * f.size)
         c = cols.index(x)
         ym = (f.top + f.bottom) / 2
-        while c > 0 and cols.ruled[c - 1] and not self.vindex.between(cols.bounds[c - 1] - 1.5,
-                                                                      cols.bounds[c - 1] + 1.5, ym):
-            c -= 1
+        if c > 0 and cols.ruled[c - 1] and self._ruled_at(cols, ym):
+            while c > 0 and cols.ruled[c - 1] and not self.vindex.between(cols.bounds[c - 1] - 1.5,
+                                                                          cols.bounds[c - 1] + 1.5, ym):
+                c -= 1
         return c
 
-    def _band(self, by_col: dict[int, list[Frag]], cols: Columns) -> None:
+    def _ruled_at(self, cols: Columns, y: float) -> bool:
+        """Whether any column ruling crosses height y (a row printed without borders has no merged cells)."""
+        key = (id(cols), round(y * 2))
+        found = self._ruled_cache.get(key)
+        if found is None:
+            found = any(r and self.vindex.between(b - 1.5, b + 1.5, y) for b, r in zip(cols.bounds, cols.ruled))
+            self._ruled_cache[key] = found
+        return found
+
+    def _band(self, by_col: dict[int, list[Frag]], cols: Columns, closed: bool) -> None:
+        """One band of the body; ``closed``: ruled above and below (a cell row of its own)."""
         roles = cols.roles
         size = _median([f.size for fs in by_col.values() for f in fs])
         lines = {c: _lines(fs) for c, fs in by_col.items()}
         anchors = self._anchors(lines, roles, size)
         seps = self._separators(by_col, cols, anchors, size)
-        if (not seps and len(anchors) <= 1) or (len(seps) == 1 and not anchors and not _outside(by_col, seps)):
+        if (not seps and len(anchors) <= 1) or (not anchors and (closed or len(seps) == 1 and not _outside(by_col, seps))):
             kind = "item" if anchors else ("sep" if seps else "cont")
             self.rows.append(self._make_row(kind, lines, cols))
             return
@@ -838,39 +884,37 @@ def _median(values: list[float]) -> float:
 def layout_pages(pages: Sequence[PageData]) -> tuple[list[list[str]], list[int]]:
     """Rows of all pages, in order, as one grid, and the page number of every row.
 
-    A page's leading continuation row (the rest of an item broken over the page) is added to the last item
-    of the previous page.
+    A page's leading continuation row (the rest of an item broken over the page) is moved up to follow the
+    previous page's last item (before that page's 本页小计 and the next page's title and header), where the
+    table reader adds it to the item as it adds a sheet's spilled rows.
     """
     grid: list[list[str]] = []
     page_of: list[int] = []
     columns: Optional[Columns] = None
-    last_item = -1  # grid index of the last item row
+    last_body = -1  # grid index of the last row of the last item (its item row or a continuation of it)
     for page in pages:
         layout = PageLayout(page, columns)
         rows = layout.run()
         columns = layout.columns_out
         seen_body = False
         for row in rows:
-            if row.kind == "cont" and not seen_body and last_item >= 0 and columns is not None and \
-                    _continues(row, columns, grid[last_item]):
-                target = grid[last_item]
-                for c, text in enumerate(row.cells):
-                    if text:
-                        if c >= len(target):
-                            target.extend([""] * (c + 1 - len(target)))
-                        target[c] = (target[c] + "\n" + text) if target[c] else text
+            if row.kind == "cont" and not seen_body and last_body >= 0 and columns is not None and \
+                    _continues(row, columns):
+                last_body += 1
+                grid.insert(last_body, row.cells)
+                page_of.insert(last_body, page_of[last_body - 1])
                 seen_body = True
                 continue
             if row.kind in ("item", "cont", "sep"):
                 seen_body = True
-            if row.kind == "item":
-                last_item = len(grid)
             grid.append(row.cells)
             page_of.append(page.number)
+            if row.kind == "item" or (row.kind == "cont" and last_body == len(grid) - 2):
+                last_body = len(grid) - 1
     return grid, page_of
 
 
-def _continues(row: Row, columns: Columns, previous: list[str]) -> bool:
+def _continues(row: Row, columns: Columns) -> bool:
     """A row with only 项目特征 (and maybe 项目名称) text: the rest of the previous page's last item."""
     features = columns.roles.get(FEATURES)
     if features is None or features >= len(row.cells) or not row.cells[features]:

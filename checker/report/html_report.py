@@ -204,6 +204,8 @@ def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
         "expired_waivers": run.expired_waivers,
         "warnings": [w for w in run.warnings if w not in {expired_message(x) for x in run.expired_waivers}],
         "waived_count": counts["waived_findings"], "fail_lines": fail_lines, "review_lines": review_lines,
+        "adoption": run.adoption(), "registry": run.registry, "undecided": run.undecided(),
+        "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
     }
 
 

@@ -37,7 +37,33 @@ def item_dict(checked: CheckedItem) -> dict:
     }
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    if checked.certification is not None:
+        data["certification"] = certification_dict(checked.certification)
     return data
+
+
+def certification_dict(evidence) -> dict:
+    cert = evidence.certificate
+    return {"status": evidence.status, "note": evidence.note, "certificate": None if cert is None else {
+        "number": cert.number, "company": cert.company, "product": cert.product, "category": cert.category,
+        "star": cert.star, "issued": cert.issued.isoformat() if cert.issued else None,
+        "expires": cert.expires.isoformat() if cert.expires else None, "certifier": cert.certifier,
+        "status": cert.status, "registry_row": cert.row}}
+
+
+def adoption_dict(run: RunReport) -> dict:
+    adoption = run.adoption()
+    return {
+        "lines": adoption.lines, "certified_lines": adoption.certified_lines,
+        "line_share": round(adoption.line_share, 4), "amount": round(adoption.amount, 2),
+        "certified_amount": round(adoption.certified_amount, 2), "amount_share": round(adoption.amount_share, 4),
+        "kinds": adoption.kinds, "certified_kinds": adoption.certified_kinds, "rule_2025": adoption.rule_2025,
+        "categories": [{"category": c.category, "lines": c.lines, "certified_lines": c.certified_lines,
+                        "line_share": round(c.line_share, 4), "amount": round(c.amount, 2),
+                        "certified_amount": round(c.certified_amount, 2), "amount_share": round(c.amount_share, 4)}
+                       for c in adoption.categories],
+        "undecided": list(adoption.undecided),
+    }
 
 
 def report_dict(run: RunReport) -> dict:
@@ -46,9 +72,13 @@ def report_dict(run: RunReport) -> dict:
     return {
         "schema": SCHEMA,
         "tool": {"name": "gbm-check", "version": run.tool_version},
-        "profile": {"city": profile.city, "province": profile.province,
+        "profile": {"city": profile.city, "province": profile.province, "district": profile.district,
                     "government_invested": profile.government_invested, "urban_area": profile.urban_area,
-                    "bid_date": profile.bid_date.isoformat(), "project_type": profile.project_type},
+                    "bid_date": profile.bid_date.isoformat(), "project_type": profile.project_type,
+                    "height_m": profile.height_m},
+        "registry": None if run.registry is None else {"path": run.registry.path,
+                                                       "certificates": len(run.registry.certificates),
+                                                       "example_data": run.registry.example_data},
         "catalogs": [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
                       "jurisdiction": c.jurisdiction, "entries": len(c.entries)} for c in run.catalogs.catalogs],
         "catalog_gaps": run.catalogs.gaps,
@@ -65,6 +95,8 @@ def report_dict(run: RunReport) -> dict:
         "summary": counts,
         "verdict": {"result": run.verdict(), "text": VERDICT_TEXT[run.verdict()]},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"]},
+        "adoption": adoption_dict(run),
+        "undecided_rules": run.undecided(),
         "expired_waivers": [waiver_dict(w) for w in run.expired_waivers],
         "warnings": list(run.warnings),
     }

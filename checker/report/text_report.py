@@ -28,19 +28,22 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
     tables = sum(t.kind != "analysis" for t in read.tables)
     head = (f"{read.path}  ({read.format}, {tables} table{'s' * (tables != 1)}, {len(report.items)} items, "
             f"{report.seconds:.2f}s)  banned {statuses.count('banned')} · restricted {statuses.count('restricted')}"
-            f" · promoted {statuses.count('promoted')}")
+            f" · promoted {statuses.count('promoted')}"
+            + (f" · uncertified {sum(any(f.kind == 'uncertified' for f in c.findings) for c in report.items)}"
+               if any(c.certification for c in report.items) else ""))
     lines = [style(head, bold=True)]
     for warning in read.warnings:
         lines.append(style(f"  warning: {warning}", fg="yellow"))
-    worst = [c for c in report.items if c.status in ("banned", "restricted")]
-    worst.sort(key=lambda c: c.status != "banned")
+    worst = [c for c in report.items if c.status in ("banned", "restricted")
+             or any(f.kind == "uncertified" for f in c.findings)]
+    worst.sort(key=lambda c: ("banned", "restricted").index(c.status) if c.status in ("banned", "restricted") else 2)
     for checked in worst[:MAX_LINES_PER_FILE]:
-        label, colour = _STYLE[checked.status]
+        label, colour = _STYLE[checked.status] if checked.status in ("banned", "restricted") else ("NOCERT", "magenta")
         item = checked.item
         lines.append(f"  {style(label, fg=colour, bold=True)} {_where(checked):22} {item.code or item.seq:12} "
                      f"{item.name[:24]}")
         for finding in checked.findings:
-            if finding.kind not in ("banned", "restricted"):
+            if finding.kind not in ("banned", "restricted", "uncertified"):
                 continue
             manual = "  [needs manual check]" if finding.needs_manual_check else ""
             manual += "  [in baseline]" if finding.baseline == "known" else ""
@@ -52,6 +55,38 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
                                    f"until {waiver.expires.isoformat()})", fg="blue"))
     if len(worst) > MAX_LINES_PER_FILE:
         lines.append(f"  … {len(worst) - MAX_LINES_PER_FILE} more flagged lines (use --format json for all)")
+    return lines
+
+
+def _known(value) -> str:
+    return {True: "yes", False: "no", None: "unknown"}.get(value, str(value)) if value not in ("",) else "unknown"
+
+
+def _profile_and_evidence(run: RunReport) -> list[str]:
+    """The profile used, certification adoption, and every rule the run could not decide."""
+    p = run.profile
+    lines = [f"profile: {p.city}{' ' + p.district if p.district else ''}, government-invested {_known(p.government_invested)}, "
+             f"urban planning area {_known(p.urban_area)}, project type {_known(p.project_type)}, "
+             f"height {_known(p.height_m)}{' m' if p.height_m is not None else ''}, bid date {p.bid_date.isoformat()}"]
+    adoption = run.adoption()
+    if run.registry is None:
+        lines.append(f"certification: not checked (no --registry); {adoption.lines} line(s) in green categories")
+    else:
+        lines.append(f"certification: {adoption.certified_lines}/{adoption.lines} green lines certified "
+                     f"({adoption.line_share:.0%}), {adoption.certified_amount:,.2f}/{adoption.amount:,.2f} by amount "
+                     f"({adoption.amount_share:.0%}); kinds {adoption.certified_kinds}/{adoption.kinds}; "
+                     f"2025 rule (可选类 ≥ 40% of kinds): {adoption.rule_2025}")
+        for category in adoption.categories:
+            lines.append(f"  {category.category:12} lines {category.certified_lines}/{category.lines}  "
+                         f"amount {category.certified_amount:,.2f}/{category.amount:,.2f}")
+    undecided = run.undecided()
+    if undecided:
+        lines.append(f"could not decide ({len(undecided)} rule(s)):")
+        for row in undecided[:12]:
+            where = f", {row['lines']} line(s)" if row["lines"] else ""
+            lines.append(f"  {row['rule']} {row['entry']}{where}: {row['reason']}")
+        if len(undecided) > 12:
+            lines.append(f"  … {len(undecided) - 12} more in the JSON report (undecided_rules)")
     return lines
 
 
@@ -75,9 +110,7 @@ def render(run: RunReport, color: bool = False) -> str:
         lines.append(f"{gate}; findings failing --fail-on {run.fail_on}: {counts['failing_findings']}")
     for warning in run.warnings:
         lines.append(f"warning: {warning}")
-    profile = run.profile
-    lines.append(f"profile: {profile.city}, government-invested={profile.government_invested}, "
-                 f"urban area={profile.urban_area}, bid date {profile.bid_date.isoformat()}")
+    lines.extend(_profile_and_evidence(run))
     lines.append("catalogs: " + "; ".join(f"{c.id} ({_short(c.edition)})" for c in run.catalogs.catalogs))
     gaps = run.catalogs.gaps
     if gaps:
