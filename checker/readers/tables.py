@@ -25,7 +25,7 @@ _FORM_MARK_RE = re.compile(r"^表-?\d+(-\d+)*$")
 _TITLE_WORDS = ("计价表", "清单", "一览表", "汇总表", "分析表", "明细表", "价格表", "品牌表", "主材表", "计算表")
 _ANALYSIS_WORDS = ("综合单价分析", "清单综合单价组成明细", "单价分析表")
 _MATERIAL_WORDS = ("材料", "主材", "设备", "人材机", "品牌")
-_FURNITURE_PREFIXES = ("本页小计", "本页合计", "合计", "小计", "总计", "注：", "注:", "表－", "表-")
+_FURNITURE_PREFIXES = ("本页小计", "本页合计", "合计", "小计", "总计", "注：", "注:", "表－", "表-", "工程名称")
 
 
 class _Pending:
@@ -215,9 +215,12 @@ class _GridReader:
 
     # -- the careful path -----------------------------------------------------------------------------
     def page_furniture(self, row: Sequence[object]) -> bool:
-        """本页小计 / 合计 / 注 rows at the foot of every page: recognised from their first text cell alone."""
+        """Rows every page repeats once a table is open: 本页小计 / 合计 / 注 at the foot, the 工程名称/标段/第N页
+        row and the table's title at the head.  Recognised from their first text cell alone."""
         if self.table is None or _starts_with_item(row, self.table):
             return False
+        if self.table.title and row and row[0] == self.table.title:
+            return True
         for value in row:
             if value is None or value == "":
                 continue
