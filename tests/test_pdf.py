@@ -52,7 +52,7 @@ ITEMS = [
      "539.29", "478085.98"),
 ]
 SECTIONS = {"1": "A.4 砌筑工程", "4": "A.5 混凝土及钢筋混凝土工程", "5": "A.8 门窗工程", "6": "A.10 保温、隔热、防腐工程",
-            "7": "A.14 油漆、涂料、裱糊工程", "8": "K 给排水、采暖、燃气工程"}
+            "7": "A.14 油漆、涂料、裱糊工程", "8": "给排水工程"}  # the last one named without a letter
 
 
 def body_rows(items=ITEMS):
@@ -284,6 +284,26 @@ def test_item_broken_over_a_page_is_joined(tmp_path, ruled):
     assert [i.code for i in result.items] == [ITEMS[0][1], first[1], ITEMS[3][1]]
     assert result.items[1].features == first[3]
     assert result.items[1].provenance.page == 1
+
+
+def test_rotated_pages(tmp_path):
+    """A landscape bill printed on portrait pages turned by /Rotate 90 reads like the upright one."""
+    import pypdfium2 as pdfium
+
+    printed = draw_bill(tmp_path / "bill.pdf", paged(body_rows(), 4))
+    source, turned = pdfium.PdfDocument(str(printed)), pdfium.PdfDocument.new()
+    for index in range(len(source)):
+        width, height = source[index].get_size()
+        page = turned.new_page(height, width)
+        placed = source.page_as_xobject(index, turned).as_pageobject()
+        placed.transform(pdfium.PdfMatrix(0, 1, -1, 0, height, 0))  # drawn a quarter turn anticlockwise …
+        page.insert_obj(placed)
+        page.gen_content()
+        page.set_rotation(90)  # … and shown a quarter turn clockwise
+    turned.save(str(tmp_path / "turned.pdf"))
+    source.close()
+    turned.close()
+    assert got(read_pdf(str(tmp_path / "turned.pdf"), "turned.pdf")) == expected()
 
 
 def test_parallel_pages_read_the_same_as_serial(tmp_path):
@@ -532,3 +552,29 @@ def test_shared_scanned_bill_with_ocr():
     assert read.ok, read.error
     assert [i.seq for i in read.items] == ["1", "2", "3", "4"]
     assert all("110kV" in i.spec for i in read.items)
+
+
+def test_layout_never_raises_on_odd_pages():
+    """Any text and lines on a page (overlapping, out of order, tiny, huge) give rows, never an exception."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    from checker.readers.pdf_layout import PageData, layout_pages
+
+    words = st.sampled_from(["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价",
+                             "010401001001", "1", "2.5", "m3", "本页小计", "合计", "A.4 砌筑工程", "第1页", "实心粘土砖",
+                             "1.砖品种：MU10", "注：", "", " "])
+    frag = st.builds(lambda x, w, y, h, t: Frag(x, x + w, y, y + h, t or "x", max(h, 0.5)),
+                     st.floats(0, 800), st.floats(0.5, 300), st.floats(0, 600), st.floats(0.5, 20), words)
+    rule = st.tuples(st.floats(0, 800), st.floats(0, 600), st.floats(0, 600))
+    page = st.builds(lambda n, f, h, v: PageData(n, 842, 595, f, h, v, chars=len(f)),
+                     st.integers(1, 3), st.lists(frag, max_size=60), st.lists(rule, max_size=15),
+                     st.lists(rule, max_size=15))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(page, min_size=1, max_size=3))
+    def check(pages):
+        grid, page_of = layout_pages(pages)
+        assert len(grid) == len(page_of)
+        assert all(isinstance(cell, str) for row in grid for cell in row)
+
+    check()

@@ -171,6 +171,7 @@ def page_data(page, number: int) -> PageData:
     vsegs: list[tuple[float, float, float]] = []
     chars = cid = 0
     image_area = 0.0
+    scan_dpi, largest = 0.0, 0.0
 
     def top_of(y: float) -> float:
         return height - y + mb_top
@@ -211,7 +212,11 @@ def page_data(page, number: int) -> PageData:
                 for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
                     segment(xa, ya, xb, yb)
         elif isinstance(obj, LTImage):
-            image_area += max(0.0, obj.width) * max(0.0, obj.height)
+            area = max(0.0, obj.width) * max(0.0, obj.height)
+            image_area += area
+            size = getattr(obj, "srcsize", None)
+            if area > largest and size and size[0] and obj.width > 0:
+                largest, scan_dpi = area, float(size[0]) * 72.0 / obj.width
         elif isinstance(obj, LTContainer):
             stack.extend(obj)
     hrules = merge_rulings(hsegs)
@@ -219,7 +224,8 @@ def page_data(page, number: int) -> PageData:
     area = max(float(page.width) * height, 1.0)
     scanned = not glyphs and chars == cid and image_area >= SCAN_IMAGE_SHARE * area
     frags = build_fragments(glyphs, vrules)
-    return PageData(number, float(page.width), height, frags, hrules, vrules, chars, cid, scanned)
+    return PageData(number, float(page.width), height, frags, hrules, vrules, chars, cid, scanned,
+                    scan_dpi=scan_dpi if scanned else 0.0)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -231,14 +237,13 @@ def _assemble(pages: Sequence[PageData], display_name: str, ocr: bool) -> GridRe
     if failed and any(p.error.startswith("PDF is password-protected") for p in failed):
         raise InputRefused(failed[0].error)
     if failed:
-        raise InputRefused(f"cannot read PDF page{'s' if len(failed) > 1 else ''} {_ranges(p.number for p in failed)}: "
-                           f"{failed[0].error}")
+        raise InputRefused(f"cannot read PDF {_pages(p.number for p in failed)}: {failed[0].error}")
     chars = sum(p.chars for p in pages)
     cid = sum(p.cid for p in pages)
     if cid > 20 and cid > CID_SHARE * chars:
-        where = _ranges(p.number for p in pages if p.cid)
+        where = _pages(p.number for p in pages if p.cid)
         raise InputRefused(f"PDF text is unreadable: {cid} of {chars} characters print as (cid:N), a font without a "
-                           f"Unicode map (page {where}); NOT checked — export the bill again with fonts embedded "
+                           f"Unicode map ({where}); NOT checked — export the bill again with fonts embedded "
                            f"with Unicode, or as xlsx")
     scanned = [p for p in pages if p.scanned and not p.ocr]
     if scanned:
@@ -257,15 +262,20 @@ def _assemble(pages: Sequence[PageData], display_name: str, ocr: bool) -> GridRe
     grid, page_of = layout_pages(pages)
     result = extract_tables(grid, (), file=display_name, sheet="", row_number=lambda r: r + 1,
                             page_of=lambda r: page_of[r] if 0 <= r < len(page_of) else None)
+    ocr_pages = [p for p in pages if p.ocr]
+    if ocr_pages and not result.items:
+        dpi = min(p.scan_dpi for p in ocr_pages)
+        low = f"; the scan is about {dpi:.0f} dpi, OCR needs 200 dpi or more" if 0 < dpi < 200 else ""
+        raise InputRefused(f"scanned PDF read by OCR ({_pages(p.number for p in ocr_pages)}) but no bill line "
+                           f"could be recognised{low}; NOT checked")
     if not result.items and any(t.kind != "analysis" for t in result.tables):
         raise InputRefused("a bill table header was found but no line could be read under it (text clipped, "
                            "overlapping or not laid out as a table); NOT checked")
     result.items = [_without_rows(item) for item in result.items]
     result.tables = [dataclasses.replace(t, header_row=page_of[t.header_row - 1] if 0 < t.header_row <= len(page_of)
                                          else t.header_row) for t in result.tables]
-    ocr_pages = [p.number for p in pages if p.ocr]
     if ocr_pages:
-        result.warnings.append(f"page {_ranges(ocr_pages)} read by OCR: compare the lines with the scan")
+        result.warnings.append(f"{_pages(p.number for p in ocr_pages)} read by OCR: compare the lines with the scan")
     return result
 
 
@@ -275,6 +285,12 @@ def _without_rows(item):
     values = dict(item.__dict__)
     values["provenance"] = dataclasses.replace(where, first_row=None, last_row=None)
     return type(item).build(values)
+
+
+def _pages(numbers) -> str:
+    """'page 3' or 'pages 1-3, 5'."""
+    nums = sorted(set(numbers))
+    return f"page{'s' if len(nums) > 1 else ''} {_ranges(nums)}"
 
 
 def _ranges(numbers) -> str:

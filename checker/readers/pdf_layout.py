@@ -40,7 +40,7 @@ from typing import Iterable, NamedTuple, Optional, Sequence
 
 from ..normalize import header_key
 from .cells import is_bill_code, seq_text, to_number
-from .headers import AMOUNT, CODE, FEATURES, IGNORE, NAME, PRICE, QTY, SEQ, UNIT, role_of
+from .headers import _EXACT, AMOUNT, CODE, FEATURES, IGNORE, NAME, PRICE, QTY, SEQ, UNIT, role_of
 
 _INF = float("inf")
 
@@ -54,7 +54,7 @@ class Frag(NamedTuple):
     bottom: float
     text: str
     size: float
-    space_after: bool = False  # the run ended with a space glyph (a wrapped "三级钢 / HRB400" keeps its space)
+    space_after: float = 0.0  # width of the space glyphs the run ended with (a line broken at a space)
 
 
 @dataclass
@@ -71,6 +71,7 @@ class PageData:
     cid: int = 0  # glyphs printed as (cid:N): a font without a Unicode map
     scanned: bool = False  # no text layer, but an image covers much of the page
     ocr: bool = False  # the text came from OCR
+    scan_dpi: float = 0.0  # resolution of the page's largest image (a scan), in dots per inch
     error: str = ""  # why this page could not be read (one line)
 
 
@@ -161,7 +162,8 @@ def _emit(run: list, out: list[Frag]) -> None:
     # drop leading/trailing blank glyphs from the box
     glyphs = [g for g in run if g[4].strip()]
     out.append(Frag(min(g[0] for g in glyphs), max(g[1] for g in glyphs), min(g[2] for g in glyphs),
-                    max(g[3] for g in glyphs), stripped, max(g[5] for g in glyphs), text[-1:].isspace()))
+                    max(g[3] for g in glyphs), stripped, max(g[5] for g in glyphs),
+                    max(g[1] for g in run) - max(g[1] for g in glyphs) if text[-1:].isspace() else 0.0))
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -189,6 +191,11 @@ class Columns:
 
 _GROUP_KEYS = {header_key(w) for w in ("金额", "金额(元)", "金额（元）", "其中", "数量", "暂估", "确认", "暂估(元)",
                                       "确认(元)", "差额±(元)", "单价", "合价")}
+
+
+def _exact_header(text: str) -> bool:
+    key = header_key(text)
+    return key in _EXACT or key in _GROUP_KEYS
 
 
 def _header_role(text: str) -> Optional[str]:
@@ -241,6 +248,9 @@ def find_headers(cells: Sequence[Frag], hrules: Sequence[tuple[float, float, flo
     candidates = [(c, _header_role(c.text)) for c in cells
                   if not c.text[:1].isdigit() and len(header_key(c.text)) <= 16]
     candidates = [(c, r) for c, r in candidates if r is not None]
+    # a title such as 材料设备参考品牌 names a role only by a word inside it: alone on its line, it is no header cell
+    candidates = [(c, r) for c, r in candidates if _exact_header(c.text) or len(header_key(c.text)) <= 4
+                  or any(d is not c and abs((d.top + d.bottom) - (c.top + c.bottom)) < c.size for d, _ in candidates)]
     candidates.sort(key=lambda cr: cr[0].top)
     groups: list[list[tuple[Frag, str]]] = []
     bottom = -_INF
@@ -371,8 +381,9 @@ def _gap_in(body: Sequence[Frag], lo: float, hi: float) -> float:
 
 _FURNITURE_RE = re.compile(r"^(本页小计|本页合计|本表合计|合计|小计|总计|注[:：]|注$|表[-－]\d|备注[:：])")
 _META_RE = re.compile(r"(^工程名称|^标段|第\s*\d+\s*页|共\s*\d+\s*页|^(招标|投标|编制|复核|审核)(人|单位)?[:：])")
-_SECTION_RE = re.compile(r"^([A-Z]([.．]\d+)*\s*[\u4e00-\u9fff]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十\d]+[章节部]"
-                         r"|分部分项工程|单价措施项目|措施项目)")
+_SECTION_RE = re.compile(r"^([A-Z]([.．]\d+)*\s*[\u4e00-\u9fff]|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十]+[)）]"
+                         r"|第[一二三四五六七八九十\d]+[章节部]|分部分项工程|单价措施项目|措施项目)")
+_SECTION_END_RE = re.compile(r"(工程|措施项目|措施费|分部)$")
 _TITLE_END_RE = re.compile(r"(计价表|清单|一览表|汇总表|分析表|明细表|价格表|品牌表|主材表)(\(表-?\d+(-\d+)?\))?$")
 _NUMBERED_RE = re.compile(r"^(\d{1,2}[.．](?!\d)|\d{1,2}[、)）]|[（(]\d{1,2}[)）])")  # 2.墙体…, 3、, not 1.5mm
 
@@ -459,7 +470,9 @@ def _soft_wrap(prev: _Line, line: _Line, text: str, right_edge: float) -> bool:
     per_unit = (head.x1 - head.x0) / units if head.x1 > head.x0 else size
     width = sum(_em(ch) for ch in first) * per_unit
     last = prev.frags[-1].text[-1:]
-    if last.isascii() and last.isalnum() and first[:1].isascii() and first[:1].isalnum():
+    if prev.frags[-1].space_after:
+        width += prev.frags[-1].space_after  # the line was broken at a space, printed at its end
+    elif last.isascii() and last.isalnum() and first[:1].isascii() and first[:1].isalnum():
         width += 0.3 * size  # the space the wrap replaced
     return max(f.x1 for f in prev.frags) + width > right_edge - 0.6 * size  # cell padding is unknown: ≤ 0.6 em
 
@@ -474,7 +487,7 @@ def _cell_text(frags: Sequence[Frag], right_edge: float) -> str:
         text = _line_text(line)
         if _soft_wrap(prev, line, text, right_edge):
             ascii_words = out[-1:].isascii() and out[-1:].isalnum() and text[:1].isascii() and text[:1].isalnum()
-            joint = " " if ascii_words or prev.frags[-1].space_after else ""
+            joint = " " if ascii_words or prev.frags[-1].space_after > 0 else ""
         else:
             joint = "\n"
         out += joint + text
@@ -736,7 +749,8 @@ class PageLayout:
         lines = {c: _lines(fs) for c, fs in by_col.items()}
         anchors = self._anchors(lines, roles, size)
         seps = self._separators(by_col, cols, anchors, size)
-        if (not seps and len(anchors) <= 1) or (not anchors and (closed or len(seps) == 1 and not _outside(by_col, seps))):
+        one_sep_only = len(seps) == 1 and not _outside(by_col, seps)
+        if (not seps and len(anchors) <= 1) or (not anchors and (closed or one_sep_only)):
             kind = "item" if anchors else ("sep" if seps else "cont")
             self.rows.append(self._make_row(kind, lines, cols))
             return
@@ -808,7 +822,8 @@ class PageLayout:
         name_col = roles.get(NAME, 10**6)
         value_cols = {roles[r] for r in (UNIT, QTY, PRICE, AMOUNT) if r in roles}
         code_col = roles.get(CODE, -1)
-        allfr = sorted(((c, f) for c, fs in by_col.items() for f in fs), key=lambda cf: ((cf[1].top + cf[1].bottom) / 2, cf[1].x0))
+        allfr = sorted(((c, f) for c, fs in by_col.items() for f in fs),
+                       key=lambda cf: ((cf[1].top + cf[1].bottom) / 2, cf[1].x0))
         glines: list[list[tuple[int, Frag]]] = []
         for c, f in allfr:
             yc = (f.top + f.bottom) / 2
@@ -842,6 +857,9 @@ class PageLayout:
             elif first_col <= name_col and first_col < features_col and _SECTION_RE.match(head) and \
                     not any(c in value_cols or c == code_col for c, _ in g):
                 is_sep = True
+            elif first_col <= name_col and first_col < features_col and len(g) == 1 and len(head) >= 3 and \
+                    _SECTION_END_RE.search(head):
+                is_sep = True  # 电气工程, 给排水工程: a section named without a letter, alone on its line
             if is_sep:
                 seps.append((top - 0.01, bottom + 0.01))
         return seps

@@ -57,7 +57,7 @@ def ocr_page(path: str, data: PageData) -> PageData:
     vr = merge_rulings([(x * scale, a * scale, b * scale) for x, a, b in vrules], tol=2.0, join=6.0)
     frags = build_fragments(glyphs, vr)
     return PageData(data.number, data.width, data.height, frags, hr, vr, chars=sum(len(g[4]) for g in glyphs),
-                    cid=0, scanned=True, ocr=bool(frags))
+                    cid=0, scanned=True, ocr=bool(frags), scan_dpi=data.scan_dpi)
 
 
 def find_cells(size: tuple[int, int], hrules: list, vrules: list) -> list[tuple[int, int, int, int]]:
@@ -183,7 +183,8 @@ def _runs(data: bytes, width: int, height: int, horizontal: bool) -> list[tuple[
     return out
 
 
-def run_tesseract(images: list, psm: str, langs: str = "chi_sim+eng") -> list[list[tuple[float, float, float, float, str]]]:
+def run_tesseract(images: list, psm: str,
+                  langs: str = "chi_sim+eng") -> list[list[tuple[float, float, float, float, str]]]:
     """Words (x0, x1, top, bottom, text) in pixels for each image, from one tesseract run over all of them
     (a list file: the Chinese model loads once).  A word takes the height of its text line, so that a flat
     character (一) is as tall as its neighbours."""
