@@ -27,7 +27,7 @@ def test_to_number(value, number):
     assert to_number(value) == number
 
 
-@pytest.mark.parametrize("value, seq", [(1.0, "1"), ("12", "12"), ("2.1.3", "2.1.3"), ("一", ""), ("合计", ""),
+@pytest.mark.parametrize("value, seq", [(1.0, "1"), (1.01, "1.01"), (2.5, "2.5"), ("12", "12"), ("2.1.3", "2.1.3"), ("一", ""), ("合计", ""),
                                         (0, ""), ("", "")])
 def test_seq_text(value, seq):
     assert seq_text(value) == seq

@@ -84,7 +84,10 @@ def to_number(value: object) -> Optional[float]:
 def seq_text(value: object) -> str:
     """序号 as text when the cell holds one (1, 1.0, '12', '1.2'); '' otherwise."""
     if type(value) is float:
-        return str(int(value)) if value.is_integer() and 0 < value < 1e7 else ""
+        if not 0 < value < 1e7:
+            return ""
+        # 1.0 → "1"; hierarchical numbers typed as numbers: 1.01 → "1.01" (1.10 was already stored as 1.1)
+        return str(int(value)) if value.is_integer() else f"{value:.3f}".rstrip("0")
     if value == "" or value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

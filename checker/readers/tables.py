@@ -300,7 +300,9 @@ class _GridReader:
             return
         if not has_numbers and all(is_header_word(t) for _, t in texts):
             return
-        if seq and not valid_code and not unit and not has_numbers and not features and table.kind == "boq":
+        material_text = table.kind == "material" and any(
+            cols.text(row, c) for c in (cols.spec, cols.brand, cols.maker) if c >= 0)
+        if seq and not valid_code and not unit and not has_numbers and not features and not material_text:
             self.flush()  # "2.1.1 拆除工程": a numbered group heading, not an item
             self.section = " ".join(t for _, t in texts)
             return
