@@ -41,6 +41,12 @@ class Entry:
     group: str = ""
     terms: tuple[str, ...] = ()
     combos: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    clause_combos: tuple[tuple[tuple[str, ...], ...], ...] = ()  # like combos, all parts in one clause
+
+    @property
+    def all_combos(self) -> tuple[tuple[tuple[str, ...], ...], ...]:
+        """Line-wide combos first, then clause combos (the matcher numbers them in this order)."""
+        return self.combos + self.clause_combos
     exclusions: tuple[str, ...] = ()
     vague_terms: tuple[str, ...] = ()
     conditions: tuple[tuple[tuple[str, object], ...], ...] = ()  # scope conditions (see checker.conditions)
@@ -137,12 +143,14 @@ def validate(data: object) -> list[str]:
             value = entry.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
                 problems.append(f"{where}: {key!r} must be a list of non-empty strings")
-        combos = entry.get("combos", [])
-        if not isinstance(combos, list) or not all(
-            isinstance(c, list) and c and all(isinstance(g, list) and g and all(isinstance(t, str) and t for t in g) for g in c)
-            for c in combos
-        ):
-            problems.append(f"{where}: 'combos' must be a list of lists of non-empty lists of strings")
+        for key in ("combos", "clause_combos"):
+            combos = entry.get(key, [])
+            if not isinstance(combos, list) or not all(
+                isinstance(c, list) and c and all(isinstance(g, list) and g and all(isinstance(t, str) and t for t in g)
+                                                  for g in c)
+                for c in combos
+            ):
+                problems.append(f"{where}: {key!r} must be a list of lists of non-empty lists of strings")
         for condition in entry.get("conditions", []) if isinstance(entry.get("conditions", []), list) else [None]:
             problem = validate_condition(condition)
             if problem:
@@ -162,6 +170,7 @@ def parse(data: dict, path: str) -> Catalog:
                 source=raw["source"], edition=raw["edition"], confidence=raw["confidence"], catalog=data["id"],
                 city=raw.get("city", ""), group=raw.get("group", ""), terms=tuple(raw.get("terms", ())),
                 combos=tuple(tuple(tuple(g) for g in c) for c in raw.get("combos", ())),
+                clause_combos=tuple(tuple(tuple(g) for g in c) for c in raw.get("clause_combos", ())),
                 exclusions=tuple(raw.get("exclusions", ())), vague_terms=tuple(raw.get("vague_terms", ())),
                 conditions=tuple(tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in c.items())
                                  for c in raw.get("conditions", ())),

@@ -80,7 +80,7 @@ class Matcher:
                 table.setdefault(normalize(term), []).append(_Key(index, "excl"))
             for term in entry.vague_terms:
                 table.setdefault(normalize(term), []).append(_Key(index, "vague"))
-            for c, combo in enumerate(entry.combos):
+            for c, combo in enumerate(entry.all_combos):
                 for g, group in enumerate(combo):
                     for term in group:
                         table.setdefault(normalize(term), []).append(_Key(index, "combo", c, g))
@@ -135,10 +135,10 @@ class Matcher:
         cancelled: list[tuple[str, str]] = []
         for entry_index, raw in per_entry.items():
             entry = self.entries[entry_index]
-            if _could_fire(entry, raw):
-                hits.extend(self._entry_hits(entry, raw, fields, cancelled))
-            elif any(key.role == "near" for key, *_ in raw):
-                hits.extend(self._near_miss_hits(entry_index, raw, fields, cancelled))
+            found = self._entry_hits(entry, raw, fields, cancelled) if _could_fire(entry, raw) else []
+            if all(h.via == "vague" for h in found) and any(key.role == "near" for key, *_ in raw):
+                found += self._near_miss_hits(entry_index, raw, fields, cancelled)  # a definite misspelling wins
+            hits.extend(found)
         hits = [h for h in hits if _code_applies(h.entry, code)]
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
 
@@ -151,7 +151,7 @@ class Matcher:
             if key.role == "excl" and not _negated_exclusion(fields[field], start)
         }
         found: list[Hit] = []
-        combo_parts: dict[int, dict[int, tuple[str, int, int, str]]] = {}
+        combo_parts: dict[int, dict[int, list[tuple[str, int, int, str]]]] = {}
         for key, field, start, end, word in raw:
             if key.role == "excl" or key.role == "near":
                 continue
@@ -168,13 +168,20 @@ class Matcher:
             if key.role == "term" or key.role == "vague":
                 found.append(Hit(entry, field, start, end, word, via=key.role))
             else:
-                combo_parts.setdefault(key.combo, {}).setdefault(key.group, (field, start, end, word))
+                combo_parts.setdefault(key.combo, {}).setdefault(key.group, []).append((field, start, end, word))
+        combos, line_wide = entry.all_combos, len(entry.combos)
         for combo_index, groups in combo_parts.items():
-            if len(groups) == len(entry.combos[combo_index]):
-                parts = [groups[g] for g in sorted(groups)]
-                first = min(parts, key=lambda p: (p[0] != "name", p[1]))
-                found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
-                                 parts=tuple(parts)))
+            if len(groups) != len(combos[combo_index]):
+                continue
+            if combo_index < line_wide:
+                parts = [groups[g][0] for g in sorted(groups)]
+            else:
+                parts = _same_clause(groups, fields)
+                if not parts:
+                    continue
+            first = min(parts, key=lambda p: (p[0] != "name", p[1]))
+            found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
+                             parts=tuple(parts)))
         return found
 
 
@@ -232,7 +239,20 @@ def _could_fire(entry: Entry, raw: list) -> bool:
             return True
         if key.role == "combo":
             groups.add((key.combo, key.group))
-    return any(all((c, g) in groups for g in range(len(combo))) for c, combo in enumerate(entry.combos))
+    return any(all((c, g) in groups for g in range(len(combo))) for c, combo in enumerate(entry.all_combos))
+
+
+def _same_clause(groups: dict[int, list[tuple[str, int, int, str]]], fields: dict[str, str]) -> list:
+    """One hit per group, all in one clause, or [] when no clause holds every group."""
+    by_clause: dict[tuple[str, int], dict[int, tuple[str, int, int, str]]] = {}
+    for group, hits in groups.items():
+        for hit in hits:
+            clause = (hit[0], _clause_start(fields[hit[0]], hit[1], NEGATION_BREAKS))
+            by_clause.setdefault(clause, {}).setdefault(group, hit)
+    for found in by_clause.values():
+        if len(found) == len(groups):
+            return [found[g] for g in sorted(found)]
+    return []
 
 
 def is_demolition(normalised_name: str, code: str) -> bool:

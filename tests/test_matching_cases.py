@@ -256,3 +256,21 @@ def test_bar_diameter_settles_the_flash_butt_welding_restriction():
     large = judge_with(Profile(), "钢筋接头", "闪光对焊 Φ25", "010516003001")["N21-04"]
     assert small.kind == "not_applicable"
     assert large.kind == "restricted" and large.needs_manual_check  # site or factory: the bill does not say
+
+
+MORE = [
+    ("实心砖墙", "MU10烧结普通砖，M5水泥砂浆", "010401003001", "restricted"),  # raw material not stated
+    ("实心砖墙", "标准砖 240×115×53", "010401003001", "restricted"),
+    ("实心砖墙", "1.轻质砖 2.内墙", "010401003001", "-"),
+    ("块料墙面", "水泥砂浆（1:2）粘贴外墙面砖", "011204003001", "banned"),  # parts in one clause, not contiguous
+    ("块料墙面", "1.镶贴陶瓷面砖，建筑胶粘剂粘贴\n2.15厚水泥砂浆找平", "011204003001", "-"),  # mortar only levels
+]
+
+
+@pytest.mark.parametrize("name, features, code, worst", MORE)
+def test_more_wordings(name, features, code, worst):
+    kinds = {f.kind for f in judge(name, features, code).findings}
+    if worst == "-":
+        assert not kinds & {"banned", "restricted"}
+    else:
+        assert worst in kinds and (worst == "banned" or "banned" not in kinds)
