@@ -17,7 +17,8 @@ from .engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
 from .judge import Profile
 from .report import FILE_FORMATS, FORMATS
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
+from .cli_catalog import catalog, explain
+from .cli_util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
 
 
 class FailOn(str, enum.Enum):
@@ -137,7 +138,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
     files = expand_paths(paths)
     if not files:
-        _usage_error("no bill files found in the given paths")
+        usage_error("no bill files found in the given paths")
     try:
         config = configuration.load(config_path, cwd=os.getcwd(), formats=tuple(FORMATS))
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
@@ -149,7 +150,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         registry = load_registry(registry_path or config.registry) if (registry_path or config.registry) else None
     except (CatalogError, configuration.ConfigError, waivers.WaiverError, baseline.BaselineError, RegistryError,
             click.UsageError) as exc:
-        _usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
+        usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
     settings = dict(config.profile)
     if city:
@@ -218,9 +219,9 @@ def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
                 click.echo(f"gbm-check: cannot write {out}: {getattr(exc, 'strerror', None) or exc}", err=True)
                 sys.exit(EXIT_NOT_CHECKED)
         elif fmt == "text":
-            _write(render(run, color=out is None and sys.stdout.isatty()), out)
+            write_output(render(run, color=out is None and sys.stdout.isatty()), out)
         else:
-            _write(render(run), out)
+            write_output(render(run), out)
 
 
 class _nullbar:
@@ -239,183 +240,5 @@ def _is_one_of(output: str, inputs: list[str]) -> bool:
     return any(Path(p).resolve() == target for p in inputs)
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{output}.tmp-{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, output)
-    except OSError as exc:
-        click.echo(f"gbm-check: cannot write {output}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_NOT_CHECKED)
-
-
-def _usage_error(message: str) -> None:
-    click.echo(f"gbm-check: {message}", err=True)
-    sys.exit(EXIT_NOT_CHECKED)
-
-
-@main.group()
-def catalog() -> None:
-    """List, search, validate and import catalogs."""
-
-
-def _catalogs_or_exit(extra=()):
-    try:
-        return load_catalogs(extra)
-    except CatalogError as exc:
-        _usage_error(str(exc))
-
-
-@catalog.command("list")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
-def catalog_list(extra) -> None:
-    """The catalogs in use and their entries."""
-    catalogs = _catalogs_or_exit(extra)
-    for cat in catalogs.catalogs:
-        click.echo(f"{cat.id}  {cat.title}  [{cat.edition}]  {len(cat.entries)} entries  ({cat.path})")
-        for entry in cat.entries:
-            click.echo(f"  {entry.id:10} {entry.list:10} {entry.jurisdiction:8} {entry.name}")
-    for gap in catalogs.gaps:
-        click.echo(f"gap: {gap}")
-
-
-@catalog.command("show")
-@click.argument("entry_id")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
-def catalog_show(entry_id, extra) -> None:
-    """One entry, every field."""
-    catalogs = _catalogs_or_exit(extra)
-    entry = catalogs.get(entry_id)
-    if entry is None:
-        _usage_error(f"no catalog entry {entry_id!r} (see `gbm-check catalog list`)")
-    import dataclasses
-    import json
-
-    click.echo(json.dumps(dataclasses.asdict(entry), ensure_ascii=False, indent=1))
-
-
-@catalog.command("search")
-@click.argument("text")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
-def catalog_search(text, extra) -> None:
-    """Entries whose name or terms contain TEXT, and the entries the matcher finds in TEXT read as a bill line."""
-    from .matcher import Matcher
-    from .normalize import normalize
-
-    catalogs = _catalogs_or_exit(extra)
-    needle = normalize(text)
-    named = [e for e in catalogs.entries.values()
-             if needle in normalize(e.name) or any(needle in normalize(t) for t in e.terms)]
-    for entry in named:
-        click.echo(f"{entry.id:10} {entry.list:10} {entry.name}")
-    hits = Matcher(catalogs).match_text(text, "").hits
-    for hit in hits:
-        if hit.entry not in named:
-            click.echo(f"{hit.entry.id:10} {hit.entry.list:10} {hit.entry.name}   (matched 「{hit.text}」 in the text)")
-    if not named and not hits:
-        from .catalog import suggest
-
-        close = suggest(catalogs, text)
-        click.echo("no entry found" + ("; closest:" if close else ""))
-        for entry, similarity in close:
-            click.echo(f"  {entry.id:10} {entry.list:10} {entry.name}   (similarity {similarity:.0f})")
-
-
-@catalog.command("validate")
-@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
-def catalog_validate(files) -> None:
-    """Validate catalog files (default: the shipped ones)."""
-    import json
-
-    from .catalog import shipped_paths, validate
-
-    bad = 0
-    for path in files or [str(p) for p in shipped_paths()]:
-        try:
-            problems = validate(json.loads(Path(path).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            problems = [f"not a JSON catalog: {exc}"]
-        bad += bool(problems)
-        click.echo(f"{'ok     ' if not problems else 'INVALID'} {path}")
-        for problem in problems:
-            click.echo(f"  {problem}")
-    sys.exit(EXIT_NOT_CHECKED if bad else EXIT_CLEAN)
-
-
-@catalog.command("import")
-@click.argument("table", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Catalog file to write.")
-@click.option("--id", "catalog_id", default="shandong-province", show_default=True)
-@click.option("--title", default="山东省建设领域推广应用和限制、禁止使用技术产品目录", show_default=True)
-@click.option("--edition", required=True, help="Edition as printed (e.g. 2023年版).")
-@click.option("--source", required=True, help="Document number / title / URL of the official list.")
-@click.option("--jurisdiction", type=click.Choice(["national", "shandong", "city"]), default="shandong",
-              show_default=True)
-@click.option("--city", default="", help="For a city list: the city.")
-@click.option("--id-prefix", default="SD", show_default=True)
-@click.option("--list", "default_list", type=click.Choice(["banned", "restricted", "promoted"]),
-              help="List of every row when the table has no 类别 column or section rows.")
-@click.option("--map", "mapping", default="", help="Column mapping, e.g. 'name=技术名称,list=类别,scope=限制范围'.")
-def catalog_import(table, output, catalog_id, title, edition, source, jurisdiction, city, id_prefix, default_list,
-                   mapping) -> None:
-    """Turn an official list published as a table (xlsx, xls, csv, PDF) into a catalog file."""
-    import json
-
-    from .catalog import validate
-    from .catalog_import import ImportOptions, ImportProblem, build_catalog, parse_mapping, read_rows
-
-    if Path(output).resolve() == Path(table).resolve():
-        _usage_error("refusing to write the catalog over its source table")
-    try:
-        options = ImportOptions(catalog_id=catalog_id, title=title, edition=edition, source=source,
-                                jurisdiction=jurisdiction, city=city, id_prefix=id_prefix,
-                                default_list=default_list, mapping=parse_mapping(mapping))
-        document = build_catalog(read_rows(Path(table)), options)
-    except ImportProblem as exc:
-        _usage_error(f"{table}: {exc}")
-    problems = validate(document)
-    if problems:
-        _usage_error(f"{table}: imported catalog is invalid: {problems[0]}")
-    _write(json.dumps(document, ensure_ascii=False, indent=1) + "\n", output)
-    counts = {k: sum(e["list"] == k for e in document["entries"]) for k in ("banned", "restricted", "promoted")}
-    click.echo(f"wrote {output}: {len(document['entries'])} entries ({counts['banned']} banned, "
-               f"{counts['restricted']} restricted, {counts['promoted']} promoted); use it with --catalog {output}")
-
-
-@main.command()
-@click.argument("rule_id")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
-def explain(rule_id, extra) -> None:
-    """What a rule is, where it comes from, what it matches and what it does not."""
-    catalogs = _catalogs_or_exit(extra)
-    entry = catalogs.get(rule_id)
-    if entry is None:
-        _usage_error(f"no rule {rule_id!r} (see `gbm-check catalog list`)")
-    lines = [f"{entry.id}  {entry.name}", f"  list: {entry.list}   jurisdiction: {entry.jurisdiction}"
-             + (f" ({entry.city})" if entry.city else ""), f"  source: {entry.source}"]
-    if entry.source_url:
-        lines.append(f"  url: {entry.source_url}")
-    lines.append(f"  edition: {entry.edition}   effective: {entry.effective or 'not stated'}   "
-                 f"confidence: {entry.confidence}   catalog: {entry.catalog}")
-    if entry.scope:
-        lines.append(f"  scope: {entry.scope}")
-    lines.append(f"  decidable from a bill: {'yes' if entry.decidable else 'no — findings say needs manual check'}")
-    if entry.replacement:
-        lines.append(f"  use instead: {entry.replacement}")
-    if entry.terms:
-        lines.append("  matches: " + "、".join(entry.terms))
-    for combo in entry.combos:
-        lines.append("  matches together: " + " + ".join("(" + "|".join(group) + ")" for group in combo))
-    if entry.exclusions:
-        lines.append("  does not match (look-alikes): " + "、".join(entry.exclusions))
-    if entry.code_prefixes:
-        lines.append("  only for item codes starting: " + ", ".join(entry.code_prefixes))
-    lines.append("  never matches: text after 严禁/禁止/不得/替代/非 … in the same clause; demolition lines (0116, 拆除)")
-    if entry.notes:
-        lines.append(f"  notes: {entry.notes}")
-    click.echo("\n".join(lines))
+main.add_command(catalog)
+main.add_command(explain)

@@ -1,7 +1,7 @@
 """The data model shared by every pipeline stage: frozen dataclasses, no behaviour."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 

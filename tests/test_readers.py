@@ -1,5 +1,4 @@
 """Format sniffing, encodings and the read_path contract: bad input gives a one-line reason, never a raise."""
-import io
 import zipfile
 
 import pytest
