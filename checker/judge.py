@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from .catalog import CatalogSet, Entry
 from .conditions import decide_all
-from .matcher import Hit, LineMatch, hit_evidence
+from .matcher import Hit, LineMatch, hit_evidence, in_location_clause
+from .normalize import normalize
 from .model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
@@ -71,7 +72,7 @@ class Judge:
                 findings.append(_finding(hit, item, self.catalogs, self.profile))
         order = {"error": 0, "warning": 1, "info": 2}
         findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
-        return _ordered_categories(greens, item.code), tuple(findings)
+        return _ordered_categories(greens, item), tuple(findings)
 
 
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
@@ -141,14 +142,18 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
     return "banned", "error", False, message
 
 
-def _ordered_categories(hits: list[Hit], code: str) -> tuple[str, ...]:
-    """Section-typical categories first, then the certification catalogue before activity one, features first."""
+def _ordered_categories(hits: list[Hit], item: LineItem) -> tuple[str, ...]:
+    """Section-typical categories first; then what the line uses before where it is (部位: 浴缸四周); then the
+    certification catalogue before activity one; features first, earliest first."""
+    code = item.code
     preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
+    features = normalize(item.features) if any(h.field == "features" for h in hits) else ""
 
     def rank(hit: Hit) -> tuple:
         name = hit.entry.name
         return (
             preferred.index(name) if name in preferred else len(preferred),
+            hit.field == "features" and in_location_clause(features, hit.start),
             _SCHEME_RANK.get(hit.entry.id.split("-")[0], 3),
             hit.field != "features",
             hit.start,

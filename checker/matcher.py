@@ -255,6 +255,16 @@ def _same_clause(groups: dict[int, list[tuple[str, int, int, str]]], fields: dic
     return []
 
 
+LOCATION_LABELS = ("部位", "位置", "区域", "房间", "范围", "场所")
+
+
+def in_location_clause(normalised: str, start: int) -> bool:
+    """The hit stands in a "部位: 浴缸四周" kind of clause: it says where the work is, not what it uses."""
+    clause = normalised[_clause_start(normalised, start, NEGATION_BREAKS):start]
+    label = clause.split(":", 1)[0] if ":" in clause else ""
+    return any(word in label for word in LOCATION_LABELS)
+
+
 def is_demolition(normalised_name: str, code: str) -> bool:
     """Demolition lines remove a material; they do not use it."""
     return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
@@ -262,9 +272,10 @@ def is_demolition(normalised_name: str, code: str) -> bool:
 
 def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
     best: dict[str, Hit] = {}
-    # a definite hit beats a vague one; a whole term beats a combo of parts; then name before features
+    # a definite hit beats a vague one; a whole term beats a combo of parts; then the 项目特征 (where the
+    # material is described) before the 项目名称 (the work item); then the earliest
     rank = {"term": 0, "combo": 1, "near": 2, "vague": 3}
-    for hit in sorted(hits, key=lambda h: (rank[h.via], h.field != "name", h.start)):
+    for hit in sorted(hits, key=lambda h: (rank[h.via], h.field != "features", h.start)):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
 

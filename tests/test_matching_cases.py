@@ -274,3 +274,13 @@ def test_more_wordings(name, features, code, worst):
         assert not kinds & {"banned", "restricted"}
     else:
         assert worst in kinds and (worst == "banned" or "banned" not in kinds)
+
+
+def test_green_category_prefers_the_material_to_the_location():
+    line = judge("零星砌砖", "1.零星砌砖名称、部位:浴缸四周 2.砖品种、规格、强度等级:灰砂砖", "")
+    assert line.green_categories[0] == "砌体材料"
+
+
+def test_green_category_prefers_the_features_to_the_work_item_name():
+    line = judge("砌块墙", "1.砌块品种:蒸压加气混凝土砌体 2.砂浆强度等级:预拌水泥砂浆M5.0", "")
+    assert line.green_categories[0] == "砌体材料"
