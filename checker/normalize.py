@@ -45,6 +45,7 @@ _CHAR_MAP: dict[str, str] = {
     "】": "]",
     "\n": CLAUSE_BREAK,
     "\r": "",
+    "\x00": "",  # length keeper of _mark_numbered_clauses
 }
 
 # Multi-character synonyms, applied after the character map, in this order.
@@ -84,11 +85,22 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+# Features written on one line number their clauses after a space: "1.部位:浴缸四周 2.砖品种:灰砂砖".  That
+# space is a clause break (a line break), not just white space; the run keeps its length so positions hold.
+_NUMBERED_CLAUSE = re.compile(r"[ \t\u3000]+(?=\(?\d{1,2}[.、．)）](?!\d))")
+
+
+def _mark_numbered_clauses(text: str) -> str:
+    if " " not in text and "\u3000" not in text and "\t" not in text:
+        return text
+    return _NUMBERED_CLAUSE.sub(lambda m: "\n" + "\x00" * (len(m.group()) - 1), text)
+
+
 def normalize(text: str) -> str:
     """Fold ``text`` to the matching form (see module doc).  Fast: one translate and a few replaces."""
     if not text:
         return ""
-    out = text.translate(_TABLE)
+    out = _mark_numbered_clauses(text).translate(_TABLE)
     for old, new in PHRASE_SYNONYMS:
         if old in out:
             out = out.replace(old, new)
@@ -99,7 +111,7 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
     chars: list[str] = []
     origin: list[int] = []
-    for index, ch in enumerate(text or ""):
+    for index, ch in enumerate(_mark_numbered_clauses(text or "")):
         for c in _fold_char(ch):
             chars.append(c)
             origin.append(index)
