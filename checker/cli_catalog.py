@@ -15,6 +15,17 @@ def catalog() -> None:
     """List, search, validate and import catalogs."""
 
 
+EXTRA_CATALOGS = click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                              help="Extra catalog file (adds or overrides entries); repeatable.")
+
+
+def _entry_or_exit(entry_id: str, extra):
+    entry = _catalogs_or_exit(extra).get(entry_id)
+    if entry is None:
+        usage_error(f"no catalog entry {entry_id!r} (see `gbm-check catalog list`)")
+    return entry
+
+
 def _catalogs_or_exit(extra=()):
     try:
         return load_catalogs(extra)
@@ -23,7 +34,7 @@ def _catalogs_or_exit(extra=()):
 
 
 @catalog.command("list")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@EXTRA_CATALOGS
 def catalog_list(extra) -> None:
     """The catalogs in use and their entries."""
     catalogs = _catalogs_or_exit(extra)
@@ -37,13 +48,10 @@ def catalog_list(extra) -> None:
 
 @catalog.command("show")
 @click.argument("entry_id")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@EXTRA_CATALOGS
 def catalog_show(entry_id, extra) -> None:
     """One entry, every field."""
-    catalogs = _catalogs_or_exit(extra)
-    entry = catalogs.get(entry_id)
-    if entry is None:
-        usage_error(f"no catalog entry {entry_id!r} (see `gbm-check catalog list`)")
+    entry = _entry_or_exit(entry_id, extra)
     import dataclasses
     import json
 
@@ -52,7 +60,7 @@ def catalog_show(entry_id, extra) -> None:
 
 @catalog.command("search")
 @click.argument("text")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@EXTRA_CATALOGS
 def catalog_search(text, extra) -> None:
     """Entries whose name or terms contain TEXT, and the entries the matcher finds in TEXT read as a bill line."""
     from .matcher import Matcher
@@ -140,13 +148,10 @@ def catalog_import(table, output, catalog_id, title, edition, source, jurisdicti
 
 @click.command()
 @click.argument("rule_id")
-@click.option("--catalog", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@EXTRA_CATALOGS
 def explain(rule_id, extra) -> None:
     """What a rule is, where it comes from, what it matches and what it does not."""
-    catalogs = _catalogs_or_exit(extra)
-    entry = catalogs.get(rule_id)
-    if entry is None:
-        usage_error(f"no rule {rule_id!r} (see `gbm-check catalog list`)")
+    entry = _entry_or_exit(rule_id, extra)
     lines = [f"{entry.id}  {entry.name}", f"  list: {entry.list}   jurisdiction: {entry.jurisdiction}"
              + (f" ({entry.city})" if entry.city else ""), f"  source: {entry.source}"]
     if entry.source_url:
