@@ -9,6 +9,8 @@ Catalog form (``conditions`` in an entry, all must hold):
     {"height_m_at_least": 25, "text": "25米及以上的建设工程"}   profile height, or 檐高/建筑高度 … m in the line
     {"diameter_mm_at_least": 22, "text": "直径≥22mm钢筋"}        the largest Φ / 直径 in the line
     {"line_any": ["满堂"], "text": "满堂承重支撑架体系"}          the line names one of these
+    {"line_number_below": 50, "pattern": "水封[^0-9]{0,6}(\\d+)", "text": "水封小于5厘米"}
+                                                                the smallest number the pattern captures
 """
 from __future__ import annotations
 
@@ -31,6 +33,12 @@ def validate_condition(condition: object) -> Optional[str]:
         return None if condition["profile"] in PROFILE_FIELDS else f"unknown profile field {condition['profile']!r}"
     if keys in ({"height_m_at_least"}, {"diameter_mm_at_least"}):
         return None if isinstance(next(iter(condition[k] for k in keys)), (int, float)) else "the bound must be a number"
+    if keys == {"line_number_below", "pattern"}:
+        try:
+            re.compile(condition["pattern"])
+        except (re.error, TypeError):
+            return "pattern must be a regular expression with one group"
+        return None if isinstance(condition["line_number_below"], (int, float)) else "the bound must be a number"
     if keys == {"line_any"}:
         ok = isinstance(condition["line_any"], list) and all(isinstance(t, str) and t for t in condition["line_any"])
         return None if ok else "line_any must be a list of strings"
@@ -52,6 +60,9 @@ def decide(condition: dict, profile, name: str, features: str) -> Optional[bool]
     if "diameter_mm_at_least" in condition:
         sizes = [float(m.group(1)) for m in _DIAMETER_RE.finditer(line)]
         return None if not sizes else max(sizes) >= condition["diameter_mm_at_least"]
+    if "line_number_below" in condition:
+        numbers = [float(m.group(1)) for m in re.finditer(condition["pattern"], line)]
+        return None if not numbers else min(numbers) < condition["line_number_below"]
     if "line_any" in condition:
         return True if any(normalize(term) in line for term in condition["line_any"]) else None
     return None

@@ -284,3 +284,27 @@ def test_green_category_prefers_the_material_to_the_location():
 def test_green_category_prefers_the_features_to_the_work_item_name():
     line = judge("砌块墙", "1.砌块品种:蒸压加气混凝土砌体 2.砂浆强度等级:预拌水泥砂浆M5.0", "")
     assert line.green_categories[0] == "砌体材料"
+
+
+WORDINGS = [
+    ("砖基础", "粘土标砖", "banned"),
+    ("矩形柱", "现场机械搅拌混凝土C30", "banned"),
+    ("矩形柱", "混凝土：现场人工拌和", "banned"),
+    ("矩形柱", "预拌混凝土C30，现场泵送", "-"),
+    ("墙面抹灰", "现场拌合水泥砂浆", "banned"),
+    ("排水管", "砂型铸铁排水管", "restricted"),
+    ("地漏", "水封高度30mm的普通地漏", "banned"),
+    ("地漏", "防返溢地漏，水封深度≥50mm", "-"),
+    ("地漏", "地漏 DN50 水封", "restricted"),  # seal depth not stated
+    ("砖墙", "MU10粘土空心砖", "restricted"),
+    ("砌块墙", "混凝土砌块，不含粘土砖", "-"),
+]
+
+
+@pytest.mark.parametrize("name, features, worst", WORDINGS)
+def test_other_wordings_of_the_same_rules(name, features, worst):
+    kinds = {f.kind for f in judge(name, features, "").findings}
+    if worst == "-":
+        assert not kinds & {"banned", "restricted"}
+    else:
+        assert worst in kinds and (worst == "banned" or "banned" not in kinds)
