@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
+from .documents import read_document
 from .engine import FileReport, RunReport
 from .fingerprint import from_json_item, item_fingerprint
 from .model import CheckedItem, Finding
@@ -24,12 +25,8 @@ class BaselineError(ValueError):
 def load(path: str | Path) -> Counter:
     """Fingerprint counts of every finding in a gbm-check JSON report."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read baseline: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BaselineError(f"{path}: baseline is not a JSON report: {exc}") from None
+    document = read_document(path, json.loads, (json.JSONDecodeError,), BaselineError, "baseline",
+                             "baseline is not a JSON report")
     return fingerprints(document, origin=str(path))
 
 

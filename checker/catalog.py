@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 from .conditions import validate_condition
+from .documents import read_document
 
 SCHEMA_ID = "gbm-check/catalog@1"
 LISTS = ("banned", "restricted", "promoted", "green")
@@ -190,12 +191,7 @@ def parse(data: dict, path: str) -> Catalog:
 def load_file(path: str | Path) -> Catalog:
     """Load and validate one catalog file."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CatalogError(f"{path}: cannot read catalog: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogError(f"{path}: not a JSON catalog: {exc}") from None
+    data = read_document(path, json.loads, (json.JSONDecodeError,), CatalogError, "catalog", "not a JSON catalog")
     problems = validate(data)
     if problems:
         more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""

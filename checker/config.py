@@ -34,6 +34,8 @@ try:  # Python ≥ 3.11
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
+from .documents import read_document
+
 CONFIG_NAME = "gbm-check.toml"
 FAIL_LEVELS = ("banned", "restricted", "never")
 _KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified"}
@@ -93,26 +95,27 @@ def load(path: str | Path | None = None, cwd: str | Path = ".", formats: tuple[s
 
 
 def _read(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: not a TOML file: {exc}") from None
+    return read_document(path, tomllib.loads, (tomllib.TOMLDecodeError,), ConfigError, "config", "not a TOML file")
 
 
 def _keys(table: dict) -> dict:
     return {str(k).replace("-", "_"): v for k, v in table.items()}
 
 
+def _known_keys(table: dict, known: set[str], what: str, path: Path) -> dict:
+    """The table with dashes in its keys read as underscores; an unknown key is an error."""
+    table = _keys(table)
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{path}: unknown {what}key(s) {sorted(unknown)} (known: {', '.join(sorted(known))})")
+    return table
+
+
 def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
     """Validate one config table; ``formats`` lists the known report formats (empty: do not check names)."""
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.gbm-check] must be a table")
-    table = _keys(table)
-    unknown = set(table) - _KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {sorted(unknown)} (known: {', '.join(sorted(_KEYS))})")
+    table = _known_keys(table, _KEYS, "", path)
     base = path.parent
     config = Config(path=str(path))
     if "fail_on" in table:
@@ -161,10 +164,7 @@ def _outputs(value, base: Path, path: Path, known: tuple[str, ...]) -> list[tupl
 def _profile(value, path: Path) -> dict:
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: profile must be a table")
-    value = _keys(value)
-    unknown = set(value) - _PROFILE_KEYS
-    if unknown:
-        raise ConfigError(f"{path}: unknown profile key(s) {sorted(unknown)} (known: {', '.join(sorted(_PROFILE_KEYS))})")
+    value = _known_keys(value, _PROFILE_KEYS, "profile ", path)
     profile = {}
     for key, item in value.items():
         if key in _BOOL_KEYS:

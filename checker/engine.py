@@ -82,8 +82,9 @@ class RunReport:
                    for c, amount in zip(r.items, line_amounts(list(r.items))))
         return compute(triples, self.registry is not None)
 
-    def undecided(self) -> list[dict]:
-        """Every rule the run could not decide, once, with why and on how many lines."""
+    def undecided(self, adoption: Adoption | None = None) -> list[dict]:
+        """Every rule the run could not decide, once, with why and on how many lines (``adoption``: the run's
+        adoption figures, if the caller already has them)."""
         seen: dict[str, dict] = {}
         for report in self.files:
             for checked in report.items:
@@ -93,7 +94,7 @@ class RunReport:
                                                                "reason": finding.message, "lines": 0})
                         entry["lines"] += 1
         rows = sorted(seen.values(), key=lambda e: -e["lines"])
-        for reason in self.adoption().undecided:
+        for reason in (adoption or self.adoption()).undecided:
             rows.append({"rule": "GP-ADOPTION", "entry": "绿色建材采购比例（需求标准2025年版）", "reason": reason,
                          "lines": 0})
         return rows

@@ -19,6 +19,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from .documents import read_document
 from .engine import FileReport, RunReport
 from .fingerprint import base_name, item_fingerprint
 from .model import CheckedItem, Finding, Waiver
@@ -43,12 +44,8 @@ class WaiverError(ValueError):
 def load(path: str | Path) -> list[Waiver]:
     """Read and validate a waiver file; raises WaiverError naming the file and the bad entry."""
     path = Path(path)
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WaiverError(f"{path}: cannot read waivers: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise WaiverError(f"{path}: not a TOML waiver file: {exc}") from None
+    document = read_document(path, tomllib.loads, (tomllib.TOMLDecodeError,), WaiverError, "waivers",
+                             "not a TOML waiver file")
     return parse(document, origin=str(path))
 
 

@@ -121,6 +121,7 @@ def _bars(rows: list[dict], key: str) -> list[dict]:
 def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
     counts = run.counts()
     verdict = run.verdict()
+    adoption = run.adoption()
     files = run.files
     file_index = {id(r): n for n, r in enumerate(files)}
     lines: list[tuple[int, CheckedItem]] = [(file_index[id(r)], c) for r in files for c in r.items]
@@ -204,7 +205,7 @@ def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
         "expired_waivers": run.expired_waivers,
         "warnings": [w for w in run.warnings if w not in {expired_message(x) for x in run.expired_waivers}],
         "waived_count": counts["waived_findings"], "fail_lines": fail_lines, "review_lines": review_lines,
-        "adoption": run.adoption(), "registry": run.registry, "undecided": run.undecided(),
+        "adoption": adoption, "registry": run.registry, "undecided": run.undecided(adoption),
         "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
     }
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from ..adoption import Adoption
 from ..engine import RunReport
 from ..fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding, LineItem
@@ -51,8 +52,7 @@ def certification_dict(evidence) -> dict:
         "status": cert.status, "registry_row": cert.row}}
 
 
-def adoption_dict(run: RunReport) -> dict:
-    adoption = run.adoption()
+def adoption_dict(adoption: Adoption) -> dict:
     return {
         "lines": adoption.lines, "certified_lines": adoption.certified_lines,
         "line_share": round(adoption.line_share, 4), "amount": round(adoption.amount, 2),
@@ -68,6 +68,7 @@ def adoption_dict(run: RunReport) -> dict:
 
 def report_dict(run: RunReport) -> dict:
     counts = run.counts()
+    adoption = run.adoption()
     profile = run.profile
     return {
         "schema": SCHEMA,
@@ -95,8 +96,8 @@ def report_dict(run: RunReport) -> dict:
         "summary": counts,
         "verdict": {"result": run.verdict(), "text": VERDICT_TEXT[run.verdict()]},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"]},
-        "adoption": adoption_dict(run),
-        "undecided_rules": run.undecided(),
+        "adoption": adoption_dict(adoption),
+        "undecided_rules": run.undecided(adoption),
         "expired_waivers": [waiver_dict(w) for w in run.expired_waivers],
         "warnings": list(run.warnings),
     }

@@ -79,7 +79,7 @@ def _profile_and_evidence(run: RunReport) -> list[str]:
         for category in adoption.categories:
             lines.append(f"  {category.category:12} lines {category.certified_lines}/{category.lines}  "
                          f"amount {category.certified_amount:,.2f}/{category.amount:,.2f}")
-    undecided = run.undecided()
+    undecided = run.undecided(adoption)
     if undecided:
         lines.append(f"could not decide ({len(undecided)} rule(s)):")
         for row in undecided[:12]:
