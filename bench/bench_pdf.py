@@ -37,10 +37,10 @@ sys.path.insert(0, {repo!r})
 stage, path = sys.argv[1], sys.argv[2]
 import pdfplumber
 if stage != "baseline":
-    from checker.catalog import load_catalogs
+    from checker.match.catalog import load_catalogs
     from checker.engine import check_file
-    from checker.judge import Judge, Profile
-    from checker.matcher import Matcher
+    from checker.judge.rules import Judge, Profile
+    from checker.match.matcher import Matcher
     catalogs = load_catalogs()
     matcher, judge = Matcher(catalogs), Judge(catalogs, Profile())
 started = time.perf_counter()
@@ -123,7 +123,7 @@ def make_with_libreoffice(office: str, out_dir: Path, lines: int, per_page: int)
     subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(out_dir), str(styled)],
                    check=True, capture_output=True, timeout=600)
     sys.path.insert(0, str(REPO))
-    from checker.readers import read_path
+    from checker.read import read_path
 
     expected = [(i.code, i.name, i.features) for i in read_path(str(styled)).items]
     return out_dir / "bench_bill.pdf", expected

@@ -27,11 +27,11 @@ sys.path.insert(0, {repo!r})
 stage, path = sys.argv[1], sys.argv[2]
 from python_calamine import CalamineWorkbook
 if stage != "baseline":  # imports are not part of reading a file: done before the clock starts
-    from checker.readers import read_path
-    from checker.catalog import load_catalogs
+    from checker.read import read_path
+    from checker.match.catalog import load_catalogs
     from checker.engine import check_file
-    from checker.judge import Judge, Profile
-    from checker.matcher import Matcher
+    from checker.judge.rules import Judge, Profile
+    from checker.match.matcher import Matcher
     catalogs = load_catalogs()
     matcher, judge = Matcher(catalogs), Judge(catalogs, Profile())
 started = time.perf_counter()

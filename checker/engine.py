@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import __version__
-from .catalog import CatalogSet
-from .judge import Judge, Profile
+from .match.catalog import CatalogSet
+from .judge.rules import Judge, Profile
 from .limits import FILE_SECONDS, FileTimeLimit, time_limit
-from .adoption import Adoption, compute, line_amounts
-from .certificates import Registry
-from .matcher import Matcher
-from .policy import Certification
+from .judge.adoption import Adoption, compute, line_amounts
+from .judge.certificates import Registry
+from .match.matcher import Matcher
+from .judge.certification import Certification
 from .model import CheckedItem, FileRead, Finding, Waiver
-from .readers import read_path
+from .read import read_path
 
 BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv")
 FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
@@ -139,7 +139,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = FILE_SECONDS, *,
                ocr: bool = False, certification: Certification | None = None) -> FileReport:
-    """Read and judge one file within its time limit.  Never raises for bad input (see readers.read_path)."""
+    """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path)."""
     started = time.perf_counter()
     try:
         with time_limit(seconds):

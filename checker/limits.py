@@ -1,6 +1,6 @@
 """Deliberate limits for untrusted input: a per-file time budget.
 
-Size limits live where the bytes are first seen (readers/sniff.py: file size, zip members, cell counts).
+Size limits live where the bytes are first seen (read/sniff.py: file size, zip members, cell counts).
 The time limit is a SIGALRM timer around one file's reading and checking; it works in the main thread of
 the main interpreter (the CLI) and is a no-op elsewhere (tests in threads, embedding applications).
 """

@@ -78,9 +78,9 @@ def make_run(paths, fail_on: str = "banned"):
     """Check files the way the CLI does and return the RunReport."""
     import datetime as _dt
 
-    from checker.catalog import load_catalogs
+    from checker.match.catalog import load_catalogs
     from checker.engine import RunReport, check_paths
-    from checker.judge import Profile
+    from checker.judge.rules import Profile
 
     catalogs = load_catalogs(())
     profile = Profile(bid_date=_dt.date(2026, 11, 24))

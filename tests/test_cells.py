@@ -1,6 +1,6 @@
 import pytest
 
-from checker.readers.cells import cell_text, code_text, is_bill_code, seq_text, to_number
+from checker.read.cells import cell_text, code_text, is_bill_code, seq_text, to_number
 
 
 @pytest.mark.parametrize("value, text", [

@@ -3,12 +3,12 @@ import datetime
 
 import pytest
 
-from checker.adoption import compute, line_amounts
-from checker.catalog import load_catalogs
-from checker.certificates import RegistryError, load_registry
-from checker.judge import Judge, Profile
-from checker.matcher import Matcher
-from checker.readers import read_path
+from checker.judge.adoption import compute, line_amounts
+from checker.match.catalog import load_catalogs
+from checker.judge.certificates import RegistryError, load_registry
+from checker.judge.rules import Judge, Profile
+from checker.match.matcher import Matcher
+from checker.read import read_path
 
 from .conftest import REPO
 

@@ -1,6 +1,6 @@
 import pytest
 
-from checker.readers.headers import (AMOUNT, CODE, FEATURES, NAME, PRICE, QTY, SEQ, UNIT, MergedFill, build_header,
+from checker.read.headers import (AMOUNT, CODE, FEATURES, NAME, PRICE, QTY, SEQ, UNIT, MergedFill, build_header,
                                      looks_like_header, role_of)
 
 

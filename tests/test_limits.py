@@ -2,11 +2,11 @@ import time
 
 import pytest
 
-from checker.catalog import load_catalogs
+from checker.match.catalog import load_catalogs
 from checker.engine import check_file
-from checker.judge import Judge, Profile
+from checker.judge.rules import Judge, Profile
 from checker.limits import FileTimeLimit, time_limit
-from checker.matcher import Matcher
+from checker.match.matcher import Matcher
 
 
 def test_time_limit_interrupts_a_slow_block():

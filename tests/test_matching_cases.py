@@ -5,9 +5,9 @@ or "-" (no banned or restricted finding); green "" means no category, None means
 """
 import pytest
 
-from checker.catalog import load_catalogs
-from checker.judge import Judge, Profile
-from checker.matcher import Matcher
+from checker.match.catalog import load_catalogs
+from checker.judge.rules import Judge, Profile
+from checker.match.matcher import Matcher
 from checker.model import LineItem, Provenance
 
 CATALOGS = load_catalogs()

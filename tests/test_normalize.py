@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from checker.normalize import header_key, normalize, normalize_with_map, original_span
+from checker.match.normalize import header_key, normalize, normalize_with_map, original_span
 
 
 def test_folds_width_variants_and_synonyms():

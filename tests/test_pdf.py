@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from checker.readers import read_path
-from checker.readers.pdf import read_pdf
-from checker.readers.pdf_layout import Frag, _Anchor, _Line, _partition, build_fragments
-from checker.readers.sniff import InputRefused
+from checker.read import read_path
+from checker.read.pdf import read_pdf
+from checker.read.pdf_layout import Frag, _Anchor, _Line, _partition, build_fragments
+from checker.read.sniff import InputRefused
 
 from .conftest import shared_path
 
@@ -320,10 +320,10 @@ def test_parallel_pages_read_the_same_as_serial(tmp_path):
 
 def test_findings_on_a_printed_bill(tmp_path):
     """Read through the whole pipeline: the banned lines of the drawn bill are found."""
-    from checker.catalog import load_catalogs
+    from checker.match.catalog import load_catalogs
     from checker.engine import check_file
-    from checker.judge import Judge, Profile
-    from checker.matcher import Matcher
+    from checker.judge.rules import Judge, Profile
+    from checker.match.matcher import Matcher
 
     path = draw_bill(tmp_path / "bill.pdf", paged(body_rows(), 4), ruled="columns")
     catalogs = load_catalogs()
@@ -365,7 +365,7 @@ def test_scanned_pdf_is_not_checked(tmp_path):
 def test_scanned_pdf_without_tesseract_is_not_checked(tmp_path, monkeypatch):
     from PIL import Image
 
-    from checker.readers import pdf_ocr
+    from checker.read import pdf_ocr
 
     monkeypatch.setattr(pdf_ocr, "ocr_unavailable", lambda: "tesseract is not installed: apt-get install x")
     path = _image_pdf(tmp_path / "scan.pdf", Image.new("L", (400, 560), 240))
@@ -386,7 +386,7 @@ def test_cli_scanned_pdf_exit_2(tmp_path):
 
 
 def _has_tesseract() -> bool:
-    from checker.readers.pdf_ocr import ocr_unavailable
+    from checker.read.pdf_ocr import ocr_unavailable
 
     return not ocr_unavailable()
 
@@ -517,10 +517,10 @@ def test_shared_printed_bill_matches_the_spreadsheet():
     pdf_path = shared_path("dev-corpus", "bill_printed.pdf")
     xlsx_path = shared_path("dev-corpus", "bill_std.xlsx")
     labels = json.loads(shared_path("dev-corpus", "labels.json").read_text(encoding="utf-8"))["bill_printed.pdf"]
-    from checker.catalog import load_catalogs
+    from checker.match.catalog import load_catalogs
     from checker.engine import check_file
-    from checker.judge import Judge, Profile
-    from checker.matcher import Matcher
+    from checker.judge.rules import Judge, Profile
+    from checker.match.matcher import Matcher
 
     catalogs = load_catalogs()
     matcher, judge = Matcher(catalogs), Judge(catalogs, Profile())
@@ -558,7 +558,7 @@ def test_layout_never_raises_on_odd_pages():
     """Any text and lines on a page (overlapping, out of order, tiny, huge) give rows, never an exception."""
     from hypothesis import HealthCheck, given, settings, strategies as st
 
-    from checker.readers.pdf_layout import PageData, layout_pages
+    from checker.read.pdf_layout import PageData, layout_pages
 
     words = st.sampled_from(["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价",
                              "010401001001", "1", "2.5", "m3", "本页小计", "合计", "A.4 砌筑工程", "第1页", "实心粘土砖",

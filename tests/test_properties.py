@@ -4,9 +4,9 @@ import zipfile
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from checker.readers import read_path
-from checker.readers.headers import CODE, FEATURES, NAME, QTY, SEQ, UNIT, MergedFill, build_header, looks_like_header
-from checker.readers.tables import extract_tables
+from checker.read import read_path
+from checker.read.headers import CODE, FEATURES, NAME, QTY, SEQ, UNIT, MergedFill, build_header, looks_like_header
+from checker.read.tables import extract_tables
 
 SYNONYMS = {SEQ: ["序号", "序 号"], CODE: ["项目编码", "编码", "清单编码"], NAME: ["项目名称", "名称", "项 目 名 称"],
             FEATURES: ["项目特征描述", "项目特征", "特征描述"], UNIT: ["计量单位", "单位", "计量\n单位"],

@@ -3,9 +3,9 @@ import zipfile
 
 import pytest
 
-from checker.readers import read_path
-from checker.readers.csvfile import decode_text
-from checker.readers.sniff import InputRefused
+from checker.read import read_path
+from checker.read.csvfile import decode_text
+from checker.read.sniff import InputRefused
 
 CSV_TEXT = "序号,项目编码,项目名称,项目特征描述,计量单位,工程量\n1,010401001001,砖基础,\"1.MU10\n2.带形\",m3,3\n"
 

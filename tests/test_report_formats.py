@@ -13,7 +13,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from checker.cli import main
-from checker.fingerprint import fingerprint, item_fingerprint
+from checker.gate.fingerprint import fingerprint, item_fingerprint
 from checker.report import FILE_FORMATS, FORMATS, renderer
 from checker.report.html_report import highlight
 from checker.report.sarif_report import FINGERPRINT_KEY

@@ -2,8 +2,8 @@
 import re
 
 import pytest
-from checker.evaluation import printed_codes, score
-from checker.readers import read_path
+from tools.evaluation import printed_codes, score
+from checker.read import read_path
 
 from .conftest import shared_path
 

@@ -1,5 +1,5 @@
 """Grid-level reading: pages, sections, footers, continuation rows, table kinds."""
-from checker.readers.tables import extract_tables
+from checker.read.tables import extract_tables
 
 HEADER = ["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"]
 

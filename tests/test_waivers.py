@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from checker import waivers
+from checker.gate import waivers
 from checker.cli import main
-from checker.fingerprint import item_fingerprint
+from checker.gate.fingerprint import item_fingerprint
 from checker.report import renderer
 
 from .conftest import make_run

@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.evaluation import printed_codes  # noqa: E402
-from checker.readers import read_path  # noqa: E402
+from evaluation import printed_codes  # noqa: E402
+from checker.read import read_path  # noqa: E402
 
 CODE12 = re.compile(r"^\d{12}$")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checker.evaluation import score  # noqa: E402
+from evaluation import score  # noqa: E402
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from ..engine import RunReport
 from ..model import CheckedItem, Finding
-from ..waivers import expired_message
+from ..gate.waivers import expired_message
 from . import VERDICT_TEXT
 
 STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "无发现"}

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 
-from ..adoption import Adoption
+from ..judge.adoption import Adoption
 from ..engine import RunReport
-from ..fingerprint import item_fingerprint
+from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding, LineItem
-from ..waivers import waiver_dict
+from ..gate.waivers import waiver_dict
 from . import VERDICT_TEXT
 
 SCHEMA = "gbm-check/report@1"

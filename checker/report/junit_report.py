@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..engine import FAIL_KINDS, FileReport, RunReport, is_failing
-from ..fingerprint import item_fingerprint
+from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

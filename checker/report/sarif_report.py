@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 from ..engine import FileReport, RunReport
-from ..fingerprint import item_fingerprint
+from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

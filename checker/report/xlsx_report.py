@@ -27,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..engine import FileReport, RunReport
-from ..fingerprint import item_fingerprint
+from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem
 
 COPYABLE = ("xlsx", "xlsm")

@@ -19,11 +19,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from .documents import read_document
-from .engine import FileReport, RunReport
+from ..documents import read_document
+from ..engine import FileReport, RunReport
 from .fingerprint import base_name, item_fingerprint
-from .model import CheckedItem, Finding, Waiver
-from .normalize import normalize
+from ..model import CheckedItem, Finding, Waiver
+from ..match.normalize import normalize
 
 try:  # Python ≥ 3.11
     import tomllib

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from .model import CheckedItem, Evidence
+from ..model import CheckedItem, Evidence
 
 KIND_SHARE_2025 = 0.40
 

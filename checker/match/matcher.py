@@ -13,7 +13,7 @@ from typing import Iterable
 import ahocorasick
 
 from .catalog import CatalogSet, Entry
-from .model import LineItem
+from ..model import LineItem
 from .normalize import normalize
 
 # Words that, before a term in the same clause, say the line does NOT use it.

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from .model import LineItem
-from .normalize import normalize
+from ..model import LineItem
+from ..match.normalize import normalize
 
 VERSION = "gbm-check/fingerprint@1"
 _SPACE = re.compile(r"\s+")

@@ -12,8 +12,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Optional
 
-from .conditions import validate_condition
-from .documents import read_document
+from ..judge.conditions import validate_condition
+from ..documents import read_document
 
 SCHEMA_ID = "gbm-check/catalog@1"
 LISTS = ("banned", "restricted", "promoted", "green")

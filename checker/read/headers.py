@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Sequence
 
-from ..normalize import header_key
+from ..match.normalize import header_key
 
 SEQ, CODE, NAME, FEATURES, SPEC, BRAND, MAKER, UNIT, QTY, PRICE, AMOUNT = (
     "seq", "code", "name", "features", "spec", "brand", "manufacturer", "unit", "quantity", "unit_price", "amount",

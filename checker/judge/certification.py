@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from .certificates import Registry
-from .judge import Profile
-from .model import CheckedItem, Finding
+from .rules import Profile
+from ..model import CheckedItem, Finding
 
 CERT_RULE = "GP-CERT"
 CERT_ENTRY = "政府投资项目采用绿色建材：认证证据"

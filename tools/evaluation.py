@@ -12,11 +12,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import CatalogSet, load_catalogs
-from .engine import FileReport, check_file
-from .judge import Judge, Profile
-from .matcher import Matcher
-from .model import CheckedItem
+from checker.match.catalog import CatalogSet, load_catalogs
+from checker.engine import FileReport, check_file
+from checker.judge.rules import Judge, Profile
+from checker.match.matcher import Matcher
+from checker.model import CheckedItem
 
 
 def line_key(checked: CheckedItem) -> str:
@@ -132,7 +132,7 @@ def printed_codes(path: str | Path) -> set[str]:
     which repeat the items, are left out): what a reader should find as items."""
     from python_calamine import CalamineWorkbook
 
-    from .readers.cells import code_text
+    from checker.read.cells import code_text
 
     printed: set[str] = set()
     workbook = CalamineWorkbook.from_path(str(path))

@@ -24,9 +24,9 @@ from typing import Iterable, Optional
 
 __all__ = ["Certificate", "Evidence", "Registry", "RegistryError", "load_registry"]
 
-from .model import Certificate, Evidence, LineItem
-from .normalize import header_key, normalize
-from .readers.cells import cell_text
+from ..model import Certificate, Evidence, LineItem
+from ..match.normalize import header_key, normalize
+from ..read.cells import cell_text
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "number": ("证书编号", "证书号", "证书号码", "编号"),
@@ -111,8 +111,8 @@ def _date(value: object) -> Optional[_dt.date]:
 
 
 def _rows(path: Path) -> list[list[object]]:
-    from .readers.csvfile import decode_text
-    from .readers.sniff import InputRefused, sniff
+    from ..read.csvfile import decode_text
+    from ..read.sniff import InputRefused, sniff
 
     try:
         fmt = sniff(str(path), path.read_bytes()[:4096], path.stat().st_size).format

@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from .catalog import SCHEMA_ID
 from .normalize import header_key
-from .readers.cells import cell_text
+from ..read.cells import cell_text
 
 FIELD_SYNONYMS: dict[str, tuple[str, ...]] = {
     "id": ("序号", "编号", "编码"),
@@ -63,8 +63,8 @@ def parse_mapping(text: str) -> tuple[tuple[str, str], ...]:
 
 def read_rows(path: Path) -> list[list[object]]:
     """All rows of the table file (every sheet or page, one after the other)."""
-    from .readers.csvfile import decode_text
-    from .readers.sniff import InputRefused, sniff
+    from ..read.csvfile import decode_text
+    from ..read.sniff import InputRefused, sniff
 
     data_head = path.read_bytes()[:4096]
     try:

@@ -1,4 +1,4 @@
-"""The gbm-check command line: check bills, inspect catalogs.  Exit codes: 0 clean, 1 findings, 2 not checked."""
+"""`gbm-check check`: check bill files and write the reports.  Exit codes: 0 clean, 1 findings, 2 not checked."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -9,16 +9,14 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .catalog import CatalogError, load_catalogs
-from .certificates import RegistryError, load_registry
-from .policy import Certification
-from .engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
-from .judge import Profile
-from .report import FILE_FORMATS, FORMATS
+from ..match.catalog import CatalogError, load_catalogs
+from ..judge.certificates import RegistryError, load_registry
+from ..judge.certification import Certification
+from ..engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
+from ..judge.rules import Profile
+from ..report import FILE_FORMATS, FORMATS
 
-from .cli_catalog import catalog, explain
-from .cli_util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
+from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
 
 
 class FailOn(str, enum.Enum):
@@ -90,13 +88,7 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
     return [(fmt, out) for fmt, out in pairs]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gbm-check")
-def main() -> None:
-    """Check bills of quantities (工程量清单) against China's green building material rules."""
-
-
-@main.command(cls=_OrderedCommand)
+@click.command(cls=_OrderedCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", multiple=True, type=click.Choice([f.value for f in OutputFormat]),
               help="Report format (default: text); repeatable, each followed by its own -o.")
@@ -134,7 +126,8 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
           ocr) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
-    from . import baseline, config as configuration, waivers
+    from .. import config as configuration
+    from ..gate import baseline, waivers
 
     files = expand_paths(paths)
     if not files:
@@ -207,8 +200,8 @@ def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> N
 
 def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
     """Render every requested format; workbooks first, so a fallback they note reaches the other reports."""
-    from .report import renderer
-    from .report.xlsx_report import XlsxOutputError
+    from ..report import renderer
+    from ..report.xlsx_report import XlsxOutputError
 
     for fmt, out in sorted(outputs, key=lambda pair: pair[0] not in FILE_FORMATS):
         render = renderer(fmt)
@@ -239,6 +232,3 @@ def _is_one_of(output: str, inputs: list[str]) -> bool:
     target = Path(output).resolve()
     return any(Path(p).resolve() == target for p in inputs)
 
-
-main.add_command(catalog)
-main.add_command(explain)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
 from ..model import LineItem, Provenance, TableInfo
-from ..normalize import header_key
+from ..match.normalize import header_key
 from .cells import cell_text, code_text, is_bill_code, seq_text, to_number
 from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, SEQ, SPEC, UNIT, Header,
                       MergedFill, build_header, is_header_word, looks_like_header)

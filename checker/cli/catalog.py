@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from .catalog import CatalogError, load_catalogs
-from .cli_util import EXIT_CLEAN, EXIT_NOT_CHECKED, usage_error, write_output
+from ..match.catalog import CatalogError, load_catalogs
+from .util import EXIT_CLEAN, EXIT_NOT_CHECKED, usage_error, write_output
 
 
 @click.group()
@@ -63,8 +63,8 @@ def catalog_show(entry_id, extra) -> None:
 @EXTRA_CATALOGS
 def catalog_search(text, extra) -> None:
     """Entries whose name or terms contain TEXT, and the entries the matcher finds in TEXT read as a bill line."""
-    from .matcher import Matcher
-    from .normalize import normalize
+    from ..match.matcher import Matcher
+    from ..match.normalize import normalize
 
     catalogs = _catalogs_or_exit(extra)
     needle = normalize(text)
@@ -77,7 +77,7 @@ def catalog_search(text, extra) -> None:
         if hit.entry not in named:
             click.echo(f"{hit.entry.id:10} {hit.entry.list:10} {hit.entry.name}   (matched 「{hit.text}」 in the text)")
     if not named and not hits:
-        from .catalog import suggest
+        from ..match.catalog import suggest
 
         close = suggest(catalogs, text)
         click.echo("no entry found" + ("; closest:" if close else ""))
@@ -91,7 +91,7 @@ def catalog_validate(files) -> None:
     """Validate catalog files (default: the shipped ones)."""
     import json
 
-    from .catalog import shipped_paths, validate
+    from ..match.catalog import shipped_paths, validate
 
     bad = 0
     for path in files or [str(p) for p in shipped_paths()]:
@@ -125,8 +125,8 @@ def catalog_import(table, output, catalog_id, title, edition, source, jurisdicti
     """Turn an official list published as a table (xlsx, xls, csv, PDF) into a catalog file."""
     import json
 
-    from .catalog import validate
-    from .catalog_import import ImportOptions, ImportProblem, build_catalog, parse_mapping, read_rows
+    from ..match.catalog import validate
+    from ..match.catalog_import import ImportOptions, ImportProblem, build_catalog, parse_mapping, read_rows
 
     if Path(output).resolve() == Path(table).resolve():
         usage_error("refusing to write the catalog over its source table")

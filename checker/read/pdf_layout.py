@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, NamedTuple, Optional, Sequence
 
-from ..normalize import header_key
+from ..match.normalize import header_key
 from .cells import is_bill_code, seq_text, to_number
 from .headers import _EXACT, AMOUNT, CODE, FEATURES, IGNORE, NAME, PRICE, QTY, SEQ, UNIT, role_of
 

@@ -10,10 +10,10 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .documents import read_document
-from .engine import FileReport, RunReport
+from ..documents import read_document
+from ..engine import FileReport, RunReport
 from .fingerprint import from_json_item, item_fingerprint
-from .model import CheckedItem, Finding
+from ..model import CheckedItem, Finding
 
 REPORT_SCHEMA_PREFIX = "gbm-check/report@"
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .normalize import normalize
+from ..match.normalize import normalize
 
 PROFILE_FIELDS = ("urban_area", "government_invested", "city", "project_type", "district")
 _HEIGHT_RE = re.compile(r"(檐高|建筑高度|高度|檐口高度)[:：]?\s*(\d+(?:\.\d+)?)\s*(M|米)")

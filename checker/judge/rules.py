@@ -10,11 +10,11 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
-from .catalog import CatalogSet, Entry
+from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
-from .matcher import Hit, LineMatch, hit_evidence, in_location_clause
-from .normalize import normalize
-from .model import CheckedItem, Finding, LineItem
+from ..match.matcher import Hit, LineMatch, hit_evidence, in_location_clause
+from ..match.normalize import normalize
+from ..model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
 # Green categories whose section of GB 50854 names the product bought: they go first for lines of that section.

@@ -1,0 +1,1 @@
+"""Gate: stable finding ids (``fingerprint``), accepted exceptions (``waivers``) and known findings (``baseline``)."""
