@@ -1,6 +1,7 @@
 """The data model shared by every pipeline stage: frozen dataclasses, no behaviour."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import Optional
@@ -15,6 +16,7 @@ class Provenance:
     first_row: Optional[int] = None
     last_row: Optional[int] = None
     page: Optional[int] = None
+    location: str = ""  # where else the line sits: an XML element path, a PDF cell box …; "" when rows say it all
 
 
 @dataclass(frozen=True)
@@ -36,15 +38,22 @@ class LineItem:
     brand: str = ""
     manufacturer: str = ""
     amount_missing: bool = False  # a formula cell had no cached value
+    ocr_confidence: Optional[float] = None  # mean OCR recognition confidence (0–1); None: the text was not OCR'd
+
+    @property
+    def ocr(self) -> bool:
+        """The line's text came from OCR and must be verified against the paper."""
+        return self.ocr_confidence is not None
 
     @classmethod
     def build(cls, values: dict) -> "LineItem":
         """Construct from a complete field dict without the per-field frozen __setattr__ calls.
 
         Readers build tens of thousands of items; this is the same frozen object, made ~5× faster.
-        ``values`` must hold every field (see ``LINE_ITEM_FIELDS``).
+        Fields missing from ``values`` take their defaults (see ``LINE_ITEM_FIELDS``).
         """
         item = object.__new__(cls)
+        item.__dict__.update(_LINE_ITEM_DEFAULTS)
         item.__dict__.update(values)
         return item
 
@@ -62,6 +71,38 @@ class TableInfo:
 
 
 @dataclass(frozen=True)
+class SheetRead:
+    """One sheet (or PDF page range, or XML 单位工程) of a file: read as which table kind, or why not."""
+
+    sheet: str
+    kind: str  # boq, material, analysis, fee, summary, … or "" when no table was recognised
+    read: bool  # its rows became items (analysis, fee and summary tables are recognised but not itemised)
+    reason: str = ""  # why it was not read, or not itemised; one line
+    items: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedRows:
+    """Non-empty rows inside a recognised table that did not become items, counted by reason."""
+
+    reason: str  # page furniture, repeated header, subtotal, 定额 sub-row, fee row, …
+    count: int
+    examples: tuple[str, ...] = ()  # the first few, as "SHEET!ROW: text"
+
+
+@dataclass(frozen=True)
+class DeclaredTotal:
+    """A total the file itself states (本页小计, 合计, a 单位工程's amount): what its lines should add up to."""
+
+    scope: str  # page, section, sheet, unit (单位工程) or bill
+    label: str  # as printed: 本页小计, 合计, the 单位工程's name …
+    amount: Optional[float]
+    sheet: Optional[str] = None
+    row: Optional[int] = None  # 1-based row (or page for a PDF), None for XML
+    location: str = ""  # XML element path or other locator
+
+
+@dataclass(frozen=True)
 class FileRead:
     """What a reader made of one input file: its items and tables, or why it could not be read."""
 
@@ -73,6 +114,11 @@ class FileRead:
     error: Optional[str] = None
     warnings: tuple[str, ...] = ()
     project: str = ""
+    sheets: tuple[SheetRead, ...] = ()  # every sheet: read as what, or why not
+    skipped: tuple[SkippedRows, ...] = ()  # rows inside tables that are not items, by reason
+    totals: tuple[DeclaredTotal, ...] = ()  # totals the file states (for arithmetic checks)
+    meta: tuple[tuple[str, str], ...] = ()  # file-level facts (pricing software, its version, …) as (key, value)
+    ocr_pages: int = 0  # pages (or images) whose text came from OCR
 
     @property
     def ok(self) -> bool:
@@ -177,3 +223,5 @@ class CheckedItem:
 
 
 LINE_ITEM_FIELDS = tuple(f for f in LineItem.__dataclass_fields__)
+_LINE_ITEM_DEFAULTS = {name: f.default for name, f in LineItem.__dataclass_fields__.items()
+                       if f.default is not dataclasses.MISSING}
