@@ -144,6 +144,10 @@ class Finding:
     message: str = ""
     waiver: Optional["Waiver"] = None  # the accepted exception that covers this finding, if any
     baseline: Optional[str] = None  # with --baseline: "new" or "known"; None without a baseline
+    clause: str = ""  # the clause the evidence stands in, for people: 项目特征 第2条「粘贴层」
+    alternative: bool = False  # the line offers this as one option among others (钢管或竹木, 商品/现场拌制)
+    decisive: bool = True  # the finding that decides the line for its kind; False: concurs with one that does
+    also: tuple[str, ...] = ()  # on a decisive finding: the rule ids of the findings that concur with it
 
     @property
     def waived(self) -> bool:
@@ -214,6 +218,12 @@ class CheckedItem:
             if kind in kinds:
                 return kind
         return "clean"
+
+    @property
+    def needs_manual_check(self) -> bool:
+        """A decisive finding of the line's status kind needs a person to decide (concurring findings don't count)."""
+        status = self.status
+        return any(f.needs_manual_check and f.decisive and f.kind == status for f in self.findings)
 
     @property
     def waived(self) -> bool:
