@@ -221,9 +221,8 @@ class CheckedItem:
 
     @property
     def needs_manual_check(self) -> bool:
-        """A decisive finding of the line's status kind needs a person to decide (concurring findings don't count)."""
-        status = self.status
-        return any(f.needs_manual_check and f.decisive and f.kind == status for f in self.findings)
+        """A decisive finding needs a person to decide (findings that only concur with another don't count)."""
+        return any(f.needs_manual_check and f.decisive for f in self.findings)
 
     @property
     def waived(self) -> bool:
