@@ -1,6 +1,7 @@
 """The pipeline core: read → match → judge, one file at a time, with no user interface in it."""
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from dataclasses import dataclass, field
@@ -10,13 +11,14 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .match.catalog import CatalogSet
 from .judge.rules import Judge, Profile
-from .limits import FILE_SECONDS, FileTimeLimit, time_limit
+from .limits import FileTimeLimit, Limits, Work, time_limit
 from .judge.adoption import Adoption, compute, line_amounts
 from .judge.certificates import Registry
 from .match.matcher import Matcher
 from .judge.certification import Certification
 from .model import CheckedItem, FileRead, Finding, Waiver
 from .read import read_path
+from .run.quiet import as_warnings, library_output
 
 BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv")
 FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
@@ -137,20 +139,37 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
-def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = FILE_SECONDS, *,
-               ocr: bool = False, certification: Certification | None = None) -> FileReport:
-    """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path)."""
+def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,
+               ocr: bool = False, certification: Certification | None = None, limits: Limits | None = None,
+               on_budget: Callable[[float, Work], None] | None = None) -> FileReport:
+    """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
+
+    ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
+    (``limits.Limits``), which ``on_budget(seconds, work)`` is told as soon as it is known.  ``limits`` gives both the time and
+    the memory limit (it wins over ``seconds``).  Library log records and warnings become file warnings."""
+    limits = limits or Limits(seconds=seconds)
     started = time.perf_counter()
-    try:
-        with time_limit(seconds):
-            read = read_path(path, display_name=str(Path(path)), ocr=ocr)
-            checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
-            if certification is not None:
-                checked = tuple(certification.apply(c) for c in checked)
-    except FileTimeLimit:
-        read = FileRead(path=str(Path(path)), format="unknown", sha256="",
-                        error=f"not checked: took longer than the {seconds:.0f} s limit per file")
-        checked = ()
+    measured: list[Work] = []
+    with library_output() as notes:
+        try:
+            with time_limit(limits.seconds_for(None, ocr=ocr)) as timer:
+
+                def budget(work: Work) -> None:
+                    measured.append(work)
+                    timer.extend(limits.seconds_for(work, ocr=ocr))
+                    if on_budget is not None:
+                        on_budget(timer.seconds or 0.0, work)
+
+                read = read_path(path, display_name=str(Path(path)), ocr=ocr, on_work=budget, memory=limits.memory)
+                checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
+                if certification is not None:
+                    checked = tuple(certification.apply(c) for c in checked)
+        except FileTimeLimit:
+            read = FileRead(path=str(Path(path)), format="unknown", sha256="",
+                            error=limits.explain(timer.seconds or 0.0, measured[-1] if measured else None))
+            checked = ()
+    if notes:
+        read = dataclasses.replace(read, warnings=read.warnings + as_warnings(notes))
     return FileReport(read=read, items=checked, seconds=time.perf_counter() - started)
 
 

@@ -11,12 +11,15 @@ import click
 
 from ..match.catalog import CatalogError, load_catalogs
 from ..judge.certificates import RegistryError, load_registry
-from ..judge.certification import Certification
-from ..engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
+from ..engine import FAIL_KINDS, RunReport, expand_paths, is_failing
 from ..judge.rules import Profile
+from ..limits import Limits
 from ..report import FILE_FORMATS, FORMATS
+from ..run import CheckSettings, check_files
+from ..run.cluster import ClusterError
 
-from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
+from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, file_error_line, progress, usage_error,
+                   write_output)
 
 
 class FailOn(str, enum.Enum):
@@ -121,10 +124,20 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--height", "height_m", type=click.FloatRange(min=0), default=None,
               help="Building height in metres (height-bound restrictions).")
 @click.option("--ocr", is_flag=True, help="Read scanned PDF pages with tesseract (tesseract-ocr, tesseract-ocr-chi-sim).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes checking files in parallel.  [default: the machine's cores]")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
+              help="Seconds per file (0: none).  [default: 60 s, more for big workbooks and long PDFs]")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Check the files on a Dask cluster (tcp://scheduler:8786, or 'local' for a LocalCluster); "
+                   "needs the [dask] extra.  Also writes a per-file summary table.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a per-file summary table (.csv, or .parquet with pyarrow).  [default with --dask: "
+                   "gbm-check-summary.csv]")
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr) -> None:
+          ocr, jobs, time_limit, dask_address, summary_path) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
     from .. import config as configuration
     from ..gate import baseline, waivers
@@ -159,15 +172,37 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         if value is not None:
             settings[key] = tri[value]
     profile = Profile(**settings)
-    certification = (Certification(registry, profile, uncertified or config.uncertified or "warning")
-                     if registry is not None else None)
+    check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, registry=registry,
+                                   uncertified=uncertified or config.uncertified or "warning",
+                                   limits=Limits(seconds=time_limit))
     reports = []
-    show_bar = sys.stderr.isatty() and len(files) >= 5
-    with click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar else _nullbar(files) as bar:
-        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification):
-            reports.append(report)
-            if not report.read.ok:
-                click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
+    summary = None
+    if dask_address or summary_path:
+        from ..run.summary import SummaryTable
+
+        summary = SummaryTable(summary_path or "gbm-check-summary.csv")
+    if dask_address:
+        from ..run.cluster import check_on_cluster
+
+        results = check_on_cluster(files, check_settings, dask_address)
+    else:
+        results = check_files(files, check_settings, jobs=jobs)
+    try:
+        with progress(len(files)) as advance:
+            for report in results:
+                advance()
+                reports.append(report)
+                if summary is not None:
+                    summary.add(report)
+                if not report.read.ok:
+                    click.echo(file_error_line(report.read.path, report.read.error), err=True)
+    except ClusterError as exc:  # only raised on the --dask path
+        usage_error(str(exc))
+    if summary is not None:
+        try:
+            summary.write()
+        except OSError as exc:
+            usage_error(f"cannot write {summary.path}: {exc.strerror or exc}")
     run = RunReport(files=reports, catalogs=catalogs, profile=profile, fail_on=fail_on, registry=registry)
     if registry is not None and registry.example_data:
         run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
@@ -215,17 +250,6 @@ def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
             write_output(render(run, color=out is None and sys.stdout.isatty()), out)
         else:
             write_output(render(run), out)
-
-
-class _nullbar:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 def _is_one_of(output: str, inputs: list[str]) -> bool:

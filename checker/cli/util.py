@@ -3,30 +3,67 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+
+from ..textsafe import encode, printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Text to stdout, or to ``output`` through a temporary file and an atomic rename (never half-written)."""
+    """Text to stdout, or to ``output`` through a temporary file and an atomic rename (never half-written, no
+    temporary file left behind whatever fails).  Lone surrogates (undecodable file-name bytes, user catalog
+    text) are written as ``\\udcff`` escapes, never an encoding error."""
+    data = encode(text)
     if output is None:
-        click.echo(text, nl=False)
+        stream = getattr(sys.stdout, "buffer", None)
+        if stream is None:
+            click.echo(data.decode("utf-8"), nl=False)
+        else:
+            sys.stdout.flush()
+            stream.write(data)
+            stream.flush()
         return
+    if os.path.isdir(output):
+        usage_error(f"cannot write {printable(output)}: it is a directory (give a file name)")
+    tmp = f"{output}.tmp-{os.getpid()}"
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{output}.tmp-{os.getpid()}"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with open(tmp, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, output)
     except OSError as exc:
-        click.echo(f"gbm-check: cannot write {output}: {exc.strerror or exc}", err=True)
+        click.echo(f"gbm-check: cannot write {printable(output)}: {exc.strerror or exc}", err=True)
         sys.exit(EXIT_NOT_CHECKED)
+    finally:
+        if os.path.lexists(tmp):
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+
+
+def file_error_line(path: str, reason: str) -> str:
+    """The one stderr line of a file that could not be checked: ``gbm-check: FILE: reason``, on one line
+    whatever bytes the name and the reason hold."""
+    return f"gbm-check: {printable(path)}: {printable(reason)}"
 
 
 def usage_error(message: str) -> None:
     """One line on stderr and exit 2: a usage, config or catalog problem, never a traceback."""
-    click.echo(f"gbm-check: {message}", err=True)
+    click.echo(f"gbm-check: {printable(message)}", err=True)
     sys.exit(EXIT_NOT_CHECKED)
+
+
+@contextmanager
+def progress(total: int, minimum: int = 5):
+    """A progress bar on stderr when it is a terminal and there are at least ``minimum`` files; yields the
+    function to call once per finished file."""
+    if not (sys.stderr.isatty() and total >= minimum):
+        yield lambda: None
+        return
+    with click.progressbar(length=total, label="checking", file=sys.stderr, show_pos=True, show_eta=True) as bar:
+        yield lambda: bar.update(1)

@@ -4,19 +4,23 @@ from __future__ import annotations
 import hashlib
 import os
 
+from typing import Callable
+
+from ..limits import MEMORY_BYTES, FileTimeLimit, Work
 from ..model import FileRead
-from .csvfile import read_csv
-from .pdf import read_pdf
+from .preflight import preflight
 from .sniff import InputRefused, sniff
-from .spreadsheet import read_workbook
 
 __all__ = ["read_path", "InputRefused"]
 
 
-def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) -> FileRead:
+def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
+              on_work: Callable[[Work], None] | None = None, memory: int = MEMORY_BYTES) -> FileRead:
     """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
 
-    ``ocr``: read scanned PDF pages with tesseract (without it a scanned PDF is an error, never clean)."""
+    ``ocr``: read scanned PDF pages with tesseract (without it a scanned PDF is an error, never clean).
+    ``on_work``: told what pre-flight measured (cells, pages) before any parser runs (the time budget).
+    ``memory``: the memory a file may take; pre-flight refuses a file that would need more."""
     name = display_name or path
     fmt = "unknown"
     digest = ""
@@ -25,15 +29,24 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
         with open(path, "rb") as handle:
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
+        work = preflight(path, fmt, size, memory=memory, ocr=ocr)
+        if on_work is not None:
+            on_work(work)
         digest = _sha256(path)
         if fmt == "csv":
+            from .csvfile import read_csv
+
             with open(path, "rb") as handle:
                 result, _encoding = read_csv(handle.read(), name)
             sheets = ["csv"]
         elif fmt == "pdf":
+            from .pdf import read_pdf
+
             result = read_pdf(path, name, ocr=ocr)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
+            from .spreadsheet import read_workbook
+
             result, sheets = read_workbook(path, name, fmt)
     except InputRefused as exc:
         return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
@@ -41,10 +54,13 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
         return FileRead(path=name, format=fmt, sha256=digest, error=f"cannot open file: {exc.strerror or exc}")
     except MemoryError:
         return FileRead(path=name, format=fmt, sha256=digest, error="ran out of memory reading this file")
-    except Exception as exc:  # a parser bug or an input no guard foresaw: still one line, never a traceback
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, FileTimeLimit):
+        raise
+    except BaseException as exc:  # a parser bug, an input no guard foresaw, or a native reader's panic
+        # (pyo3_runtime.PanicException derives from BaseException): still one line, never a traceback
         detail = " ".join(str(exc).split())[:160]
-        return FileRead(path=name, format=fmt, sha256=digest,
-                        error=f"could not be read ({type(exc).__name__}: {detail})")
+        kind = "reader panic" if type(exc).__name__ == "PanicException" else type(exc).__name__
+        return FileRead(path=name, format=fmt, sha256=digest, error=f"could not be read ({kind}: {detail})")
     if not result.tables:
         where = ", ".join(sheets[:8]) + (" …" if len(sheets) > 8 else "")
         return FileRead(path=name, format=fmt, sha256=digest, project=result.project,
