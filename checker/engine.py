@@ -124,15 +124,20 @@ def is_failing(finding: Finding, fail_kinds: tuple[str, ...]) -> bool:
     return finding.kind in fail_kinds or (finding.kind == "uncertified" and finding.severity == "error")
 
 
+JUNK_PREFIXES = ("~$", "._", ".~lock.")  # Excel owner files, macOS resource forks, LibreOffice locks
+
+
 def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus the bill files found by walking named directories (sorted)."""
+    """Files named directly, plus the bill files found by walking named directories (sorted).  Hidden
+    directories (.git) are not walked; a bill whose name starts with a dot is still a bill, but an editor's
+    lock or resource-fork file is not (``JUNK_PREFIXES``)."""
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(BILL_SUFFIXES) and not name.startswith((".", "~$")):
+                    if name.lower().endswith(BILL_SUFFIXES) and not name.startswith(JUNK_PREFIXES):
                         found.append(os.path.join(root, name))
         else:
             found.append(path)
@@ -145,20 +150,25 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
     """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
 
     ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
-    (``limits.Limits``), which ``on_budget(seconds, work)`` is told as soon as it is known.  ``limits`` gives both the time and
-    the memory limit (it wins over ``seconds``).  Library log records and warnings become file warnings."""
+    (``limits.Limits``), which ``on_budget(seconds, work)`` is told as soon as it is known.  ``limits`` gives
+    both the time and the memory limit (it wins over ``seconds``).  The file's own timer stops it a little
+    before its budget (``Limits.soft_seconds``): a worker process that overruns is killed at the budget.
+    Library log records and warnings become file warnings."""
     limits = limits or Limits(seconds=seconds)
     started = time.perf_counter()
     measured: list[Work] = []
     with library_output() as notes:
         try:
-            with time_limit(limits.seconds_for(None, ocr=ocr)) as timer:
+            seconds = limits.seconds_for(None, ocr=ocr)
+            with time_limit(limits.soft_seconds(seconds)) as timer:
 
                 def budget(work: Work) -> None:
+                    nonlocal seconds
                     measured.append(work)
-                    timer.extend(limits.seconds_for(work, ocr=ocr))
+                    seconds = limits.seconds_for(work, ocr=ocr)
+                    timer.extend(limits.soft_seconds(seconds))
                     if on_budget is not None:
-                        on_budget(timer.seconds or 0.0, work)
+                        on_budget(seconds, work)
 
                 read = read_path(path, display_name=str(Path(path)), ocr=ocr, on_work=budget, memory=limits.memory)
                 checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
@@ -166,7 +176,7 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                     checked = tuple(certification.apply(c) for c in checked)
         except FileTimeLimit:
             read = FileRead(path=str(Path(path)), format="unknown", sha256="",
-                            error=limits.explain(timer.seconds or 0.0, measured[-1] if measured else None))
+                            error=limits.explain(seconds, measured[-1] if measured else None))
             checked = ()
     if notes:
         read = dataclasses.replace(read, warnings=read.warnings + as_warnings(notes))

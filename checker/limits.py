@@ -64,6 +64,12 @@ class Limits:
             budget += ocr_seconds(work.scanned_pages)
         return budget
 
+    @staticmethod
+    def soft_seconds(budget: float) -> float:
+        """When a file's own timer stops it politely: a little before its budget, at which a worker process
+        that did not stop is killed (0: no limit)."""
+        return max(0.8 * budget, budget - 5.0) if budget else 0.0
+
     def explain(self, seconds: float, work: Work | None) -> str:
         """The one-line reason of a file that overran its budget."""
         if self.seconds is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -13,13 +14,14 @@ from ..match.catalog import CatalogError, load_catalogs
 from ..judge.certificates import RegistryError, load_registry
 from ..engine import FAIL_KINDS, RunReport, expand_paths, is_failing
 from ..judge.rules import Profile
-from ..limits import Limits
+from ..limits import MEMORY_BYTES, Limits
 from ..report import FILE_FORMATS, FORMATS
 from ..run import CheckSettings, check_files
 from ..run.cluster import ClusterError
+from ..textsafe import printable
 
-from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, file_error_line, progress, usage_error,
-                   write_output)
+from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, exit_cleanly_on_sigterm, file_error_line, progress,
+                   usage_error, write_output)
 
 
 class FailOn(str, enum.Enum):
@@ -128,20 +130,23 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
               help="Worker processes checking files in parallel.  [default: the machine's cores]")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
               help="Seconds per file (0: none).  [default: 60 s, more for big workbooks and long PDFs]")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="Memory per file, in MB (0: none); a file that would need more is refused.  [default: 1024]")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Check the files on a Dask cluster (tcp://scheduler:8786, or 'local' for a LocalCluster); "
                    "needs the [dask] extra.  Also writes a per-file summary table.")
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
               help="Write a per-file summary table (.csv, or .parquet with pyarrow).  [default with --dask: "
-                   "gbm-check-summary.csv]")
+                   "gbm-check-summary.parquet with pyarrow, else .csv]")
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr, jobs, time_limit, dask_address, summary_path) -> None:
+          ocr, jobs, time_limit, memory_mb, dask_address, summary_path) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
     from .. import config as configuration
     from ..gate import baseline, waivers
 
+    exit_cleanly_on_sigterm()
     files = expand_paths(paths)
     if not files:
         usage_error("no bill files found in the given paths")
@@ -174,13 +179,14 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     profile = Profile(**settings)
     check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, registry=registry,
                                    uncertified=uncertified or config.uncertified or "warning",
-                                   limits=Limits(seconds=time_limit))
+                                   limits=Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None
+                                                 else memory_mb << 20))
     reports = []
     summary = None
     if dask_address or summary_path:
-        from ..run.summary import SummaryTable
+        from ..run.summary import SummaryTable, default_name
 
-        summary = SummaryTable(summary_path or "gbm-check-summary.csv")
+        summary = SummaryTable(summary_path or default_name())
     if dask_address:
         from ..run.cluster import check_on_cluster
 
@@ -227,6 +233,11 @@ def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> N
             continue
         if _is_one_of(out, files):
             raise click.UsageError(f"refusing to write the report over an input file: {out}")
+        if fmt in FILE_FORMATS:
+            clash = _workbook_over_input(out, files)
+            if clash:
+                raise click.UsageError(f"refusing to write --format {fmt} into {out}: it would overwrite {clash}, "
+                                       f"an input of this run (give another folder)")
         key = Path(out).resolve()
         if key in seen:
             raise click.UsageError(f"two reports to the same file: {out}")
@@ -236,20 +247,41 @@ def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> N
 def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
     """Render every requested format; workbooks first, so a fallback they note reaches the other reports."""
     from ..report import renderer
-    from ..report.xlsx_report import XlsxOutputError
 
     for fmt, out in sorted(outputs, key=lambda pair: pair[0] not in FILE_FORMATS):
         render = renderer(fmt)
         if fmt in FILE_FORMATS:
+            from ..report.xlsx_report import XlsxOutputError  # openpyxl: imported only for workbook reports
+
             try:
                 render(run, out)
             except (XlsxOutputError, OSError) as exc:
-                click.echo(f"gbm-check: cannot write {out}: {getattr(exc, 'strerror', None) or exc}", err=True)
+                reason = getattr(exc, "strerror", None) or exc
+                click.echo(f"gbm-check: cannot write {printable(out)}: {printable(reason)}", err=True)
                 sys.exit(EXIT_NOT_CHECKED)
         elif fmt == "text":
             write_output(render(run, color=out is None and sys.stdout.isatty()), out)
         else:
             write_output(render(run), out)
+
+
+def _workbook_over_input(output: str, inputs: list[str]) -> str | None:
+    """An input the workbook reports written into folder ``output`` could overwrite (NAME.checked.xlsx,
+    NAME.findings.xlsx, NAME-2.checked.xlsx … for an input NAME.*), if any."""
+    out = Path(output)
+    if not (out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix):
+        return None
+    folder = out.resolve()
+    stems = {Path(p).stem for p in inputs}
+    for path in inputs:
+        resolved = Path(path).resolve()
+        match = _REPORT_NAME.fullmatch(resolved.name)
+        if resolved.parent == folder and match and (match.group(1) in stems or match.group(2) in stems):
+            return str(resolved)
+    return None
+
+
+_REPORT_NAME = re.compile(r"((.+?)(?:-\d+)?)\.(?:checked|findings)\.xlsx", re.IGNORECASE)
 
 
 def _is_one_of(output: str, inputs: list[str]) -> bool:

@@ -67,3 +67,17 @@ def progress(total: int, minimum: int = 5):
         return
     with click.progressbar(length=total, label="checking", file=sys.stderr, show_pos=True, show_eta=True) as bar:
         yield lambda: bar.update(1)
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI job cancelled, ``kill``) exits through Python's normal exit path, so that ``finally``
+    blocks remove temporary report files and stop worker processes (the default action skips them)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum, frame) -> None:
+    raise SystemExit(128 + signum)

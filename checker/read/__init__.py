@@ -8,7 +8,7 @@ from typing import Callable
 
 from ..limits import MEMORY_BYTES, FileTimeLimit, Work
 from ..model import FileRead
-from .preflight import preflight
+from . import preflight as _preflight
 from .sniff import InputRefused, sniff
 
 __all__ = ["read_path", "InputRefused"]
@@ -29,7 +29,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
         with open(path, "rb") as handle:
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
-        work = preflight(path, fmt, size, memory=memory, ocr=ocr)
+        work = _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr)
         if on_work is not None:
             on_work(work)
         digest = _sha256(path)

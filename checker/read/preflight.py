@@ -475,7 +475,7 @@ def _pdfium_pages(path: str, ocr: bool) -> Work:
     import pypdfium2 as pdfium
 
     try:
-        document = pdfium.PdfDocument(path)
+        document = pdfium.PdfDocument(open(path, "rb"), autoclose=True)  # a file: any bytes in its name
     except pdfium.PdfiumError as exc:
         text = str(exc)
         if "password" in text.lower():

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from ..engine import FileReport, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
+from ..textsafe import fs_bytes
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"banned": "error", "restricted": "warning"}
@@ -24,8 +25,8 @@ def artifact_uri(path: str) -> str:
     """A URI reference for a bill path: relative paths stay relative (as code scanning expects)."""
     posix = path.replace("\\", "/")
     if PurePosixPath(posix).is_absolute():
-        return "file://" + quote(posix)
-    return quote(posix)
+        return "file://" + quote(fs_bytes(posix))
+    return quote(fs_bytes(posix))  # the name's own bytes, percent-encoded (undecodable ones too)
 
 
 def _rule(entry_id: str, finding: Finding, run: RunReport) -> dict:

@@ -5,6 +5,7 @@ import click
 
 from ..engine import FileReport, RunReport
 from ..model import CheckedItem
+from ..textsafe import printable
 
 MAX_LINES_PER_FILE = 25
 _STYLE = {"banned": ("ERROR", "red"), "restricted": ("WARN ", "yellow"), "promoted": ("info ", "cyan")}
@@ -23,10 +24,10 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
     read = report.read
     style = (lambda text, **kw: click.style(text, **kw)) if color else (lambda text, **kw: text)
     if not read.ok:
-        return [style(f"{read.path}: NOT CHECKED — {read.error}", fg="red", bold=True)]
+        return [style(f"{printable(read.path)}: NOT CHECKED — {printable(read.error)}", fg="red", bold=True)]
     statuses = [c.status for c in report.items]
     tables = sum(t.kind != "analysis" for t in read.tables)
-    head = (f"{read.path}  ({read.format}, {tables} table{'s' * (tables != 1)}, {len(report.items)} items, "
+    head = (f"{printable(read.path)}  ({read.format}, {tables} table{'s' * (tables != 1)}, {len(report.items)} items, "
             f"{report.seconds:.2f}s)  banned {statuses.count('banned')} · restricted {statuses.count('restricted')}"
             f" · promoted {statuses.count('promoted')}"
             + (f" · uncertified {sum(any(f.kind == 'uncertified' for f in c.findings) for c in report.items)}"

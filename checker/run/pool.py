@@ -5,8 +5,9 @@ finish.  Each file is read and checked in a worker process (``checker.run.worker
 
 - has an address-space limit (``Limits.memory``): a file that needs more is reported, never swaps the machine;
 - has a wall-clock budget proportional to the file's work (``Limits.seconds_for``): the worker's own timer
-  stops a slow file politely, and if it does not stop (a native loop, a ``finally`` that loops again) the
-  runner kills the worker's whole process group a few seconds later and reports the file as one line;
+  stops a slow file politely a little before (``Limits.soft_seconds``), and if it does not stop (a native
+  loop, a ``finally`` that loops again) the runner kills the worker's whole process group when the budget is
+  spent and reports the file as one line;
 - cannot print: its stdout/stderr come to the runner, whose last lines explain a crash (a Rust allocation
   failure, a segfault) in the file's one-line reason.
 
@@ -45,9 +46,9 @@ from .settings import Checker, CheckSettings, display_path
 __all__ = ["check_files", "CheckSettings", "default_jobs"]
 
 FAST_PATH_BYTES = 1 << 20  # a single CSV/text file up to this size is checked in-process
-GRACE_SECONDS = 5.0  # after its budget, a worker gets up to this long to stop by itself before it is killed
 BUFFER_BYTES = 256 << 20  # finished reports held for in-order output, at most (pickled bytes)
-TAIL_BYTES = 4096  # of a worker's output, kept to explain a crash
+START = "auto"  # how workers start: "fork", "exec" (a fresh interpreter), or "auto" (fork unless threads run)
+TAIL_BYTES = 4096  # of a worker's output for the current file, kept to explain a crash (first and last half)
 
 
 def default_jobs() -> int:
@@ -64,7 +65,8 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
     """One FileReport per path, in input order, as files finish (a bad file is an error report, never an
     exception).  ``jobs``: worker processes (default: the cores); ``isolate``: False checks in this process
     (trusted input, tests), None decides (workers, except the fast path and where processes cannot fork);
-    ``checker``: an already built checker for these settings (saves building one)."""
+    ``checker``: an already built checker for these settings (saves building one; forked workers inherit it,
+    workers started without fork build their own from ``settings``)."""
     paths = list(paths)
     jobs = max(1, jobs or default_jobs())
     if isolate is None:
@@ -103,6 +105,7 @@ class _Task:
     started: float
     budget: float  # seconds (0: no limit)
     work: Work | None = None
+    retried: bool = False
 
 
 @dataclass
@@ -124,11 +127,12 @@ class _Pool:
         self.checker = checker
         self.jobs = jobs
         self.window = window or max(4, 4 * jobs)
-        self.fork = threading.active_count() == 1 and hasattr(os, "fork")
+        self.fork = hasattr(os, "fork") and (START == "fork" or (START == "auto" and threading.active_count() == 1))
         self.selector = selectors.DefaultSelector()
         self.workers: list[_Worker] = []
         self.done: dict[int, bytes | FileReport] = {}
         self.buffered = 0
+        self.again: list[_Task] = []  # files whose worker exited cleanly before finishing them
 
     # -- workers ---------------------------------------------------------------------------------------------
 
@@ -212,8 +216,7 @@ class _Pool:
                 return
             if not chunk:
                 return
-            worker.tail += chunk
-            del worker.tail[:-TAIL_BYTES]
+            _keep(worker.tail, chunk)
             if len(chunk) < 65536:
                 return
 
@@ -234,6 +237,9 @@ class _Pool:
             if emitted >= total:
                 break
             idle = [w for w in self.workers if w.task is None]
+            while self.again and (idle or len(self.workers) < self.jobs):
+                task = self.again.pop()
+                self._assign(idle.pop() if idle else self._start(), task.index, task.path, retried=True)
             while (following < total and following - emitted < self.window and self.buffered < BUFFER_BYTES
                    and (idle or len(self.workers) < self.jobs)):
                 worker = idle.pop() if idle else self._start()
@@ -241,9 +247,9 @@ class _Pool:
                 following += 1
             self._wait()
 
-    def _assign(self, worker: _Worker, index: int, path: str) -> None:
+    def _assign(self, worker: _Worker, index: int, path: str, retried: bool = False) -> None:
         budget = self.limits.seconds_for(None, ocr=self.settings.ocr)
-        worker.task = _Task(index, path, time.monotonic(), budget)
+        worker.task = _Task(index, path, time.monotonic(), budget, retried=retried)
         worker.tail.clear()
         try:
             protocol.write_message(worker.requests, protocol.FILE, index, os.fsencode(path))
@@ -252,7 +258,7 @@ class _Pool:
 
     def _wait(self) -> None:
         now = time.monotonic()
-        deadlines = [w.task.started + w.task.budget + _grace(w.task.budget) for w in self.workers
+        deadlines = [w.task.started + w.task.budget for w in self.workers
                      if w.task is not None and w.task.budget]
         timeout = max(0.0, min(deadlines) - now) if deadlines else None
         for key, _ in self.selector.select(timeout):
@@ -265,8 +271,7 @@ class _Pool:
                 except OSError:
                     chunk = b""
                 if chunk:
-                    worker.tail += chunk
-                    del worker.tail[:-TAIL_BYTES]
+                    _keep(worker.tail, chunk)
                 else:
                     self.selector.unregister(worker.output)
                 continue
@@ -281,22 +286,29 @@ class _Pool:
             if tag == protocol.BUDGET_TAG:
                 seconds, cells, pages, scanned = protocol.BUDGET.unpack(payload)
                 task.budget, task.work = seconds, Work(cells, pages, scanned)
-            elif tag == protocol.RESULT:
+            elif tag in (protocol.RESULT, protocol.LAST_RESULT):
                 worker.task = None
                 self.done[index] = payload
                 self.buffered += len(payload)
+                if tag == protocol.LAST_RESULT:
+                    self._retire(worker)
         now = time.monotonic()
         for worker in list(self.workers):
             task = worker.task
-            if task is not None and task.budget and now > task.started + task.budget + _grace(task.budget):
+            if task is not None and task.budget and now > task.started + task.budget:
                 self._retire(worker, kill=True)
                 self._finish(task, self.limits.explain(task.budget, task.work), now)
 
     def _died(self, worker: _Worker) -> None:
         task = worker.task
         status = self._retire(worker)
-        if task is not None:
-            self._finish(task, _crash_reason(status, bytes(worker.tail), self.limits.memory), time.monotonic())
+        if task is None:
+            return
+        if status == 0 and not task.retried:  # a clean exit is never the file's doing: give it another worker
+            task.retried = True
+            self.again.append(task)
+            return
+        self._finish(task, _crash_reason(status, bytes(worker.tail), self.limits.memory), time.monotonic())
 
     def _finish(self, task: _Task, reason: str, now: float) -> None:
         read = FileRead(path=display_path(task.path), format="unknown", sha256=_sha256(task.path), error=reason)
@@ -313,8 +325,19 @@ class _Pool:
         self.selector.close()
 
 
-def _grace(budget: float) -> float:
-    return min(GRACE_SECONDS, 1.0 + 0.1 * budget)
+def _keep(tail: bytearray, chunk: bytes) -> None:
+    """Append a worker's output, keeping its first and its last TAIL_BYTES / 2 bytes."""
+    tail += chunk
+    half = TAIL_BYTES // 2
+    if len(tail) > TAIL_BYTES:
+        del tail[half:len(tail) - half]
+
+
+def _size(count: int) -> str:
+    for unit, scale in (("TB", 2**40), ("GB", 2**30), ("MB", 2**20)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} bytes"
 
 
 def _crash_reason(status: int | None, tail: bytes, memory: int) -> str:
@@ -325,7 +348,7 @@ def _crash_reason(status: int | None, tail: bytes, memory: int) -> str:
         import re
 
         asked = re.search(r"memory allocation of (\d+) bytes", text)
-        detail = f" (a reader asked for {int(asked.group(1)) / 2**30:.1f} GB at once)" if asked else ""
+        detail = f" (a reader asked for {_size(int(asked.group(1)))} at once)" if asked else ""
         return f"needs more memory than the {limit} limit per file{detail}; NOT checked"
     if status is not None and status < 0:
         try:

@@ -28,6 +28,15 @@ def summary_row(report: FileReport) -> dict:
             "seconds": round(report.seconds, 3)}
 
 
+def default_name() -> str:
+    """gbm-check-summary.parquet when pyarrow is installed, else gbm-check-summary.csv."""
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return "gbm-check-summary.csv"
+    return "gbm-check-summary.parquet"
+
+
 class SummaryTable:
     """Rows collected as files finish (a few hundred bytes each), written once at the end."""
 

@@ -25,7 +25,7 @@ import sys
 
 HEADER = struct.Struct("<cIQ")
 BUDGET = struct.Struct("<dqqq")  # seconds, cells, pages, scanned pages
-FILE, QUIT, SETTINGS, BUDGET_TAG, RESULT = b"F", b"Q", b"S", b"B", b"R"
+FILE, QUIT, SETTINGS, BUDGET_TAG, RESULT, LAST_RESULT = b"F", b"Q", b"S", b"B", b"R", b"L"
 RECYCLE_SHARE = 0.6  # a worker whose resident memory passes this share of its limit is replaced
 
 
@@ -87,6 +87,7 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
     except OSError:
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["RUST_BACKTRACE"] = "0"  # a native panic says what happened in one line, not a 40-line backtrace
     for name in ("SIGTERM", "SIGALRM", "SIGPIPE"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
@@ -107,6 +108,13 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
     if output_fd is not None:
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
+        # Python-level writers too (an embedding application or a test harness may have replaced them)
+        sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+        import faulthandler
+
+        if faulthandler.is_enabled():  # its dump goes where the worker's output goes, not to the terminal
+            faulthandler.enable(sys.stderr)
 
 
 def _die_with_parent() -> None:
@@ -174,12 +182,13 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
                 seconds=0.0))
             retire = True
         report = None
-        try:
-            write_message(results, RESULT, index, data)
+        retire = retire or bool(recycle and _resident_bytes() > recycle)
+        try:  # LAST_RESULT: this worker exits after this file (the runner starts a fresh one)
+            write_message(results, LAST_RESULT if retire else RESULT, index, data)
         except Closed:
             return
         data = None
-        if retire or (recycle and _resident_bytes() > recycle):
+        if retire:
             return
 
 
