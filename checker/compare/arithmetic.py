@@ -1,0 +1,238 @@
+"""Arithmetic (计算性): each line's 工程量 × 综合单价 against its 合价, zero or negative prices, 10ⁿ slips, and every
+total the bid states against the lines it covers.
+
+Tolerance: a 合价 may differ from 工程量 × 综合单价 by one 分 (rounding of the amount) plus half a 分 per unit of
+quantity (the unit price printed rounded to 分).  A line whose 合价 is the product times 10ⁿ (n = ±1…±4) is a
+magnitude slip (元 / 万元), not an ordinary error.
+
+A line whose "unit price" is a rate (a 税金 or 费 line: quantity 1, a price below 1 or a percentage) is right when
+its amount is the rate times a base the bill states before it (a 小计) or the sum of the lines before it.
+
+A stated total is right when it equals one of: the lines since any earlier total in its sheet (or since the
+sheet's start), or an earlier total plus the lines since it (a running 合计 = 上页合计 + 本页小计).  A total that
+states no row (a bill or 单位工程 total from a summary table, which adds fees and taxes) is checked only for being
+less than the lines it covers, or 10ⁿ off.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from typing import Optional, Sequence
+
+from ..model import DeclaredTotal
+from .lines import text_key
+from .model import CompareSettings, Deviation, Line, LineRef
+
+ERROR = "error"
+POWERS = (-4, -3, -2, -1, 1, 2, 3, 4)
+_FEE_NAME = re.compile(r"(税|费|规费|保险|公积金)")
+
+
+def line_tolerance(quantity: float, settings: CompareSettings) -> float:
+    return settings.amount_tolerance + abs(quantity) * 0.005
+
+
+def total_tolerance(lines: int, settings: CompareSettings) -> float:
+    return settings.amount_tolerance * (1 + lines)
+
+
+def magnitude(actual: float, expected: float, tolerance: float) -> Optional[int]:
+    """n when ``actual`` is ``expected`` × 10ⁿ within the tolerance (scaled), else None."""
+    if not expected or not actual or (actual > 0) != (expected > 0):
+        return None
+    power = round(math.log10(abs(actual / expected)))
+    if power not in POWERS:
+        return None
+    scaled = expected * 10 ** power
+    return power if abs(actual - scaled) <= max(tolerance * 10 ** max(power, 0), abs(scaled) * 1e-4) else None
+
+
+def is_rate_line(line: Line) -> bool:
+    """A fee or tax line priced by a rate: quantity 1 (or none), a rate below 1 or given in %, a fee name."""
+    item = line.item
+    if item.unit_price is None or item.unit_price <= 0 or item.amount is None:
+        return False
+    if item.quantity not in (None, 1, 1.0):
+        return False
+    percent = item.unit.strip() in ("%", "％")
+    return (item.unit_price < 1 or percent) and bool(_FEE_NAME.search(text_key(item.name)))
+
+
+def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings: CompareSettings
+                ) -> list[Deviation]:
+    """Per line: zero or negative prices, unpriced lines, 工程量 × 综合单价 vs 合价, rate lines."""
+    found: list[Deviation] = []
+    bases = _rate_bases(lines, totals)
+    for line in lines:
+        item = line.item
+        ref = LineRef.of(item)
+        price, quantity, amount = item.unit_price, item.quantity, item.amount
+        if quantity is not None and quantity != 0 and price is None and amount is None and not item.amount_missing:
+            found.append(Deviation("zero_or_negative_price", ERROR, None, ref, "unpriced"))
+            continue
+        if price is not None and price <= 0 and (quantity or 0) != 0:
+            found.append(Deviation("zero_or_negative_price", ERROR, None, ref, "zero_price", actual=price))
+        if price is None or quantity is None or amount is None:
+            continue
+        if is_rate_line(line):
+            deviation = _check_rate(line, ref, bases.get(line.index, []), settings)
+            if deviation:
+                found.append(deviation)
+            continue
+        expected = quantity * price
+        tolerance = line_tolerance(quantity, settings)
+        if abs(amount - expected) <= tolerance:
+            continue
+        power = magnitude(amount, expected, tolerance)
+        if power is not None:
+            found.append(Deviation("magnitude", ERROR, None, ref, "magnitude", (("power", power),),
+                                   expected=round(expected, 4), actual=amount))
+        else:
+            found.append(Deviation("arithmetic", ERROR, None, ref, "arithmetic",
+                                   (("difference", amount - expected),), expected=round(expected, 4),
+                                   actual=amount))
+    return found
+
+
+def _check_rate(line: Line, ref: LineRef, bases: list[float], settings: CompareSettings) -> Optional[Deviation]:
+    item = line.item
+    rates = [item.unit_price / 100] if item.unit.strip() in ("%", "％") else [item.unit_price, item.unit_price / 100]
+    tolerance = settings.amount_tolerance * 2
+    bases = [b for b in bases if b]
+    if not bases:
+        return None  # nothing priced before it: the rate cannot be checked
+    for base in bases:
+        for rate in rates:
+            if abs(item.amount - rate * base) <= tolerance + abs(base) * 0.00005:
+                return None
+    base = bases[0]
+    expected = rates[0] * base
+    return Deviation("arithmetic", ERROR, None, ref, "rate_arithmetic",
+                     (("rate", rates[0]), ("base", base), ("difference", item.amount - expected)),
+                     expected=round(expected, 4), actual=item.amount)
+
+
+def _rate_bases(lines: Sequence[Line], totals: Sequence[DeclaredTotal]) -> dict[int, list[float]]:
+    """For each rate line: the stated totals before it in its sheet (nearest first), then the sum of the lines
+    before it in its sheet."""
+    bases: dict[int, list[float]] = {}
+    for sheet, events in _sheet_events(lines, totals).items():
+        running, stated = 0.0, []
+        for _, kind, value in events:
+            if kind == "line":
+                line = value
+                if is_rate_line(line):
+                    bases[line.index] = list(reversed(stated)) + [running]
+                running += line.item.amount or 0.0
+            elif value.amount is not None:
+                stated.append(value.amount)
+    return bases
+
+
+def _sheet_events(lines: Sequence[Line], totals: Sequence[DeclaredTotal]) -> dict:
+    """Per sheet, lines and row-placed totals in row order (a total after the lines of its own row)."""
+    events: dict[Optional[str], list] = defaultdict(list)
+    for line in lines:
+        p = line.item.provenance
+        events[p.sheet].append(((p.first_row or 0, 0, line.index), "line", line))
+    for n, total in enumerate(totals):
+        if total.row is not None:
+            events[total.sheet].append(((total.row, 1, n), "total", total))
+    for sheet in events:
+        events[sheet].sort(key=lambda e: e[0])
+    return events
+
+
+def check_totals(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings: CompareSettings
+                 ) -> list[Deviation]:
+    """Every stated total against the lines it covers (see the module doc for what 'covers' means)."""
+    found: list[Deviation] = []
+    for sheet, events in _sheet_events(lines, totals).items():
+        running, count = 0.0, 0
+        marks: list[tuple[float, int, Optional[float]]] = [(0.0, 0, None)]  # (running sum, lines, stated amount)
+        for _, kind, value in events:
+            if kind == "line":
+                running += value.item.amount or 0.0
+                count += 1
+                continue
+            total: DeclaredTotal = value
+            if total.amount is None:
+                continue
+            candidates = []
+            for before, n_before, stated in marks:
+                window = running - before
+                candidates.append((window, count - n_before))
+                if stated is not None:
+                    candidates.append((stated + window, count - n_before))
+            deviation = _judge_total(total, candidates, settings)
+            if deviation:
+                found.append(deviation)
+            marks.append((running, count, total.amount))
+    whole = sum(line.item.amount or 0.0 for line in lines)
+    for total in totals:
+        if total.row is None and total.amount is not None:
+            deviation = _judge_whole(total, whole, len(lines), settings)
+            if deviation:
+                found.append(deviation)
+    return found
+
+
+def _judge_total(total: DeclaredTotal, candidates: list[tuple[float, int]], settings: CompareSettings
+                 ) -> Optional[Deviation]:
+    if any(abs(total.amount - value) <= total_tolerance(n, settings) for value, n in candidates):
+        return None
+    ref = LineRef.at(total.label, total.sheet, total.row, total.amount)
+    expected, _ = min(candidates, key=lambda c: (c[1] == 0, abs(total.amount - c[0])))
+    for value, lines in candidates:
+        power = magnitude(total.amount, value, total_tolerance(lines, settings))
+        if power is not None:
+            return Deviation("magnitude", ERROR, None, ref, "total_magnitude",
+                             (("label", total.label), ("power", power)), expected=round(value, 2),
+                             actual=total.amount)
+    return Deviation("total_mismatch", ERROR, None, ref, "total_mismatch",
+                     (("label", total.label), ("difference", total.amount - expected)), expected=round(expected, 2),
+                     actual=total.amount)
+
+
+def _judge_whole(total: DeclaredTotal, whole: float, lines: int, settings: CompareSettings) -> Optional[Deviation]:
+    ref = LineRef.at(total.label, total.sheet, None, total.amount)
+    tolerance = total_tolerance(lines, settings)
+    power = magnitude(total.amount, whole, tolerance)
+    if power is not None and abs(total.amount - whole) > tolerance:
+        return Deviation("magnitude", ERROR, None, ref, "total_magnitude", (("label", total.label), ("power", power)),
+                         expected=round(whole, 2), actual=total.amount)
+    if total.amount < whole - tolerance:
+        return Deviation("total_mismatch", ERROR, None, ref, "total_below_lines",
+                         (("label", total.label), ("difference", total.amount - whole)), expected=round(whole, 2),
+                         actual=total.amount)
+    return None
+
+
+def bill_total(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings: CompareSettings
+               ) -> tuple[Optional[float], str]:
+    """What the bill adds up to, and how it was found: the largest bill-wide total it states ("stated"), else per
+    sheet the largest stated total that covers the sheet's lines, else the sheet's lines ("lines")."""
+    if not lines and not totals:
+        return None, "lines"
+    whole = [t.amount for t in totals if t.row is None and t.amount is not None]
+    if whole:
+        return max(whole), "stated"
+    per_sheet: dict[Optional[str], float] = defaultdict(float)
+    for line in lines:
+        per_sheet[line.item.provenance.sheet] += line.item.amount or 0.0
+    stated: dict[Optional[str], float] = {}
+    for total in totals:
+        if total.amount is not None:
+            stated[total.sheet] = max(stated.get(total.sheet, total.amount), total.amount)
+    sources = set()
+    amount = 0.0
+    for sheet in set(per_sheet) | set(stated):
+        lines_sum = per_sheet.get(sheet, 0.0)
+        if sheet in stated and stated[sheet] >= lines_sum - total_tolerance(len(lines), settings):
+            amount += stated[sheet]
+            sources.add("stated")
+        else:
+            amount += lines_sum
+            sources.add("lines")
+    return amount, "stated" if sources == {"stated"} else "lines"
