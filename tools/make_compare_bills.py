@@ -3,7 +3,7 @@
 
 Usage::
 
-    python tools/make_compare_bills.py OUT_DIR [--lines N]
+    python tools/make_compare_bills.py OUT_DIR [--lines N] [--clean-bids K]
 
 writes ``tender.xlsx`` (招标工程量清单, unpriced), ``control.xlsx`` (招标控制价: the tender priced), and
 ``bid1.xlsx`` … ``bid3.xlsx``.  Everything is invented (an example school building in 聊城); nothing is copied
@@ -22,7 +22,8 @@ anomaly is listed for each bid that shares it.  Everything else in the bids is a
 must report exactly ``EXPECTED`` and nothing on the untouched lines.
 
 ``--lines N`` repeats the 建筑工程 lines (with fresh codes) until the tender has about N lines: the benchmark's
-bills (``bench/bench_compare.py``); the deviations stay the same.
+bills (``bench/bench_compare.py``); the deviations stay the same.  ``--clean-bids K`` adds bids 4 … 3+K that
+price every line as the tender says.
 """
 from __future__ import annotations
 
@@ -164,6 +165,15 @@ class Bill:
                         return items[n]
         raise KeyError(which)
 
+    def remove_line(self, name: str) -> None:
+        """Leave out the first line of this name."""
+        for _, items in self.coded + self.plain:
+            for n, line in enumerate(items):
+                if line.name == name:
+                    del items[n]
+                    return
+        raise KeyError(name)
+
     def find(self, name: str) -> Line:
         for sections in (self.coded, self.plain):
             for _, items in sections:
@@ -221,10 +231,7 @@ class Bill:
 
 def _rows(sheet, rows: list[list]) -> None:
     for row in rows:
-        sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # codes stay text
+        sheet.append(row)  # codes are str values: they stay text cells, leading zero and all
 
 
 def _lines(bill: Bill) -> list[Line]:
@@ -238,8 +245,9 @@ def _noisy(bill: Bill, factor: float, spread: float, seed: int) -> None:
         bill.prices[bill.key(line)] = round(line.control * factor * (1 + draw.uniform(-spread, spread)), 2)
 
 
-def bills(lines: int = 0) -> dict[str, Bill]:
-    """The five bills: tender, control and the three bids with their deviations (see EXPECTED)."""
+def bills(lines: int = 0, clean_bids: int = 0) -> dict[str, Bill]:
+    """The bills: tender, control, the three bids with their deviations (see EXPECTED), and ``clean_bids`` more
+    (bid4 …) that price every line as the tender says, within ±4 % of the control price."""
     coded = scaled_sections(lines) if lines else CODED_SECTIONS
     tender = Bill(coded, priced=False)
     control = Bill(coded, priced=True)
@@ -265,9 +273,7 @@ def bills(lines: int = 0) -> dict[str, Bill]:
     column = bid1.find("矩形柱")
     bid1.amounts[bid1.key(column)] = bid2.amounts[bid2.key(bid2.find("矩形柱"))]
     bid1.replace_line("垫层", features=_SHARED_FEATURES)
-    for title, items in bid1.coded:
-        if any(line.name == "平整场地" for line in items):
-            items[:] = [line for line in items if line.name != "平整场地"]
+    bid1.remove_line("平整场地")
     bid1.replace_line("砖基础", code="010401001009")
     bid1.replace_line("回填方", name="回填方（含场内运输）")
     bid1.replace_line("内墙乳胶漆", unit="m")
@@ -281,21 +287,26 @@ def bills(lines: int = 0) -> dict[str, Bill]:
     bid1.prices[bid1.key(lamp)] = round(lamp.control * 0.6, 2)
     bid1.coded[5][1].append(_EXTRA)
     bid1.prices[bid1.key(_EXTRA)] = _EXTRA.control
-    return {"tender": tender, "control": control, "bid1": bid1, "bid2": bid2, "bid3": bid3}
+    made = {"tender": tender, "control": control, "bid1": bid1, "bid2": bid2, "bid3": bid3}
+    for n in range(4, 4 + clean_bids):
+        made[f"bid{n}"] = Bill(coded, priced=True)
+        _noisy(made[f"bid{n}"], 1.0, 0.04, seed=n)
+    return made
 
 
-def write(out: Path, lines: int = 0) -> dict[str, Path]:
-    """Write the five workbooks into ``out``; return their paths by role."""
+def write(out: Path, lines: int = 0, clean_bids: int = 0) -> dict[str, Path]:
+    """Write the workbooks into ``out``; return their paths by role."""
     out.mkdir(parents=True, exist_ok=True)
-    return {role: bill.write(out / f"{role}.xlsx") for role, bill in bills(lines).items()}
+    return {role: bill.write(out / f"{role}.xlsx") for role, bill in bills(lines, clean_bids).items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path, help="folder to write tender.xlsx, control.xlsx, bid1-3.xlsx into")
     parser.add_argument("--lines", type=int, default=0, help="make the tender about this many lines long")
+    parser.add_argument("--clean-bids", type=int, default=0, help="add this many bids without deviations")
     args = parser.parse_args()
-    for role, path in write(args.out, args.lines).items():
+    for role, path in write(args.out, args.lines, args.clean_bids).items():
         print(f"{role}: {path}")
 
 

@@ -63,20 +63,21 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
                 ) -> list[Deviation]:
     """Per line: zero or negative prices, unpriced lines, 工程量 × 综合单价 vs 合价, rate lines."""
     found: list[Deviation] = []
-    bases = _rate_bases(lines, totals)
+    rate_lines = {line.index for line in lines if is_rate_line(line)}
+    bases = _rate_bases(lines, totals) if rate_lines else {}
     for line in lines:
         item = line.item
-        ref = LineRef.of(item)
         price, quantity, amount = item.unit_price, item.quantity, item.amount
         if quantity is not None and quantity != 0 and price is None and amount is None and not item.amount_missing:
-            found.append(Deviation("zero_or_negative_price", ERROR, None, ref, "unpriced"))
+            found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "unpriced"))
             continue
         if price is not None and price <= 0 and (quantity or 0) != 0:
-            found.append(Deviation("zero_or_negative_price", ERROR, None, ref, "zero_price", actual=price))
+            found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "zero_price",
+                                   actual=price))
         if price is None or quantity is None or amount is None:
             continue
-        if is_rate_line(line):
-            deviation = _check_rate(line, ref, bases.get(line.index, []), settings)
+        if line.index in rate_lines:
+            deviation = _check_rate(line, bases.get(line.index, []), settings)
             if deviation:
                 found.append(deviation)
             continue
@@ -84,6 +85,7 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
         tolerance = line_tolerance(quantity, settings)
         if abs(amount - expected) <= tolerance:
             continue
+        ref = LineRef.of(item)
         power = magnitude(amount, expected, tolerance)
         if power is not None:
             found.append(Deviation("magnitude", ERROR, None, ref, "magnitude", (("power", power),),
@@ -95,7 +97,7 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
     return found
 
 
-def _check_rate(line: Line, ref: LineRef, bases: list[float], settings: CompareSettings) -> Optional[Deviation]:
+def _check_rate(line: Line, bases: list[float], settings: CompareSettings) -> Optional[Deviation]:
     item = line.item
     rates = [item.unit_price / 100] if item.unit.strip() in ("%", "％") else [item.unit_price, item.unit_price / 100]
     tolerance = settings.amount_tolerance * 2
@@ -108,7 +110,7 @@ def _check_rate(line: Line, ref: LineRef, bases: list[float], settings: CompareS
                 return None
     base = bases[0]
     expected = rates[0] * base
-    return Deviation("arithmetic", ERROR, None, ref, "rate_arithmetic",
+    return Deviation("arithmetic", ERROR, None, LineRef.of(item), "rate_arithmetic",
                      (("rate", rates[0]), ("base", base), ("difference", item.amount - expected)),
                      expected=round(expected, 4), actual=item.amount)
 
@@ -148,6 +150,8 @@ def check_totals(lines: Sequence[Line], totals: Sequence[DeclaredTotal], setting
                  ) -> list[Deviation]:
     """Every stated total against the lines it covers (see the module doc for what 'covers' means)."""
     found: list[Deviation] = []
+    if not totals:
+        return found
     for sheet, events in _sheet_events(lines, totals).items():
         running, count = 0.0, 0
         marks: list[tuple[float, int, Optional[float]]] = [(0.0, 0, None)]  # (running sum, lines, stated amount)

@@ -39,25 +39,24 @@ def conformity(tender: Sequence[Line], bid: Sequence[Line], pairing: Pairing, se
 def compare_pair(tender: Line, bid: Line, settings: CompareSettings, check_codes: bool = True) -> list[Deviation]:
     """Every field of a paired line the bid changed."""
     t, b = tender.item, bid.item
-    t_ref, b_ref = LineRef.of(t), LineRef.of(b)
-    found = []
+    changed = []
     if check_codes and t.code and (b.code or "").upper() != t.code.upper():
-        found.append(Deviation("code_changed", ERROR, t_ref, b_ref, "code_changed", expected=t.code,
-                               actual=b.code))
-    if text_key(t.name) != text_key(b.name):
-        found.append(Deviation("name_changed", ERROR, t_ref, b_ref, "name_changed", expected=t.name, actual=b.name,
-                               diff=text_diff(t.name, b.name)))
-    if features_key(t.features) != features_key(b.features) and not (
+        changed.append(("code_changed", t.code, b.code, ()))
+    if t.name != b.name and text_key(t.name) != text_key(b.name):
+        changed.append(("name_changed", t.name, b.name, text_diff(t.name, b.name)))
+    if t.features != b.features and features_key(t.features) != features_key(b.features) and not (
             is_placeholder(t.features) and (is_placeholder(b.features) or not b.features.strip())):
-        found.append(Deviation("features_changed", ERROR, t_ref, b_ref, "features_changed", expected=t.features,
-                               actual=b.features, diff=text_diff(t.features, b.features)))
-    if unit_key(t.unit) != unit_key(b.unit):
-        found.append(Deviation("unit_changed", ERROR, t_ref, b_ref, "unit_changed", expected=t.unit, actual=b.unit))
+        changed.append(("features_changed", t.features, b.features, text_diff(t.features, b.features)))
+    if t.unit != b.unit and unit_key(t.unit) != unit_key(b.unit):
+        changed.append(("unit_changed", t.unit, b.unit, ()))
     if t.quantity is not None and (b.quantity is None
                                    or abs(t.quantity - b.quantity) > settings.quantity_tolerance):
-        found.append(Deviation("quantity_changed", ERROR, t_ref, b_ref, "quantity_changed", expected=t.quantity,
-                               actual=b.quantity))
-    return found
+        changed.append(("quantity_changed", t.quantity, b.quantity, ()))
+    if not changed:
+        return []
+    t_ref, b_ref = LineRef.of(t), LineRef.of(b)
+    return [Deviation(kind, ERROR, t_ref, b_ref, kind, expected=was, actual=now, diff=diff)
+            for kind, was, now, diff in changed]
 
 
 def text_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:

@@ -5,6 +5,7 @@ this module only pairs lines and compares what the check found.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional, Sequence
 
 from ..engine import FileReport
@@ -14,8 +15,8 @@ from . import arithmetic, prices, similarity
 from .conformity import conformity
 from .green import green_drift
 from .lines import split
-from .model import GROUPS, Bidder, CompareSettings, Comparison, Deviation, Line, PricedFile
-from .pairing import Pairing, pair
+from .model import GROUPS, Bidder, CompareSettings, Comparison, Deviation, Line, LineRef, PricedFile
+from .pairing import Pairing, keys, pair
 
 _GROUP_ORDER = {group: n for n, group in enumerate(GROUPS)}
 
@@ -32,11 +33,12 @@ def compare(tender: FileReport, bids: Sequence[FileReport], control: Optional[Fi
         total, source = arithmetic.bill_total(c_lines, c_totals, settings) if control.read.ok else (None, "")
         control_file = PricedFile(report=control, lines=len(c_lines), total=total, total_source=source)
         if control.read.ok and tender.read.ok:
-            control_pairing = (c_lines, pair(t_lines, c_lines))
+            control_pairing = (c_lines, pair(t_lines, c_lines, keys(t_lines)))
 
     parts = [split(b) for b in bids]
     usable = [b.read.ok and tender.read.ok for b in bids]
-    pairings: list[Optional[Pairing]] = [pair(t_lines, lines) if ok else None
+    t_keys = keys(t_lines)
+    pairings: list[Optional[Pairing]] = [pair(t_lines, lines, t_keys) if ok else None
                                          for (lines, _), ok in zip(parts, usable)]
     priced = [(lines, p) for (lines, _), p in zip(parts, pairings) if p is not None]
     refs = prices.references(len(t_lines), control_pairing, priced, settings)
@@ -50,7 +52,7 @@ def compare(tender: FileReport, bids: Sequence[FileReport], control: Optional[Fi
             totals.append((None, ""))
             continue
         found = conformity(t_lines, lines, pairing, settings)
-        found += arithmetic.check_lines(lines, stated, settings)
+        found += _with_tender(arithmetic.check_lines(lines, stated, settings), t_lines, lines, pairing)
         found += arithmetic.check_totals(lines, stated, settings)
         found += _drift(t_lines, lines, pairing)
         found += prices.price_deviations(t_lines, lines, pairing, refs, settings)
@@ -75,6 +77,25 @@ def compare(tender: FileReport, bids: Sequence[FileReport], control: Optional[Fi
                               paired=len(pairing.pairs) if pairing else 0, deviations=tuple(found)))
     return Comparison(tender=tender_file, bidders=tuple(bidders), control=control_file, settings=settings,
                       profile=profile, catalogs=catalogs)
+
+
+def _with_tender(found: list[Deviation], tender: Sequence[Line], bid: Sequence[Line], pairing: Pairing
+                 ) -> list[Deviation]:
+    """Bid-line deviations (arithmetic, prices at zero) with the tender line the bid line prices, when paired."""
+    if not found:
+        return found
+    tender_of = {}
+    for t, b, _ in pairing.pairs:
+        p = bid[b].item.provenance
+        tender_of[(p.sheet, p.first_row)] = t
+    out = []
+    for d in found:
+        if d.bid is not None and d.tender is None and d.bid.rows:
+            t = tender_of.get((d.bid.sheet, d.bid.rows[0]))
+            if t is not None:
+                d = replace(d, tender=LineRef.of(tender[t].item))
+        out.append(d)
+    return out
 
 
 def _drift(tender: Sequence[Line], bid: Sequence[Line], pairing: Pairing) -> list[Deviation]:

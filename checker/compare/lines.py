@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Optional
 
 from ..engine import FileReport
@@ -44,8 +45,9 @@ def split(report: FileReport) -> tuple[list[Line], list[DeclaredTotal]]:
 
 def is_total_row(item: LineItem) -> bool:
     """A row that states a total: its name ends in 小计 / 合计 / 总计 …, and it has no unit and no quantity."""
-    name = text_key(item.name)
-    return bool(_TOTAL_LABEL.search(name)) and not item.unit and item.quantity is None and not item.code
+    if item.unit or item.quantity is not None or item.code:
+        return False
+    return bool(_TOTAL_LABEL.search(text_key(item.name)))
 
 
 def total_scope(label: str) -> str:
@@ -56,8 +58,10 @@ def total_scope(label: str) -> str:
     return "section" if _SECTION_LABEL.search(key) else "sheet"
 
 
+@lru_cache(maxsize=1 << 16)
 def text_key(text: str) -> str:
-    """Text for comparison: the matcher's normal form (width, spaces, 砼 …), clause breaks and end marks dropped."""
+    """Text for comparison: the matcher's normal form (width, spaces, 砼 …), clause breaks and end marks dropped.
+    Memoised: a tender's texts come back in every bid."""
     key = normalize(text or "")
     return key.replace(CLAUSE_BREAK, "").rstrip("。.,，")
 
@@ -82,6 +86,7 @@ def scope_key(item: LineItem) -> tuple[str, str]:
     return (text_key(item.provenance.sheet or ""), section_key(item.section))
 
 
+@lru_cache(maxsize=1 << 12)
 def section_key(section: str) -> str:
     key = text_key(section)
     return re.sub(r"^[\dA-Z.]*[\s]*([一二三四五六七八九十百]+[、.])?", "", key)

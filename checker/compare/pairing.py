@@ -58,10 +58,15 @@ def _keys(line: Line) -> dict[str, Optional[Hashable]]:
 PASSES = ("code+sheet", "code", "text+section", "text+sheet", "text", "name+sheet", "name", "features")
 
 
-def pair(tender: Sequence[Line], bid: Sequence[Line]) -> Pairing:
+def keys(lines: Sequence[Line]) -> list[dict[str, Optional[Hashable]]]:
+    """Every pass's key of every line (compute a tender's once, for all its bids)."""
+    return [_keys(line) for line in lines]
+
+
+def pair(tender: Sequence[Line], bid: Sequence[Line], tender_keys: Optional[list[dict]] = None) -> Pairing:
     """Pair the lines of a tender and a bid (see the module doc for the passes and how ties are broken)."""
-    tender_keys = [_keys(line) for line in tender]
-    bid_keys = [_keys(line) for line in bid]
+    tender_keys = tender_keys if tender_keys is not None else keys(tender)
+    bid_keys = keys(bid)
     t_left = list(range(len(tender)))
     b_left = list(range(len(bid)))
     pairs: list[tuple[int, int, str]] = []
