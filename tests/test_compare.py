@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from checker.cli import main
+from checker.compare.conformity import changes
 from checker.compare.engine import compare
 from checker.compare.model import CompareSettings
 from checker.engine import FileReport
@@ -16,7 +17,7 @@ from checker.model import CheckedItem, DeclaredTotal, FileRead, Finding, LineIte
 
 from tools import make_compare_bills as bills
 
-from .conftest import REPO, shared_path
+from .conftest import REPO, shared_path, write_bill
 
 
 def run(*args):
@@ -184,8 +185,8 @@ def test_retyped_text_is_not_a_change_but_a_new_word_is():
                        line(2, "墙", "1.材质：混凝土实心砖", price=1, amount=10)])
     deviations = compare(tender, [bid]).bidders[0].deviations
     assert [(d.kind, d.tender.name) for d in deviations] == [("features_changed", "墙")]
-    assert dict(deviations[0].diff and [("x", "y")]) and ("delete", "砼砌块") in deviations[0].diff or any(
-        op == "insert" and "实心砖" in text for op, text in deviations[0].diff)
+    assert changes(deviations[0].expected, deviations[0].actual) == [("1.材质：砼砌块", "1.材质：混凝土实心砖")]
+    assert deviations[0].diff == (("equal", "1.材质："), ("delete", "砼砌块"), ("insert", "混凝土实心砖"))
 
 
 def test_a_number_the_bidder_fills_in_is_not_a_change():
@@ -287,3 +288,25 @@ def test_generator_is_deterministic(tmp_path):
     big = bills.bills(lines=600)["tender"]
     assert 580 <= sum(len(items) for _, items in big.coded + big.plain) <= 640
     assert Path(REPO / "tools" / "make_compare_bills.py").is_file()
+
+
+def test_a_tender_that_cannot_be_read_exits_2(generated, tmp_path):
+    broken = tmp_path / "tender.xlsx"
+    broken.write_bytes(b"\x00" * 64)
+    result = run("compare", broken, generated["bid1"])
+    assert result.exit_code == 2 and "招标清单无法读取" in result.output
+
+
+def test_bill_text_is_escaped_in_html_and_never_a_formula_in_xlsx(tmp_path):
+    header = ["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"]
+    tender = write_bill(tmp_path / "t.xlsx", [header, [1, "010101001001", "平整场地", "三类土", "m2", 10, None, None]])
+    bid = write_bill(tmp_path / "b.xlsx", [header, [1, "010101001001", "平整场地",
+                                                    "<script>alert(1)</script>=HYPERLINK(\"x\")", "m2", 10, 2, 20]])
+    html, xlsx = tmp_path / "r.html", tmp_path / "r.xlsx"
+    run("compare", tender, bid, "--format", "html", "-o", html, "--format", "xlsx", "-o", xlsx)
+    page = html.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(xlsx)["符合性"].iter_rows() for c in row]
+    assert any("HYPERLINK" in str(c.value) for c in cells) and all(c.data_type != "f" for c in cells)
