@@ -310,3 +310,11 @@ def test_bill_text_is_escaped_in_html_and_never_a_formula_in_xlsx(tmp_path):
 
     cells = [c for row in load_workbook(xlsx)["符合性"].iter_rows() for c in row]
     assert any("HYPERLINK" in str(c.value) for c in cells) and all(c.data_type != "f" for c in cells)
+
+
+def test_output_usage_errors(generated, tmp_path):
+    tender, bid = generated["tender"], generated["bid1"]
+    assert run("compare", tender, bid, "--format", "xlsx").exit_code == 2
+    assert run("compare", tender, bid, "--format", "json", "--format", "text").exit_code == 2
+    assert run("compare", tender, bid, "--format", "json", "-o", bid).exit_code == 2
+    assert bid.stat().st_size > 0

@@ -10,8 +10,8 @@ import click
 from ..compare.model import CompareSettings
 from ..compare.render import FILE_FORMATS, FORMATS
 from ..engine import check_paths
-from .check import _check_outputs, _OrderedCommand, pair_outputs
-from .options import SettingsError, check_options, load_settings
+from .check import _OrderedCommand, pair_outputs
+from .options import SettingsError, check_options, load_settings, validate_outputs
 from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
 
 
@@ -64,7 +64,7 @@ def compare(ctx, tender, bids, control_path, fmt, output, fail_on, band, lang, *
         loaded = load_settings(**shared)
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
                    else [("text", None)])
-        _check_outputs(outputs, inputs)
+        validate_outputs(outputs, inputs, FILE_FORMATS)
     except (SettingsError, click.UsageError) as exc:
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     reports = []

@@ -95,3 +95,25 @@ def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=No
                      if registry is not None else None)
     return Settings(config=config, catalogs=catalogs, profile=profile, registry=registry,
                     certification=certification, ocr=ocr)
+
+
+def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], file_formats: frozenset[str]) -> None:
+    """At most one report on stdout, none over an input or over another report, file formats with -o
+    (raises click.UsageError)."""
+    from pathlib import Path
+
+    if sum(out is None for _, out in outputs) > 1:
+        raise click.UsageError("more than one --format without -o: at most one report can go to stdout")
+    targets = {Path(p).resolve() for p in inputs}
+    seen = set()
+    for fmt, out in outputs:
+        if out is None:
+            if fmt in file_formats:
+                raise click.UsageError(f"--format {fmt} writes a workbook: give it -o FILE.{fmt}")
+            continue
+        key = Path(out).resolve()
+        if key in targets:
+            raise click.UsageError(f"refusing to write the report over an input file: {out}")
+        if key in seen:
+            raise click.UsageError(f"two reports to the same file: {out}")
+        seen.add(key)

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ...report.xlsx_report import put
 from ..messages import GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, detail
 from ..model import GROUPS, Comparison
 from .text import where
@@ -23,6 +23,17 @@ COLUMNS = {
            "bid name", "detail", "expected", "actual", "rule", "shared with"),
 }
 WIDTHS = (8, 28, 14, 8, 16, 15, 22, 16, 15, 22, 60, 30, 30, 12, 28)
+
+
+def put(sheet, row: int, column: int, value):
+    """One cell; text always a string cell (never a formula), without the control characters xlsx forbids."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
 
 
 def _header(sheet, names) -> None:
