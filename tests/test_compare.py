@@ -318,3 +318,10 @@ def test_output_usage_errors(generated, tmp_path):
     assert run("compare", tender, bid, "--format", "json", "--format", "text").exit_code == 2
     assert run("compare", tender, bid, "--format", "json", "-o", bid).exit_code == 2
     assert bid.stat().st_size > 0
+
+
+def test_a_sheet_without_any_price_is_one_deviation():
+    tender = report("t", [line(n, f"项{n}") for n in range(1, 5)])
+    bid = report("b", [line(n, f"项{n}") for n in range(1, 5)])
+    found = compare(tender, [bid]).bidders[0].deviations
+    assert [(d.kind, d.note, dict(d.facts)["lines"]) for d in found] == [("zero_or_negative_price", "unpriced_sheet", 4)]

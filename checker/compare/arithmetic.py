@@ -65,11 +65,16 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
     found: list[Deviation] = []
     rate_lines = {line.index for line in lines if is_rate_line(line)}
     bases = _rate_bases(lines, totals) if rate_lines else {}
+    unpriced_sheets = _unpriced_sheets(lines)
+    for sheet, count in unpriced_sheets.items():
+        found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.at(sheet or "", sheet, None),
+                               "unpriced_sheet", (("sheet", sheet or ""), ("lines", count))))
     for line in lines:
         item = line.item
         price, quantity, amount = item.unit_price, item.quantity, item.amount
-        if quantity is not None and quantity != 0 and price is None and amount is None and not item.amount_missing:
-            found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "unpriced"))
+        if price is None and amount is None and not item.amount_missing and quantity:
+            if item.provenance.sheet not in unpriced_sheets:
+                found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "unpriced"))
             continue
         if price is not None and price <= 0 and (quantity or 0) != 0:
             found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "zero_price",
@@ -95,6 +100,18 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
                                    (("difference", amount - expected),), expected=round(expected, 4),
                                    actual=amount))
     return found
+
+
+def _unpriced_sheets(lines: Sequence[Line]) -> dict[Optional[str], int]:
+    """Sheets none of whose lines has a unit price or an amount: one deviation for the sheet, not one per line
+    (a table left unpriced, or whose price columns were not recognised)."""
+    seen: dict[Optional[str], list[int]] = defaultdict(lambda: [0, 0])  # sheet → [lines, priced lines]
+    for line in lines:
+        item = line.item
+        counts = seen[item.provenance.sheet]
+        counts[0] += 1
+        counts[1] += item.unit_price is not None or item.amount is not None or item.amount_missing
+    return {sheet: n for sheet, (n, priced) in seen.items() if n > 1 and not priced}
 
 
 def _check_rate(line: Line, bases: list[float], settings: CompareSettings) -> Optional[Deviation]:

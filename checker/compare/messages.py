@@ -85,6 +85,7 @@ NOTES = {
         "total_below_lines": "{label} {actual} 小于所含清单行合计 {expected}（差 {difference}）",
         "zero_price": "综合单价为 {actual}",
         "unpriced": "未填报综合单价与合价",
+        "unpriced_sheet": "工作表「{sheet}」的 {lines} 行都没有综合单价和合价（整表未报价，或其单价列未能识别）",
         "green_drift": "招标清单此项{tender_status}，投标清单{bid_status}：{what}",
         "price_high": "综合单价 {actual} 比{source} {expected} 高 {over}（允许 ±{band}）",
         "price_low": "综合单价 {actual} 比{source} {expected} 低 {under}（允许 ±{band}）",
@@ -113,6 +114,8 @@ NOTES = {
         "total_below_lines": "{label} {actual} is less than its lines' sum {expected} (off by {difference})",
         "zero_price": "unit price {actual}",
         "unpriced": "no unit price and no amount",
+        "unpriced_sheet": "none of the {lines} lines of sheet 「{sheet}」 has a unit price or an amount (left unpriced, "
+                          "or its price columns were not recognised)",
         "green_drift": "the tender's line is {tender_status}, the bid's {bid_status}: {what}",
         "price_high": "unit price {actual} is {over} above {source} {expected} (band ±{band})",
         "price_low": "unit price {actual} is {under} below {source} {expected} (band ±{band})",
