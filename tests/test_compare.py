@@ -325,3 +325,11 @@ def test_a_sheet_without_any_price_is_one_deviation():
     bid = report("b", [line(n, f"项{n}") for n in range(1, 5)])
     found = compare(tender, [bid]).bidders[0].deviations
     assert [(d.kind, d.note, dict(d.facts)["lines"]) for d in found] == [("zero_or_negative_price", "unpriced_sheet", 4)]
+
+
+def test_clause_numbering_is_formatting_not_a_change():
+    tender = report("t", [line(1, "砖基础", "1.砖品种：MU20\n2.砂浆：M10\n3.厚度1.5mm")])
+    bid = report("b", [line(1, "砖基础", "1、1.砖品种：MU20 (2)砂浆：M10；3、厚度1.5mm", price=1, amount=10)])
+    assert kinds(compare(tender, [bid])) == []
+    changed = report("b", [line(1, "砖基础", "1.砖品种：MU20\n2.砂浆：M10\n3.厚度2.5mm", price=1, amount=10)])
+    assert kinds(compare(tender, [changed])) == [("features_changed", "砖基础")]

@@ -11,7 +11,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Sequence
 
-from .lines import features_key, is_placeholder, text_key, unit_key
+from .lines import clause_key, features_key, is_placeholder, text_key, unit_key
 from .model import CompareSettings, Deviation, Line, LineRef
 from .pairing import Pairing
 
@@ -92,7 +92,7 @@ def changes(before: str, after: str, limit: int = 3) -> list[tuple[str, str]]:
     """What changed between two texts, clause by clause, as (was, now) pairs: whole clauses, so that a reader
     sees 「3.厚度：100mm」 → 「3.厚度：80mm」 rather than 「10」 → 「8」.  The first ``limit`` changes."""
     a, b = clauses(before), clauses(after)
-    a_keys, b_keys = [text_key(c) for c in a], [text_key(c) for c in b]
+    a_keys, b_keys = [clause_key(c) for c in a], [clause_key(c) for c in b]
     out: list[tuple[str, str]] = []
     for op, a1, a2, b1, b2 in SequenceMatcher(None, a_keys, b_keys, autojunk=False).get_opcodes():
         if op == "equal":

@@ -66,8 +66,20 @@ def text_key(text: str) -> str:
     return key.replace(CLAUSE_BREAK, "").rstrip("。.,，")
 
 
+_CLAUSE_NUMBER = re.compile(r"^(\(?\d{1,2}(\.(?!\d)|[、)）])|[(（]\d{1,2}[)）])+")
+
+
+@lru_cache(maxsize=1 << 16)
+def clause_key(clause: str) -> str:
+    """One clause for comparison: its numbering (1. / 1、 / (1) …, even doubled: 1、1.) dropped."""
+    return _CLAUSE_NUMBER.sub("", text_key(clause))
+
+
+@lru_cache(maxsize=1 << 16)
 def features_key(text: str) -> str:
-    return text_key(text)
+    """A 项目特征 for comparison: clause by clause, without clause numbering or empty clauses."""
+    clauses = (_CLAUSE_NUMBER.sub("", part).rstrip("。.,，") for part in normalize(text or "").split(CLAUSE_BREAK))
+    return CLAUSE_BREAK.join(c for c in clauses if c)
 
 
 def is_placeholder(text: str) -> bool:
