@@ -333,3 +333,48 @@ def test_clause_numbering_is_formatting_not_a_change():
     assert kinds(compare(tender, [bid])) == []
     changed = report("b", [line(1, "砖基础", "1.砖品种：MU20\n2.砂浆：M10\n3.厚度2.5mm", price=1, amount=10)])
     assert kinds(compare(tender, [changed])) == [("features_changed", "砖基础")]
+
+
+def xml_line(n, name, price, amount, unit_path, sheet):
+    checked = line(n, name, price=price, amount=amount, sheet=sheet)
+    item = checked.item
+    where = Provenance(file="x.xml", sheet=sheet, first_row=n * 10, last_row=n * 10 + 5,
+                       location=f"{unit_path}/BQTable[1]/BQTitle[1]/BQItem[{n}]")
+    return CheckedItem(item=LineItem.build({**item.__dict__, "provenance": where}))
+
+
+def test_totals_without_rows_cover_the_lines_under_their_element():
+    unit = "/Project/Building[1]/JobList[1]"
+    lines_ = [xml_line(1, "墙", 10, 100, unit, "土建"), xml_line(2, "地面", 20, 200, unit, "土建")]
+    tender = report("t", [line(1, "墙"), line(2, "地面")])
+    good = [DeclaredTotal("section", "分部分项清单", 300, "土建", None, unit + "/BQTable[1]/BQTitle[1]"),
+            DeclaredTotal("unit", "土建", 420, "土建", None, unit),  # adds measures, fees and tax
+            DeclaredTotal("bill", "投标总价", 420, None, None, "/Project/TenderInfo[1]")]
+    result = compare(tender, [report("b", lines_, good)])
+    assert kinds(result) == [] and result.bidders[0].total == 420
+    bad = [DeclaredTotal("section", "分部分项清单", 290, "土建", None, unit + "/BQTable[1]/BQTitle[1]"),
+           DeclaredTotal("unit", "土建", 280, "土建", None, unit)]
+    found = compare(tender, [report("b", lines_, bad)]).bidders[0].deviations
+    assert [(d.kind, d.note) for d in found] == [("total_mismatch", "total_mismatch"),
+                                                 ("total_mismatch", "total_below_lines")]
+
+
+def test_a_summary_sheet_is_not_judged_but_gives_the_bill_total():
+    tender = report("t", [line(1, "墙"), line(2, "地面")])
+    items = [line(1, "墙", price=10, amount=100), line(2, "地面", price=20, amount=200)]
+    summary = [DeclaredTotal("unit", "分部分项工程", 300, "汇总表", 4), DeclaredTotal("unit", "规费", 12, "汇总表", 5),
+               DeclaredTotal("unit", "税金", 28, "汇总表", 6), DeclaredTotal("sheet", "合计", 340, "汇总表", 7)]
+    result = compare(tender, [report("b", items, summary)])
+    assert kinds(result) == [] and result.bidders[0].total == 340
+
+
+def test_a_section_heading_that_states_its_amount_and_totals_under_totals():
+    tender = report("t", [line(n, f"项{n}") for n in (2, 3, 5, 6)])
+    items = [line(2, "项2", price=10, amount=100), line(3, "项3", price=10, amount=100),
+             line(5, "项5", price=5, amount=50), line(6, "项6", price=5, amount=50)]
+    totals = [DeclaredTotal("section", "一、土建", 200, "表-08", 1), DeclaredTotal("section", "二、安装", 100, "表-08", 4),
+              DeclaredTotal("section", "分部分项合计小计", 300, "表-08", 7),
+              DeclaredTotal("sheet", "含规费合计", 330, "表-08", 8)]  # right under another total: may add fees
+    assert kinds(compare(tender, [report("b", items, totals)])) == []
+    wrong = totals[:1] + [DeclaredTotal("section", "二、安装", 90, "表-08", 4)] + totals[2:]
+    assert [d.note for d in compare(tender, [report("b", items, wrong)]).bidders[0].deviations] == ["total_mismatch"]

@@ -8,10 +8,16 @@ magnitude slip (元 / 万元), not an ordinary error.
 A line whose "unit price" is a rate (a 税金 or 费 line: quantity 1, a price below 1 or a percentage) is right when
 its amount is the rate times a base the bill states before it (a 小计) or the sum of the lines before it.
 
-A stated total is right when it equals one of: the lines since any earlier total in its sheet (or since the
-sheet's start), or an earlier total plus the lines since it (a running 合计 = 上页合计 + 本页小计).  A total that
-states no row (a bill or 单位工程 total from a summary table, which adds fees and taxes) is checked only for being
-less than the lines it covers, or 10ⁿ off.
+Stated totals (the reader's ``FileRead.totals``, and numbered 小计 / 合计 rows read as lines):
+
+- one at a row of a sheet with lines (本页小计, 分部小计, 合计) is right when it equals the lines since an earlier
+  total in the sheet (or since the sheet's start), or an earlier total plus the lines since it (a running 合计 =
+  上页合计 + 本页小计), or — a section heading that states its amount — the lines below it up to a later total.  A
+  合计 directly under other totals, with no line between, may add fees stated only as totals: it is not judged.
+- one without a row covers the lines under its element (XML), else those of its sheet (a section: of its section),
+  else (a bill total) every line.  A section total equals them; a 单位工程 or bill total may add fees and taxes, so
+  it is wrong only below them, or 10ⁿ off.  Totals of a summary sheet without lines are not judged (what each
+  row covers is not known); the largest of them that covers every line is the bill total.
 """
 from __future__ import annotations
 
@@ -149,18 +155,27 @@ def _rate_bases(lines: Sequence[Line], totals: Sequence[DeclaredTotal]) -> dict[
     return bases
 
 
+def _position(line: Line) -> int:
+    p = line.item.provenance
+    return p.first_row if p.first_row is not None else (p.page or 0)
+
+
 def _sheet_events(lines: Sequence[Line], totals: Sequence[DeclaredTotal]) -> dict:
-    """Per sheet, lines and row-placed totals in row order (a total after the lines of its own row)."""
+    """Per sheet that has lines: its lines and the totals stated at a row (or page), in order (a total after the
+    lines of its own row)."""
     events: dict[Optional[str], list] = defaultdict(list)
     for line in lines:
-        p = line.item.provenance
-        events[p.sheet].append(((p.first_row or 0, 0, line.index), "line", line))
+        events[line.item.provenance.sheet].append(((_position(line), 0, line.index), "line", line))
     for n, total in enumerate(totals):
-        if total.row is not None:
+        if total.row is not None and total.sheet in events and total.scope in ROW_SCOPES:
             events[total.sheet].append(((total.row, 1, n), "total", total))
     for sheet in events:
         events[sheet].sort(key=lambda e: e[0])
     return events
+
+
+ROW_SCOPES = ("page", "section", "sheet")  # totals of the lines above (or, for a section heading, below) them
+WHOLE_SCOPES = ("unit", "bill")  # totals that may add fees and taxes the lines do not show
 
 
 def check_totals(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings: CompareSettings
@@ -169,39 +184,74 @@ def check_totals(lines: Sequence[Line], totals: Sequence[DeclaredTotal], setting
     found: list[Deviation] = []
     if not totals:
         return found
-    for sheet, events in _sheet_events(lines, totals).items():
-        running, count = 0.0, 0
-        marks: list[tuple[float, int, Optional[float]]] = [(0.0, 0, None)]  # (running sum, lines, stated amount)
-        for _, kind, value in events:
-            if kind == "line":
-                running += value.item.amount or 0.0
-                count += 1
-                continue
-            total: DeclaredTotal = value
-            if total.amount is None:
-                continue
-            candidates = []
-            for before, n_before, stated in marks:
-                window = running - before
-                candidates.append((window, count - n_before))
-                if stated is not None:
-                    candidates.append((stated + window, count - n_before))
-            deviation = _judge_total(total, candidates, settings)
-            if deviation:
-                found.append(deviation)
-            marks.append((running, count, total.amount))
-    whole = sum(line.item.amount or 0.0 for line in lines)
+    for events in _sheet_events(lines, totals).values():
+        found.extend(_check_sheet(events, settings))
     for total in totals:
-        if total.row is None and total.amount is not None:
-            deviation = _judge_whole(total, whole, len(lines), settings)
-            if deviation:
-                found.append(deviation)
+        if total.amount is None or (total.row is not None and total.scope in ROW_SCOPES):
+            continue
+        covered = _covered(total, lines)
+        if covered is None:
+            continue  # a summary row of a table without lines: what it covers is not known
+        deviation = _judge_whole(total, sum(line.item.amount or 0.0 for line in covered), len(covered), settings)
+        if deviation:
+            found.append(deviation)
     return found
+
+
+def _check_sheet(events: list, settings: CompareSettings) -> list[Deviation]:
+    """The row-placed totals of one sheet."""
+    found = []
+    amounts = [value.item.amount or 0.0 if kind == "line" else 0.0 for _, kind, value in events]
+    prefix = [0.0]
+    for amount in amounts:
+        prefix.append(prefix[-1] + amount)
+    total_at = [n for n, (_, kind, _) in enumerate(events) if kind == "total"]
+    for k, n in enumerate(total_at):
+        total: DeclaredTotal = events[n][2]
+        if total.amount is None:
+            continue
+        earlier = [-1] + total_at[:k]
+        later = total_at[k + 1:] + [len(events)]
+        candidates = []
+        for m in earlier:  # the lines since an earlier total (or the sheet's start), alone or on top of it
+            window, count = prefix[n] - prefix[m + 1], _lines_between(events, m, n)
+            candidates.append((window, count))
+            if m >= 0 and events[m][2].amount is not None:
+                candidates.append((events[m][2].amount + window, count))
+        if total.scope == "section":  # a section heading that states its amount: the lines below it
+            for m in later:
+                candidates.append((prefix[m] - prefix[n + 1], _lines_between(events, n, m)))
+        chained = _lines_between(events, earlier[-1], n) == 0
+        deviation = _judge_total(total, candidates, settings)
+        if deviation and not (chained and total.scope == "sheet"):  # 合计 right under other totals: may add fees
+            found.append(deviation)
+    return found
+
+
+def _lines_between(events: list, start: int, end: int) -> int:
+    return sum(1 for _, kind, _ in events[start + 1:end] if kind == "line")
+
+
+def _covered(total: DeclaredTotal, lines: Sequence[Line]) -> Optional[list[Line]]:
+    """The lines a total without a row covers: those under its element (XML), else its sheet's, else (a bill
+    total) all; None when that cannot be told."""
+    if total.location:
+        prefix = total.location.rstrip("/") + "/"
+        covered = [line for line in lines if line.item.provenance.location.startswith(prefix)]
+        if covered:
+            return covered
+    if total.sheet is not None:
+        covered = [line for line in lines if line.item.provenance.sheet == total.sheet]
+        if total.scope == "section":
+            covered = [line for line in covered if line.item.section == total.label] or None
+        if covered:
+            return covered
+    return list(lines) if total.scope == "bill" else None
 
 
 def _judge_total(total: DeclaredTotal, candidates: list[tuple[float, int]], settings: CompareSettings
                  ) -> Optional[Deviation]:
-    if any(abs(total.amount - value) <= total_tolerance(n, settings) for value, n in candidates):
+    if not candidates or any(abs(total.amount - value) <= total_tolerance(n, settings) for value, n in candidates):
         return None
     ref = LineRef.at(total.label, total.sheet, total.row, total.amount)
     expected, _ = min(candidates, key=lambda c: (c[1] == 0, abs(total.amount - c[0])))
@@ -216,41 +266,51 @@ def _judge_total(total: DeclaredTotal, candidates: list[tuple[float, int]], sett
                      actual=total.amount)
 
 
-def _judge_whole(total: DeclaredTotal, whole: float, lines: int, settings: CompareSettings) -> Optional[Deviation]:
-    ref = LineRef.at(total.label, total.sheet, None, total.amount)
+def _judge_whole(total: DeclaredTotal, covered: float, lines: int, settings: CompareSettings
+                 ) -> Optional[Deviation]:
+    """A 单位工程 or bill total (or a section total stated without a row, XML): a section's equals its lines; a
+    unit's or bill's may add fees, so it is only wrong below its lines, or 10ⁿ off."""
+    ref = LineRef.at(total.label, total.sheet, total.row, total.amount)
     tolerance = total_tolerance(lines, settings)
-    power = magnitude(total.amount, whole, tolerance)
-    if power is not None and abs(total.amount - whole) > tolerance:
+    if abs(total.amount - covered) <= tolerance:
+        return None
+    power = magnitude(total.amount, covered, tolerance)
+    if power is not None:
         return Deviation("magnitude", ERROR, None, ref, "total_magnitude", (("label", total.label), ("power", power)),
-                         expected=round(whole, 2), actual=total.amount)
-    if total.amount < whole - tolerance:
-        return Deviation("total_mismatch", ERROR, None, ref, "total_below_lines",
-                         (("label", total.label), ("difference", total.amount - whole)), expected=round(whole, 2),
-                         actual=total.amount)
-    return None
+                         expected=round(covered, 2), actual=total.amount)
+    if total.scope in WHOLE_SCOPES and total.amount >= covered:
+        return None
+    note = "total_mismatch" if total.scope not in WHOLE_SCOPES else "total_below_lines"
+    return Deviation("total_mismatch", ERROR, None, ref, note,
+                     (("label", total.label), ("difference", total.amount - covered)), expected=round(covered, 2),
+                     actual=total.amount)
 
 
 def bill_total(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings: CompareSettings
                ) -> tuple[Optional[float], str]:
-    """What the bill adds up to, and how it was found: the largest bill-wide total it states ("stated"), else per
-    sheet the largest stated total that covers the sheet's lines, else the sheet's lines ("lines")."""
+    """What the bill adds up to, and how it was found ("stated" or "lines"): the largest bill total it states;
+    else the largest total stated in a sheet without lines (a summary table) that covers all lines; else per sheet
+    the largest total stated in it that covers its lines, or the sum of its lines."""
     if not lines and not totals:
         return None, "lines"
-    whole = [t.amount for t in totals if t.row is None and t.amount is not None]
-    if whole:
-        return max(whole), "stated"
+    everything = sum(line.item.amount or 0.0 for line in lines)
+    tolerance = total_tolerance(len(lines), settings)
+    bill = [t.amount for t in totals if t.scope == "bill" and t.amount is not None]
+    if bill:
+        return max(bill), "stated"
     per_sheet: dict[Optional[str], float] = defaultdict(float)
     for line in lines:
         per_sheet[line.item.provenance.sheet] += line.item.amount or 0.0
+    summary = [t.amount for t in totals if t.amount is not None and t.sheet not in per_sheet]
+    if summary and max(summary) >= everything - tolerance:
+        return max(summary), "stated"
     stated: dict[Optional[str], float] = {}
     for total in totals:
-        if total.amount is not None:
+        if total.amount is not None and total.sheet in per_sheet:
             stated[total.sheet] = max(stated.get(total.sheet, total.amount), total.amount)
-    sources = set()
-    amount = 0.0
-    for sheet in set(per_sheet) | set(stated):
-        lines_sum = per_sheet.get(sheet, 0.0)
-        if sheet in stated and stated[sheet] >= lines_sum - total_tolerance(len(lines), settings):
+    amount, sources = 0.0, set()
+    for sheet, lines_sum in per_sheet.items():
+        if sheet in stated and stated[sheet] >= lines_sum - tolerance:
             amount += stated[sheet]
             sources.add("stated")
         else:
