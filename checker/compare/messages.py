@@ -50,7 +50,8 @@ LABELS = {
            "summary": "{bidders} 个投标文件：不通过 {fail}，需人工复核 {review}，通过 {pass}",
            "sheet_summary": "汇总", "row": "行", "tender_text": "招标清单原文", "bid_text": "投标清单原文",
            "matrix": "投标人 × 检查项", "generated": "生成时间", "deviations": "偏差", "source": "合计来源",
-           "total_ref": "参考", "tender_unreadable": "招标清单无法读取，无法比对"},
+           "total_ref": "参考", "tender_unreadable": "招标清单无法读取，无法比对",
+           "tender_flagged": "招标清单本身有 {n} 行禁用或限制发现：投标照原文报价不算偏离，由招标人核改（详见 gbm-check check）"},
     "en": {"title": "Bid review", "tender": "tender", "control": "control price", "bidder": "bidder", "bid": "bid",
            "total": "bid total", "lines": "lines", "paired": "paired", "verdict": "verdict", "none": "no deviations",
            "not_read": "could not be read", "expected": "tender / expected", "actual": "bid / actual",
@@ -63,7 +64,9 @@ LABELS = {
            "summary": "{bidders} bid(s): fail {fail}, review {review}, pass {pass}", "sheet_summary": "summary",
            "row": "row", "tender_text": "tender text", "bid_text": "bid text", "matrix": "bidders × checks",
            "generated": "generated", "deviations": "deviations", "source": "total from", "total_ref": "reference",
-           "tender_unreadable": "the tender could not be read: nothing was compared"},
+           "tender_unreadable": "the tender could not be read: nothing was compared",
+           "tender_flagged": "the tender itself has {n} line(s) with banned or restricted findings: a bid that prices "
+                             "them as written does not drift; the owner should correct them (see gbm-check check)"},
 }
 
 NOTES = {
@@ -193,6 +196,19 @@ def detail(deviation: Deviation, lang: str = "zh", others: str | None = None) ->
                           deviation.expected, deviation.actual, deviation.rule, (), deviation.diff)
         values["shared_detail"] = detail(inner, lang)
     return notes[deviation.note].format_map(_Missing(values))
+
+
+def profile_line(profile, lang: str) -> str:
+    """The project profile the files were judged under, in one line."""
+    if profile is None:
+        return ""
+    known = {True: "是", False: "否", None: "未说明"} if lang == "zh" else {True: "yes", False: "no", None: "unknown"}
+    if lang == "zh":
+        return (f"项目信息：{profile.city}{profile.district}，政府投资 {known[profile.government_invested]}，"
+                f"城区规划范围内 {known[profile.urban_area]}，投标日期 {profile.bid_date.isoformat()}")
+    return (f"profile: {profile.city}{' ' + profile.district if profile.district else ''}, government-invested "
+            f"{known[profile.government_invested]}, urban planning area {known[profile.urban_area]}, bid date "
+            f"{profile.bid_date.isoformat()}")
 
 
 def paren(text: str, lang: str) -> str:

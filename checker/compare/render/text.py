@@ -7,7 +7,7 @@ from typing import Optional
 import click
 
 from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SOURCE_TEXT, VERDICT_TEXT, colon, detail, number, paren,
-                        percent)
+                        percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef, PricedFile
 
 MAX_LINES_PER_BIDDER = 40
@@ -67,6 +67,9 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
     words = LABELS[lang]
     style = (lambda text, **kw: click.style(text, **kw)) if color else (lambda text, **kw: text)
     out = [style(words["title"], bold=True), _file_line(comparison.tender, words["tender"], lang)]
+    flagged = sum(c.status in ("banned", "restricted") for c in comparison.tender.report.items)
+    if flagged:
+        out.append("  " + style(words["tender_flagged"].format(n=flagged), fg="yellow"))
     control = comparison.control
     if control is None:
         out.append(words["no_control"])
@@ -92,7 +95,10 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
         out.append(style(f"{head}  {words['total']} {total}  {words['lines']} {bidder.lines}{sep}{words['paired']} "
                          f"{bidder.paired}  {words['verdict']}{colon(lang)}", bold=True)
                    + style(verdict, fg=_VERDICT_COLOUR[bidder.verdict], bold=True))
-        out.append("  " + " · ".join(f"{GROUP_TEXT[lang][g]} {bidder.count(g)}" for g in GROUPS))
+        statuses = [c.status for c in bidder.report.items]
+        own = words["findings"].format(banned=statuses.count("banned"), restricted=statuses.count("restricted"))
+        out.append("  " + " · ".join(f"{GROUP_TEXT[lang][g]} {bidder.count(g)}" for g in GROUPS) + "  "
+                   + paren(f"{words['tender_findings']}{colon(lang)}{own}", lang))
         if not bidder.deviations:
             out.append(f"  {words['none']}")
         for deviation in bidder.deviations[:MAX_LINES_PER_BIDDER]:
@@ -112,6 +118,8 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
         out.append(words["indicator"])
     for warning in comparison.warnings:
         out.append(f"warning: {warning}")
+    if comparison.profile is not None:
+        out.append(profile_line(comparison.profile, lang))
     if comparison.catalogs is not None and comparison.catalogs.gaps:
         out.append(f"gap: {comparison.catalogs.gaps[0]}")
     return "\n".join(out) + "\n"

@@ -58,6 +58,11 @@ def render(comparison: Comparison, output: str, lang: str = "zh") -> list[str]:
                   VERDICT_TEXT[lang][bidder.verdict], *(bidder.count(g) for g in GROUPS)]
         for column, value in enumerate(values, 1):
             put(summary, n + 1, column, value)
+    row = len(comparison.bidders) + 3
+    notes = [words["indicator"]] + [f"gap: {gap}" for gap in (comparison.catalogs.gaps if comparison.catalogs else [])]
+    for note in notes:
+        put(summary, row, 1, note)
+        row += 1
     for column, width in enumerate((8, 40, 16, 14, 12, 10, 10, 14, 12, 10), 1):
         summary.column_dimensions[get_column_letter(column)].width = width
     for group in GROUPS:
