@@ -324,7 +324,8 @@ def test_a_sheet_without_any_price_is_one_deviation():
     tender = report("t", [line(n, f"项{n}") for n in range(1, 5)])
     bid = report("b", [line(n, f"项{n}") for n in range(1, 5)])
     found = compare(tender, [bid]).bidders[0].deviations
-    assert [(d.kind, d.note, dict(d.facts)["lines"]) for d in found] == [("zero_or_negative_price", "unpriced_sheet", 4)]
+    assert [(d.kind, d.note, dict(d.facts)["lines"]) for d in found] == [
+        ("zero_or_negative_price", "unpriced_sheet", 4)]
 
 
 def test_clause_numbering_is_formatting_not_a_change():

@@ -44,7 +44,7 @@ LABELS = {
            "bid": "投标清单", "total": "投标总价", "lines": "清单行", "paired": "已配对", "verdict": "结论",
            "none": "未发现偏差", "not_read": "无法读取", "expected": "招标/应为", "actual": "投标/实为",
            "rule": "规则", "where": "位置", "detail": "说明", "kind": "类别", "severity": "级别", "file": "文件",
-           "others": "雷同对象", "band": "价格允许偏差", "no_control": "未提供招标控制价（单价与投标人中位价比较）",
+           "others": "雷同对象", "band": "价格允许偏差", "no_control": "未提供招标控制价：单价与投标人中位价比较（一行至少 3 家报价时）",
            "indicator": "雷同迹象只是线索，不是证据。", "tender_findings": "本文件检查",
            "findings": "禁用 {banned} 行 · 限制 {restricted} 行", "more": "… 另有 {n} 项（完整列表见 JSON / HTML / xlsx）",
            "summary": "{bidders} 个投标文件：不通过 {fail}，需人工复核 {review}，通过 {pass}",
@@ -57,7 +57,8 @@ LABELS = {
            "not_read": "could not be read", "expected": "tender / expected", "actual": "bid / actual",
            "rule": "rule", "where": "where", "detail": "detail", "kind": "kind", "severity": "severity",
            "file": "file", "others": "shared with", "band": "price band",
-           "no_control": "no control price given (unit prices compared with the bidders' median)",
+           "no_control": "no control price given: unit prices compared with the bidders' median (where at least 3 "
+                         "bids price a line)",
            "indicator": "Similarity indicators are leads for a reviewer, never proof.",
            "tender_findings": "own check", "findings": "banned {banned} · restricted {restricted}",
            "more": "… {n} more (all of them in the JSON / HTML / xlsx report)",
@@ -127,7 +128,8 @@ NOTES = {
         "same_prices": "{share} of unit prices identical to {others} ({same}/{lines} lines)",
         "same_meta": "the same file facts as {others}: {meta}",
         "same_file": "the same file as {others} (same sha256)",
-        "new_rules": "new {rules}", "lost": "lost green categories {lost}", "banned_in_extra": "; it has banned {rules}",
+        "new_rules": "new {rules}", "lost": "lost green categories {lost}",
+        "banned_in_extra": "; it has banned {rules}",
     },
 }
 
