@@ -41,7 +41,7 @@ def compare(tender: FileReport, bids: Sequence[FileReport], control: Optional[Fi
     pairings: list[Optional[Pairing]] = [pair(t_lines, lines, t_keys) if ok else None
                                          for (lines, _), ok in zip(parts, usable)]
     priced = [(lines, p) for (lines, _), p in zip(parts, pairings) if p is not None]
-    refs = prices.references(len(t_lines), control_pairing, priced, settings)
+    refs = prices.references(t_lines, control_pairing, priced, settings)
     control_total = control_file.total if control_file and control_file.report.read.ok else None
 
     own: list[list[Deviation]] = []

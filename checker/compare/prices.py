@@ -3,7 +3,8 @@
 The reference of a tender line is its unit price in the control price file (招标控制价) when one is given and
 prices the line, else the median of the bids' unit prices for the line when at least ``min_median_bidders`` bids
 price it.  A price beyond ±band of the reference is high or low — unless it is the reference × 10ⁿ (within the
-band), which is a magnitude slip.  Zero and negative prices are arithmetic's, not compared here.
+band), which is a magnitude slip.  Zero and negative prices are arithmetic's, and a line whose unit the bid
+changed is conformity's: neither is compared here.
 """
 from __future__ import annotations
 
@@ -11,13 +12,19 @@ import math
 from statistics import median
 from typing import Optional, Sequence
 
+from .lines import unit_key
 from .model import CompareSettings, Deviation, Line, LineRef
 from .pairing import Pairing
 
 POWERS = (-4, -3, -2, -1, 1, 2, 3, 4)
 
 
-def references(tender_count: int, control: Optional[tuple[Sequence[Line], Pairing]],
+def same_unit(tender: Line, bid: Line) -> bool:
+    """A price per m is no price per m²: lines whose unit changed are not compared (conformity reports them)."""
+    return unit_key(tender.item.unit) == unit_key(bid.item.unit)
+
+
+def references(tender: Sequence[Line], control: Optional[tuple[Sequence[Line], Pairing]],
                bids: Sequence[tuple[Sequence[Line], Pairing]], settings: CompareSettings
                ) -> dict[int, tuple[float, str]]:
     """Tender line index → (reference unit price, "control" or "median")."""
@@ -26,13 +33,13 @@ def references(tender_count: int, control: Optional[tuple[Sequence[Line], Pairin
         lines, pairing = control
         for t, c, _ in pairing.pairs:
             price = lines[c].item.unit_price
-            if price is not None and price > 0:
+            if price is not None and price > 0 and same_unit(tender[t], lines[c]):
                 refs[t] = (price, "control")
     prices: dict[int, list[float]] = {}
     for lines, pairing in bids:
         for t, b, _ in pairing.pairs:
             price = lines[b].item.unit_price
-            if price is not None and price > 0:
+            if price is not None and price > 0 and same_unit(tender[t], lines[b]):
                 prices.setdefault(t, []).append(price)
     for t, values in prices.items():
         if t not in refs and len(values) >= settings.min_median_bidders:
@@ -46,7 +53,7 @@ def price_deviations(tender: Sequence[Line], bid: Sequence[Line], pairing: Pairi
     band = settings.band
     for t, b, _ in pairing.pairs:
         price = bid[b].item.unit_price
-        if t not in refs or price is None or price <= 0:
+        if t not in refs or price is None or price <= 0 or not same_unit(tender[t], bid[b]):
             continue
         reference, source = refs[t]
         ratio = price / reference
