@@ -47,7 +47,7 @@ def exit_code(comparison, fail_on: str) -> int:
                    "(at most one; xlsx needs -o).")
 @click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=FailOn.ERROR.value,
               show_default=True, help="Exit 1 when a bid has a deviation of this severity or worse.")
-@click.option("--band", type=click.FloatRange(min=0, max=1000), default=15.0, show_default=True,
+@click.option("--band", type=click.FloatRange(min=0, max=1000), default=15.0, show_default=True, metavar="PERCENT",
               help="Unit prices beyond ± this many per cent of the control price (or the bidders' median) are "
                    "reported.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
