@@ -77,6 +77,7 @@ class Collector:
         self.capture_depth = -1  # depth of the innermost open capture
         self.text_into: Optional[tuple[list, int]] = None  # ([(capture, child name)], depth of the child)
         self.text: list[str] = []
+        self.text_nested = False  # the value being read has inner elements
         self.unit: Optional[_Scope] = None
         self.section: Optional[_Scope] = None
         self.roles: dict[str, tuple] = {}
@@ -105,7 +106,10 @@ class Collector:
         self.stack.append([tag, index, attrib, None])
         if self.bill is None:
             self._choose(tag)
-        if depth == self.capture_depth + 1 and self.text_into is None:
+        if self.text_into is not None:  # an element inside a value being read (<项目特征><条>…</条>…): a new line
+            self.text.append("\n")
+            self.text_nested = True
+        elif depth == self.capture_depth + 1:
             into = [(c, tag) for c in self._innermost() if tag in c.wanted]
             if into:
                 self.text_into, self.text = (into, depth), []
@@ -125,6 +129,9 @@ class Collector:
         into = self.text_into
         if into is not None and into[1] == depth:
             text = "".join(self.text).strip()
+            if self.text_nested:  # one line per inner element, the layout's indentation dropped
+                text = "\n".join(line.strip() for line in text.splitlines() if line.strip())
+                self.text_nested = False
             for capture, name in into[0]:
                 capture.children.setdefault(name, text)
             self.text_into, self.text = None, []
