@@ -72,6 +72,7 @@ class Collector:
         self.expat = None  # set by attach()
         self.events = 0  # start tags seen (the parser's progress check reads it)
         self.depth = 0
+        self.max_depth = safe.MAX_DEPTH
         self.stack: list[list] = [[None, 0, {}, None]]  # per open element: [tag, index, attrs, child counts]
         self.captures: list[_Capture] = []
         self.capture_depth = -1  # depth of the innermost open capture
@@ -81,6 +82,7 @@ class Collector:
         self.unit: Optional[_Scope] = None
         self.section: Optional[_Scope] = None
         self.roles: dict[str, tuple] = {}
+        self.wanted: frozenset = frozenset()  # every name a value may come from (child elements read as text)
         self.section_parent: Optional[Part] = None
         self.parent_scope: Optional[_Scope] = None  # the last '..' section made
         self.items = 0
@@ -92,12 +94,12 @@ class Collector:
 
     # --- parser target interface (kept lean: it runs for every element) -------------------------------
     def start(self, tag: str, attrib: dict) -> None:
-        events = self.events = self.events + 1
+        self.events += 1
         depth = self.depth = self.depth + 1
         if "}" in tag:
             tag = tag.rpartition("}")[2]
-        if depth > 64 or not events & 0xFFFF:
-            safe.check_depth(depth, events)
+        if depth > self.max_depth:
+            safe.refuse_depth()
         parent = self.stack[-1]
         counts = parent[3]
         if counts is None:
@@ -109,7 +111,7 @@ class Collector:
         if self.text_into is not None:  # an element inside a value being read (<项目特征><条>…</条>…): a new line
             self.text.append("\n")
             self.text_nested = True
-        elif depth == self.capture_depth + 1:
+        elif depth == self.capture_depth + 1 and tag in self.wanted:
             into = [(c, tag) for c in self._innermost() if tag in c.wanted]
             if into:
                 self.text_into, self.text = (into, depth), []
@@ -185,6 +187,8 @@ class Collector:
                 add(part.element, ("part", key, part, _wanted(part.values)))
         # the row roles last, so that a row sees the unit / section its own element may also open
         self.roles = {tag: tuple(sorted(found, key=lambda r: r[0] == "row")) for tag, found in roles.items()}
+        self.wanted = frozenset().union(*(r[-1] for found in roles.values() for r in found
+                                          if isinstance(r[-1], frozenset)))
 
     def _path(self) -> str:
         """The open element's path, an XPath with 1-based indexes below the root: /A/B[2]/C[1]."""
@@ -256,8 +260,17 @@ class Collector:
         bill = self.bill
         if capture.kind == "row":
             table: Table = capture.payload
-            values = {f: _value(names, capture.attrs, capture.children, bill.mapping.blanked)
-                      for f, names in table.fields}
+            attrs, children, blanked = capture.attrs, capture.children, bill.mapping.blanked
+            values = {}
+            for name, names in table.fields:
+                if len(names) == 1:  # inline of _value's common case: this runs for every row
+                    value = attrs.get(names[0])
+                    if value is None:
+                        value = children.get(names[0], "")
+                    value = value.strip()
+                    values[name] = "" if value in blanked else value
+                else:
+                    values[name] = _value(names, attrs, children, blanked)
             if table.main_flag:
                 flag = _value(table.main_flag, capture.attrs, capture.children, ())
                 values["_main"] = flag.strip().lower() in _TRUE
@@ -348,8 +361,8 @@ def file_parts(bill: XmlBill, display_name: str, location_prefix: str = "") -> F
         counted: Counter = Counter()
         for table, unit, section, values, first, last, path in boq + material:
             sheet = unit_names.get(unit.index, "") if unit else table.label
-            item = {"provenance": Provenance(file=display_name, sheet=sheet, first_row=first or None,
-                                             last_row=last or None, location=location_prefix + path),
+            item = {"provenance": _provenance(file=display_name, sheet=sheet, first_row=first or None,
+                                              last_row=last or None, page=None, location=location_prefix + path),
                     "table": table.kind, "section": (section.name if section else "") or table.section}
             for name, value in values.items():
                 if name == "_main":
@@ -402,6 +415,13 @@ def _unique_names(scopes: Iterable[_Scope], fallback: str) -> dict[int, str]:
         seen[name] += 1
         names[scope.index] = name if seen[name] == 1 else f"{name} ({seen[name]})"
     return names
+
+
+def _provenance(**values) -> Provenance:
+    """The same frozen Provenance, built without its per-field __setattr__ (as LineItem.build does)."""
+    provenance = object.__new__(Provenance)
+    provenance.__dict__.update(values)
+    return provenance
 
 
 def _number(text: str) -> Optional[float]:

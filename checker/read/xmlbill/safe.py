@@ -35,6 +35,7 @@ class Target(Protocol):
     tags seen so far (``events``: a stretch of input without any is one huge token)."""
 
     events: int
+    # and on every start tag a target must compare its depth with MAX_DEPTH (refuse_depth())
 
     def start(self, tag: str, attrib: dict) -> None: ...
 
@@ -76,6 +77,8 @@ def parse(chunks: Iterable[bytes], target: Target, head: bytes) -> None:
                                        f"attribute value, comment or text, near byte {fed - stalled:,}): refused")
             else:
                 seen, stalled = target.events, 0
+                if seen > MAX_ELEMENTS:
+                    raise InputRefused(f"XML has more than {MAX_ELEMENTS:,} elements: refused")
         if decode:
             parser.feed(decode(b"", final=True))
         parser.close()
@@ -94,12 +97,9 @@ def parse(chunks: Iterable[bytes], target: Target, head: bytes) -> None:
         raise InputRefused(f"XML nested deeper than {MAX_DEPTH} elements") from None
 
 
-def check_depth(depth: int, elements: int) -> None:
-    """Raise InputRefused when nesting or element count passes the limits (called by targets on start)."""
-    if depth > MAX_DEPTH:
-        raise InputRefused(f"XML nested deeper than {MAX_DEPTH} elements: refused")
-    if elements > MAX_ELEMENTS:
-        raise InputRefused(f"XML has more than {MAX_ELEMENTS:,} elements: refused")
+def refuse_depth() -> None:
+    """Raise InputRefused for nesting past MAX_DEPTH (a target checks its depth on every start tag)."""
+    raise InputRefused(f"XML nested deeper than {MAX_DEPTH} elements: refused")
 
 
 def _transcoder(head: bytes):
