@@ -210,8 +210,12 @@ def test_xml_is_sniffed_from_content_not_the_name(tmp_path):
     path = write(tmp_path, "export.dat", make.anhui_attributes())
     read = read_path(str(path))
     assert read.ok and read.format == "xml" and len(read.items) == 15
-    html = write(tmp_path, "page.xml", b"<html><body>not a bill</body></html>")
-    assert "RTF/HTML" in read_path(str(html)).error
+    commented = write(tmp_path, "commented.txt", b"<!-- exported -->\n" + make.anhui_attributes().split(b"\n", 1)[1])
+    assert read_path(str(commented)).ok
+    for page in (b"<html><body>not a bill</body></html>", b"<!DOCTYPE html>\n<html></html>"):
+        assert "RTF/HTML" in read_path(str(write(tmp_path, "page.xml", page))).error
+    doctype = write(tmp_path, "doctype.xml", b'<!DOCTYPE ConstructProject SYSTEM "x.dtd"><ConstructProject/>')
+    assert "document type declaration" in read_path(str(doctype)).error
 
 
 def test_bid_package_prefers_the_xml_over_its_pdf_copy(tmp_path):

@@ -19,8 +19,10 @@ def looks_like_xml(head: bytes) -> bool:
             return False
     else:
         start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
-    if start.startswith(b"<?xml"):
+    if start.startswith((b"<?xml", b"<!--")):
         return True
+    if start[:9].upper() == b"<!DOCTYPE":  # an XML document type (refused later, with its reason), not HTML's
+        return b"html" not in start[9:20].lower()
     if len(start) < 2 or start[:1] != b"<":
         return False
     return (start[1:2].isalpha() or start[1] >= 0x80) and not start[:5].lower() == b"<html"
