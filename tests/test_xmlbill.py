@@ -243,6 +243,15 @@ def test_zip_with_a_hostile_bill_names_the_member(tmp_path):
     assert read.error.startswith("zip member quantities.xml: XML with a document type declaration")
 
 
+def test_encrypted_zip_member_gets_one_line(tmp_path):
+    data = bytearray(make.package({"quantities.xml": make.anhui_attributes()}))
+    local, central = data.find(b"PK\x03\x04"), data.find(b"PK\x01\x02")
+    data[local + 6] |= 1  # the "encrypted" flag, in the local header and the central directory
+    data[central + 8] |= 1
+    read = read_path(str(write(tmp_path, "locked.zip", bytes(data))))
+    assert "encrypted" in read.error and "\n" not in read.error
+
+
 def test_zip_bomb_holding_xml_is_refused_before_reading(tmp_path):
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

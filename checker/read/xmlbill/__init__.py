@@ -73,7 +73,7 @@ def _read_package(path: str, display_name: str, sha256: str, mappings: tuple[Map
                     notes.append(SheetRead(sheet=member, kind="", read=False, reason=str(exc)))
                     continue
                 read.append((member, parts))
-    except RuntimeError as exc:  # zipfile: "File … is encrypted, password required for extraction"
+    except (RuntimeError, NotImplementedError) as exc:  # an encrypted member; a compression zipfile lacks
         raise InputRefused(f"zip member cannot be read: {exc}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise InputRefused(f"corrupt or truncated zip ({exc})") from None

@@ -16,7 +16,7 @@ from ..sniff import InputRefused
 from . import safe
 from .mapping import NUMBER_FIELDS, Mapping, Part, Table, mapping_for_root
 
-MAX_ITEMS = 1_000_000  # rows that become items; a document with more is refused (memory)
+MAX_ITEMS = 200_000  # rows that become items (~1.3 KB each held); a document with more is refused
 _TRUE = frozenset({"true", "1", "是", "y", "yes", "t"})
 _EXAMPLES = 3
 
