@@ -41,7 +41,7 @@ class _Capture:
     attrs: dict
     wanted: frozenset
     children: dict = field(default_factory=dict)
-    payload: object = None  # the Table / Part / _Scope this capture belongs to
+    payload: object = None  # row: its Table; unit / section: (scope, Part, outer unit, outer section); part: (key, Part)
     line: int = 0
     path: str = ""
     unit: Optional[_Scope] = None
@@ -60,7 +60,6 @@ class XmlBill:
     recognised: Counter = field(default_factory=Counter)  # (unit scope index, label, kind) → rows
     skipped: Counter = field(default_factory=Counter)
     skipped_examples: dict = field(default_factory=dict)
-    bad_numbers: int = 0
 
 
 class Collector:
@@ -344,7 +343,6 @@ class FileParts:
 def file_parts(bill: XmlBill, display_name: str, location_prefix: str = "") -> FileParts:
     """Items (per unit: bill lines in document order, then material rows with main materials first), one
     SheetRead and TableInfo per unit and table, declared totals, facts, skipped rows."""
-    mapping = bill.mapping
     unit_names = _unique_names([scope for scope, _, _ in bill.units], "单位工程")
     per_unit: dict[int, list] = {}
     for row in bill.rows:
