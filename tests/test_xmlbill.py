@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from checker.cli import main
 from checker.engine import expand_paths
@@ -369,3 +370,19 @@ def test_real_road_bill_fields():
     root = ET.parse(shared_path("real-bills", "anhui_municipal_road_bid.xml")).getroot()
     flags = [resolve(root, i.provenance.location).get("MainMaterialFlag") for i in materials]
     assert flags == sorted(flags, key=lambda f: f != "true") and "true" in flags and "false" in flags
+
+
+# --- any damage to a bid file: a FileRead with one line, never an exception ----------------------------
+_SOUND = make.anhui_attributes()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(0, len(_SOUND)), flips=st.lists(st.tuples(st.integers(0, len(_SOUND) - 1),
+                                                                 st.integers(0, 255)), max_size=4))
+def test_damaged_xml_never_raises(tmp_path, cut, flips):
+    data = bytearray(_SOUND[:cut] or b"<")
+    for where, value in flips:
+        if where < len(data):
+            data[where] = value
+    read = read_path(str(write(tmp_path, "damaged.xml", bytes(data))))
+    assert read.ok or ("\n" not in read.error and read.error.strip())
