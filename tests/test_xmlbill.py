@@ -112,6 +112,15 @@ def test_the_arithmetic_is_there_for_the_bid_review_check():
     assert abs(wrong.quantity * wrong.unit_price - wrong.amount) == pytest.approx(100.0)
 
 
+def test_values_that_are_not_numbers_are_left_empty_and_counted():
+    document = ('<ConstructProject><BQItem Code=" 010401003001 " Name="砖墙" Quantity="约100" Rate="1,250.50" '
+                'Addup="nan"/></ConstructProject>').encode()
+    parts = parts_of(document)
+    item = parts.items[0]
+    assert (item.code, item.quantity, item.unit_price, item.amount) == ("010401003001", None, 1250.5, None)
+    assert parts.warnings == ("2 quantity / price / amount value(s) are not numbers and were left empty",)
+
+
 def test_identity_facts_are_exposed_unless_blanked():
     facts = dict(parts_of(make.anhui_attributes()).meta)
     assert facts["software"] == make.BILL.software and facts["dongle"] == make.BILL.dongle

@@ -53,13 +53,14 @@ class XmlBill:
     """What the collector read; ``file_parts`` turns it into FileRead fields."""
 
     mapping: Mapping
-    rows: list = field(default_factory=list)  # (table, unit scope, section scope, values, first, last, path)
+    rows: list = field(default_factory=list)  # (table, unit, section, item fields, main?, first, last line, path)
     units: list = field(default_factory=list)
     sections: list = field(default_factory=list)
     parts: list = field(default_factory=list)  # (meta key or role, Part, values, path)
     recognised: Counter = field(default_factory=Counter)  # (unit scope index, label, kind) → rows
     skipped: Counter = field(default_factory=Counter)
     skipped_examples: dict = field(default_factory=dict)
+    bad_numbers: int = 0  # quantity / price / amount values that are not numbers
 
 
 class Collector:
@@ -260,20 +261,28 @@ class Collector:
         if capture.kind == "row":
             table: Table = capture.payload
             attrs, children, blanked = capture.attrs, capture.children, bill.mapping.blanked
-            values = {}
+            item = {"table": table.kind}
             for name, names in table.fields:
                 if len(names) == 1:  # inline of _value's common case: this runs for every row
                     value = attrs.get(names[0])
                     if value is None:
                         value = children.get(names[0], "")
                     value = value.strip()
-                    values[name] = "" if value in blanked else value
+                    if value in blanked:
+                        value = ""
                 else:
-                    values[name] = _value(names, attrs, children, blanked)
-            if table.main_flag:
-                flag = _value(table.main_flag, capture.attrs, capture.children, ())
-                values["_main"] = flag.strip().lower() in _TRUE
-            bill.rows.append((table, capture.unit, capture.section, values, capture.line, self._line(),
+                    value = _value(names, attrs, children, blanked)
+                if name in NUMBER_FIELDS:
+                    number = _number(value)
+                    if number is None and value:
+                        bill.bad_numbers += 1
+                    item[name] = number
+                elif name == "code":
+                    item[name] = value.upper() if value.isascii() and " " not in value else code_text(value)
+                else:
+                    item[name] = value
+            main = bool(table.main_flag) and _value(table.main_flag, attrs, children, ()).lower() in _TRUE
+            bill.rows.append((table, capture.unit, capture.section, item, main, capture.line, self._line(),
                               capture.path))
         elif capture.kind in ("unit", "section"):
             scope, part, outer_unit, outer_section = capture.payload
@@ -350,29 +359,17 @@ def file_parts(bill: XmlBill, display_name: str, location_prefix: str = "") -> F
     items: list[LineItem] = []
     tables: list[TableInfo] = []
     sheets: list[SheetRead] = []
-    bad_numbers = 0
     order = sorted(per_unit, key=lambda i: (i < 0, i))
     for unit_index in order:
         rows = per_unit[unit_index]
         boq = [r for r in rows if r[0].kind == "boq"]
-        material = sorted((r for r in rows if r[0].kind == "material"), key=lambda r: not r[3].get("_main", False))
+        material = sorted((r for r in rows if r[0].kind == "material"), key=lambda r: not r[4])
         counted: Counter = Counter()
-        for table, unit, section, values, first, last, path in boq + material:
+        for table, unit, section, item, _, first, last, path in boq + material:
             sheet = unit_names.get(unit.index, "") if unit else table.label
-            item = {"provenance": _provenance(file=display_name, sheet=sheet, first_row=first or None,
-                                              last_row=last or None, page=None, location=location_prefix + path),
-                    "table": table.kind, "section": (section.name if section else "") or table.section}
-            for name, value in values.items():
-                if name == "_main":
-                    continue
-                if name in NUMBER_FIELDS:
-                    number = _number(value)
-                    bad_numbers += number is None and value != ""
-                    item[name] = number
-                elif name == "code":
-                    item[name] = code_text(value)
-                else:
-                    item[name] = value
+            item["provenance"] = _provenance(file=display_name, sheet=sheet, first_row=first or None,
+                                             last_row=last or None, page=None, location=location_prefix + path)
+            item["section"] = (section.name if section else "") or table.section
             items.append(LineItem.build(item))
             counted[(table.label, table.kind)] += 1
         unit_name = unit_names.get(unit_index, "")
@@ -391,8 +388,8 @@ def file_parts(bill: XmlBill, display_name: str, location_prefix: str = "") -> F
                 for reason, count in bill.skipped.items()]
     totals, meta, project = _totals_and_facts(bill, unit_names, location_prefix)
     warnings = []
-    if bad_numbers:
-        warnings.append(f"{bad_numbers} quantity / price / amount value(s) are not numbers and were left empty")
+    if bill.bad_numbers:
+        warnings.append(f"{bill.bad_numbers} quantity / price / amount value(s) are not numbers and were left empty")
     return FileParts(items=tuple(items), tables=tuple(tables), sheets=tuple(sheets), skipped=tuple(skipped),
                      totals=tuple(totals), meta=tuple(meta), project=project, warnings=tuple(warnings))
 
