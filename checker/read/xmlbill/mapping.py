@@ -9,6 +9,8 @@ itemised (fees, summaries), and rows that are skipped (定额 under a bill line)
 A field is a list of names.  Each name is looked up as an attribute of the element and, when absent, as
 the text of a direct child element of that name: the same mapping reads ``<Item Code="…">`` and
 ``<Item><Code>…</Code></Item>``.  When several names are present their values are joined with "；".
+A [section] whose element is ".." is the element that directly holds the rows (its attributes name it), for
+schemas whose section element's own name is not known.  Amounts may declare a scale (万元: amount_scale = 10000).
 """
 from __future__ import annotations
 
