@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import enum
 import sys
-from pathlib import Path
 
 import click
 
 from ..engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
 from ..report import FILE_FORMATS, FORMATS
 
-from .options import SettingsError, check_options, load_settings
+from .options import SettingsError, check_options, load_settings, validate_outputs
 from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
 
 
@@ -144,20 +143,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
 def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> None:
     """At most one report on stdout, none over an input or over another report; file formats need -o."""
-    if sum(out is None for _, out in outputs) > 1:
-        raise click.UsageError("more than one --format without -o: at most one report can go to stdout")
-    seen = set()
-    for fmt, out in outputs:
-        if out is None:
-            if fmt in FILE_FORMATS:
-                raise click.UsageError(f"--format {fmt} writes workbooks: give it -o FILE.xlsx or -o FOLDER")
-            continue
-        if _is_one_of(out, files):
-            raise click.UsageError(f"refusing to write the report over an input file: {out}")
-        key = Path(out).resolve()
-        if key in seen:
-            raise click.UsageError(f"two reports to the same file: {out}")
-        seen.add(key)
+    validate_outputs(outputs, files, FILE_FORMATS, "-o FILE.xlsx or -o FOLDER")
 
 
 def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
@@ -188,9 +174,4 @@ class _nullbar:
 
     def __exit__(self, *exc):
         return False
-
-
-def _is_one_of(output: str, inputs: list[str]) -> bool:
-    target = Path(output).resolve()
-    return any(Path(p).resolve() == target for p in inputs)
 

@@ -97,9 +97,10 @@ def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=No
                     certification=certification, ocr=ocr)
 
 
-def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], file_formats: frozenset[str]) -> None:
+def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], file_formats: frozenset[str],
+                     workbook_hint: str = "-o FILE.xlsx") -> None:
     """At most one report on stdout, none over an input or over another report, file formats with -o
-    (raises click.UsageError)."""
+    (raises click.UsageError; ``workbook_hint`` says what -o a file format takes)."""
     from pathlib import Path
 
     if sum(out is None for _, out in outputs) > 1:
@@ -109,7 +110,7 @@ def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], f
     for fmt, out in outputs:
         if out is None:
             if fmt in file_formats:
-                raise click.UsageError(f"--format {fmt} writes a workbook: give it -o FILE.{fmt}")
+                raise click.UsageError(f"--format {fmt} writes workbooks: give it {workbook_hint}")
             continue
         key = Path(out).resolve()
         if key in targets:
