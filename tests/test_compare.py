@@ -386,3 +386,12 @@ def test_a_line_whose_unit_changed_is_not_price_compared():
     control = report("c", [line(1, "墙", unit="m2", price=100, amount=1000)])
     bid = report("b", [line(1, "墙", unit="m", price=30, amount=300)])
     assert kinds(compare(tender, [bid], control)) == [("unit_changed", "墙")]
+
+
+def test_what_could_not_be_compared_is_said():
+    tender = report("t", [line(1, "墙")])
+    bids = [report("b", [line(1, "墙", price=1, amount=10)])]
+    assert compare(tender, bids).warnings == ("price_no_reference",)
+    unread = report("c", [], error="encrypted")
+    assert compare(tender, bids, unread).warnings == ("price_control_unread", "price_no_reference")
+    assert compare(tender, bids * 3).warnings == ()

@@ -76,7 +76,17 @@ def compare(tender: FileReport, bids: Sequence[FileReport], control: Optional[Fi
         bidders.append(Bidder(report=report, total=totals[n][0], total_source=totals[n][1], lines=len(parts[n][0]),
                               paired=len(pairing.pairs) if pairing else 0, deviations=tuple(found)))
     return Comparison(tender=tender_file, bidders=tuple(bidders), control=control_file, settings=settings,
-                      profile=profile, catalogs=catalogs)
+                      profile=profile, catalogs=catalogs, warnings=_warnings(control_file, len(priced), settings))
+
+
+def _warnings(control: Optional[PricedFile], priced: int, settings: CompareSettings) -> tuple[str, ...]:
+    """What the reader of the review must know about what could not be compared."""
+    notes = []
+    if control is not None and not control.report.read.ok:
+        notes.append("price_control_unread")
+    if (control is None or not control.report.read.ok) and priced < settings.min_median_bidders:
+        notes.append("price_no_reference")
+    return tuple(notes)
 
 
 def _with_tender(found: list[Deviation], tender: Sequence[Line], bid: Sequence[Line], pairing: Pairing

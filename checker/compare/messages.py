@@ -70,6 +70,14 @@ LABELS = {
                              "them as written does not drift; the owner should correct them (see gbm-check check)"},
 }
 
+WARNINGS = {
+    "zh": {"price_control_unread": "招标控制价文件无法读取：单价改与投标人中位价比较，未检查是否超招标控制价",
+           "price_no_reference": "没有招标控制价且可比的投标文件少于 3 份：未做单价比较"},
+    "en": {"price_control_unread": "the control price file could not be read: unit prices were compared with the "
+                                   "bidders' median and the bid totals were not checked against a control price",
+           "price_no_reference": "no control price and fewer than 3 comparable bids: unit prices were not compared"},
+}
+
 NOTES = {
     "zh": {
         "missing": "投标清单缺少招标清单的此项",

@@ -157,7 +157,7 @@ class Comparison:
     bidders: tuple[Bidder, ...]
     control: Optional[PricedFile] = None
     settings: CompareSettings = field(default_factory=CompareSettings)
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # message names (checker.compare.messages.WARNINGS)
     profile: Optional[Profile] = None  # the project profile the files were judged under
     catalogs: Optional[CatalogSet] = None
 

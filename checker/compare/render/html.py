@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from ... import __version__
 from ...report.html_report import environment
-from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, detail, number,
-                        percent, profile_line)
+from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, detail,
+                        number, percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef
 from .text import where
 
@@ -80,7 +80,7 @@ def context(comparison: Comparison, lang: str = "zh", now: _dt.datetime | None =
         "similar": any(b.count("similarity") for b in comparison.bidders),
         "catalogs": comparison.catalogs.catalogs if comparison.catalogs else [],
         "gaps": comparison.catalogs.gaps if comparison.catalogs else [],
-        "warnings": comparison.warnings, "profile": profile_line(comparison.profile, lang),
+        "warnings": [WARNINGS[lang][w] for w in comparison.warnings], "profile": profile_line(comparison.profile, lang),
     }
 
 

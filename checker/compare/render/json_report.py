@@ -8,7 +8,7 @@ from typing import Optional
 
 from ... import __version__
 from ...engine import FileReport
-from ..messages import VERDICT_TEXT, detail
+from ..messages import VERDICT_TEXT, WARNINGS, detail
 from ..model import GROUPS, KINDS, Bidder, Comparison, Deviation, LineRef, PricedFile
 
 SCHEMA = "gbm-check/compare@1"
@@ -76,7 +76,7 @@ def report_dict(comparison: Comparison, lang: str = "zh") -> dict:
                     "deviations": {kind: sum(d.kind == kind for b in comparison.bidders for d in b.deviations)
                                    for kind in KINDS}},
         "verdict": {"result": comparison.verdict, "text": VERDICT_TEXT[lang][comparison.verdict]},
-        "warnings": list(comparison.warnings),
+        "warnings": [{"code": w, "text": WARNINGS[lang][w]} for w in comparison.warnings],
     }
 
 

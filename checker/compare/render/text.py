@@ -6,8 +6,8 @@ from typing import Optional
 
 import click
 
-from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SOURCE_TEXT, VERDICT_TEXT, colon, detail, number, paren,
-                        percent, profile_line)
+from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, colon, detail, number,
+                        paren, percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef, PricedFile
 
 MAX_LINES_PER_BIDDER = 40
@@ -117,7 +117,7 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
     if any(b.count("similarity") for b in comparison.bidders):
         out.append(words["indicator"])
     for warning in comparison.warnings:
-        out.append(f"warning: {warning}")
+        out.append(style(f"warning: {WARNINGS[lang][warning]}", fg="yellow"))
     if comparison.profile is not None:
         out.append(profile_line(comparison.profile, lang))
     if comparison.catalogs is not None and comparison.catalogs.gaps:
