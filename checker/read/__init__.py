@@ -33,6 +33,10 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
         if on_work is not None:
             on_work(work)
         digest = _sha256(path)
+        if fmt in ("xml", "zip"):  # xmlbill.XML_FORMATS, without importing the XML reader for other files
+            from .xmlbill import read_xml_bill
+
+            return read_xml_bill(path, name, fmt, digest)
         if fmt == "csv":
             from .csvfile import read_csv
 
@@ -74,7 +78,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
-                   ".csv": "csv", ".txt": "csv", ".tsv": "csv"}
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml"}
 
 
 def _name_mismatch(path: str, fmt: str) -> str:
@@ -83,7 +87,7 @@ def _name_mismatch(path: str, fmt: str) -> str:
     named = _SUFFIX_FORMATS.get(suffix)
     if named is None or fmt == "unknown" or named == fmt or {named, fmt} <= {"xlsx", "xlsm"}:
         return ""
-    return f" (named {suffix}, but it is not {'a' if named != 'xlsx' else 'an'} {named.upper()} file)"
+    return f" (named {suffix}, but it is not {'an' if named[0] in 'ox' else 'a'} {named.upper()} file)"
 
 
 def _sha256(path: str) -> str:
