@@ -51,6 +51,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from checker.textsafe import printable  # noqa: E402
 from tools import hostile  # noqa: E402
 
 SHARED = REPO.parent / "shared"
@@ -123,10 +124,25 @@ def m_truncate(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     return data[:rng.randrange(1, len(data))], "truncate"
 
 
+MAX_MEMBER_BYTES = 32 << 20  # a seed's member declaring more (a zip bomb) is not unpacked: byte mutations only
+
+
 def _zip_members(data: bytes) -> list[tuple[zipfile.ZipInfo, bytes]] | None:
+    """The members of a zip seed, or None when it is not a zip or would unpack to too much (the fuzzer must
+    stay small: a child process inherits its peak memory figure)."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            return [(info, archive.read(info)) for info in archive.infolist()]
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos) > MAX_MEMBER_BYTES:
+                return None
+            members = []
+            for info in infos:
+                with archive.open(info) as handle:
+                    body = handle.read(MAX_MEMBER_BYTES + 1)
+                if len(body) > MAX_MEMBER_BYTES:
+                    return None
+                members.append((info, body))
+            return members
     except Exception:
         return None
 
@@ -447,8 +463,6 @@ def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> di
             if entry is None:
                 own.append("file missing from the JSON report")
             elif entry["status"] == "error":
-                from checker.textsafe import printable
-
                 named = [line for line in error_lines if line.startswith(f"gbm-check: {printable(path)}: ")]
                 if len(named) != 1:
                     own.append(f"{len(named)} stderr lines name this refused file")
@@ -468,6 +482,10 @@ def fuzz(cases: int, seed: int, batch: int, jobs: int, single_share: float, keep
     """Run ``cases`` cases; returns (Counter of (class, outcome), [(case file, what, outcome) undefined])."""
     rng = random.Random(seed)
     pool = seeds(shared)
+    import resource
+
+    def own_peak() -> int:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     table: collections.Counter = collections.Counter()
     failures: list[tuple[str, str, str]] = []
     done = 0
@@ -485,6 +503,8 @@ def fuzz(cases: int, seed: int, batch: int, jobs: int, single_share: float, keep
                 name, data, cls, what = make_case(rng, pool, number)
                 (folder / os.fsdecode(name)).write_bytes(data)
                 made[name] = (cls, what)
+            if own_peak() > MEMORY_BYTES // 4:  # children would inherit the figure (see _zip_members)
+                raise RuntimeError(f"the fuzzer itself grew to {own_peak() >> 20} MB: memory outcomes unreliable")
             outcomes = judge_batch(folder, list(made), jobs, single)
             for name, (cls, what) in made.items():
                 outcome = outcomes.get(name, "UNDEFINED: no outcome")
@@ -495,7 +515,7 @@ def fuzz(cases: int, seed: int, batch: int, jobs: int, single_share: float, keep
                         keep.mkdir(parents=True, exist_ok=True)
                         shutil.copy(folder / os.fsdecode(name), keep / os.fsdecode(name))
                         with open(keep / "failures.txt", "a", encoding="utf-8", errors="backslashreplace") as log:
-                            log.write(f"{os.fsdecode(name)}\t{what}\t{outcome}\n")
+                            log.write(f"{printable(os.fsdecode(name))}\t{printable(what)}\t{outcome}\n")
             shutil.rmtree(folder, ignore_errors=True)
             done += size
             if not quiet:
