@@ -146,14 +146,16 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,
                ocr: bool = False, certification: Certification | None = None, limits: Limits | None = None,
-               on_budget: Callable[[float, Work], None] | None = None) -> FileReport:
+               on_budget: Callable[[float, Work], None] | None = None,
+               on_read: Callable[[FileRead], None] | None = None) -> FileReport:
     """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
 
     ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
     (``limits.Limits``), which ``on_budget(seconds, work)`` is told as soon as it is known.  ``limits`` gives
     both the time and the memory limit (it wins over ``seconds``).  The file's own timer stops it a little
     before its budget (``Limits.soft_seconds``): a worker process that overruns is killed at the budget.
-    Library log records and warnings become file warnings."""
+    Library log records and warnings become file warnings.  ``on_read`` sees the read file before its lines are
+    judged (the batch runner sends the lines ahead)."""
     limits = limits or Limits(seconds=seconds)
     started = time.perf_counter()
     measured: list[Work] = []
@@ -171,6 +173,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                         on_budget(seconds, work)
 
                 read = read_path(path, display_name=str(Path(path)), ocr=ocr, on_work=budget, memory=limits.memory)
+                if on_read is not None and read.ok:
+                    on_read(read)
                 checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
                 if certification is not None:
                     checked = tuple(certification.apply(c) for c in checked)

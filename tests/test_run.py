@@ -32,7 +32,7 @@ def settings():
 class Scripted(Checker):
     """A checker whose behaviour a file's name chooses: sleep, hang, crash, allocate, print."""
 
-    def check(self, path, on_budget=None):
+    def check(self, path, on_budget=None, on_read=None):
         name = os.path.basename(path)
         if name.startswith("sleep"):
             time.sleep(float(name.split("-")[1]))

@@ -40,6 +40,7 @@ from typing import Iterable, Iterator
 from ..engine import FileReport
 from ..limits import Work
 from ..model import FileRead
+from . import codec
 from . import worker as protocol
 from .settings import Checker, CheckSettings, display_path
 
@@ -106,6 +107,8 @@ class _Task:
     budget: float  # seconds (0: no limit)
     work: Work | None = None
     retried: bool = False
+    lines: tuple | None = None  # the file's lines, sent ahead of its judged result
+    size: int = 0  # bytes received for it so far (counted in the runner's buffer)
 
 
 @dataclass
@@ -137,6 +140,7 @@ class _Pool:
     # -- workers ---------------------------------------------------------------------------------------------
 
     def _start(self) -> _Worker:
+        _reap_exited()
         request_read, request_write = os.pipe()
         result_read, result_write = os.pipe()
         output_read, output_write = os.pipe()
@@ -175,6 +179,7 @@ class _Pool:
             pid = process.pid
         for fd in (request_read, result_write, output_write):
             os.close(fd)
+        os.set_blocking(output_read, False)  # draining what a worker printed never waits for it
         worker = _Worker(pid, request_write, result_read, output_read, process)
         if not self.fork:
             protocol.write_message(worker.requests, protocol.SETTINGS, 0,
@@ -184,8 +189,9 @@ class _Pool:
         self.workers.append(worker)
         return worker
 
-    def _retire(self, worker: _Worker, kill: bool = False) -> int | None:
-        """Stop a worker (killing its process group if asked) and return how it ended (-signal or code)."""
+    def _retire(self, worker: _Worker, kill: bool = False, wait: bool = True) -> int | None:
+        """Stop a worker (killing its process group if asked) and return how it ended (-signal or code);
+        ``wait=False``: a worker that has not ended yet is reaped later (``_reap_exited``)."""
         if kill:
             worker.killed = True
             try:
@@ -203,7 +209,12 @@ class _Pool:
                 pass
             _close(fd)
         _close(worker.requests)
-        status = _reap(worker, wait=kill or worker.task is not None)
+        if not wait:
+            _EXITING.append(worker)
+            _reap_exited()
+            status = None
+        else:
+            status = _reap(worker, wait=kill or worker.task is not None)
         if worker in self.workers:
             self.workers.remove(worker)
         return status
@@ -229,9 +240,10 @@ class _Pool:
         while emitted < total:
             while emitted in self.done:
                 item = self.done.pop(emitted)
-                if isinstance(item, bytes):
-                    self.buffered -= len(item)
-                    item = protocol.loads(item)
+                if isinstance(item, tuple):
+                    data, lines, size = item
+                    self.buffered -= size
+                    item = codec.decode_result(data, lines)
                 emitted += 1
                 yield item
             if emitted >= total:
@@ -286,9 +298,12 @@ class _Pool:
             if tag == protocol.BUDGET_TAG:
                 seconds, cells, pages, scanned = protocol.BUDGET.unpack(payload)
                 task.budget, task.work = seconds, Work(cells, pages, scanned)
+            elif tag == protocol.LINES:  # decoded now, while the worker judges them
+                task.lines, task.size = codec.decode_lines(payload), len(payload)
+                self.buffered += task.size
             elif tag in (protocol.RESULT, protocol.LAST_RESULT):
                 worker.task = None
-                self.done[index] = payload
+                self.done[index] = (payload, task.lines, task.size + len(payload))
                 self.buffered += len(payload)
                 if tag == protocol.LAST_RESULT:
                     self._retire(worker)
@@ -311,17 +326,21 @@ class _Pool:
         self._finish(task, _crash_reason(status, bytes(worker.tail), self.limits.memory), time.monotonic())
 
     def _finish(self, task: _Task, reason: str, now: float) -> None:
+        self.buffered -= task.size  # lines sent ahead of a result that will never come
         read = FileRead(path=display_path(task.path), format="unknown", sha256=_sha256(task.path), error=reason)
         self.done[task.index] = FileReport(read=read, items=(), seconds=now - task.started)
 
     def close(self) -> None:
+        """Idle workers are told to quit and not waited for (they are reaped later); busy ones are killed."""
         for worker in list(self.workers):
             if worker.task is None:
                 try:
                     protocol.write_message(worker.requests, protocol.QUIT, 0)
                 except protocol.Closed:
                     pass
-            self._retire(worker, kill=worker.task is not None)
+                self._retire(worker, wait=False)
+            else:
+                self._retire(worker, kill=True)
         self.selector.close()
 
 
@@ -360,6 +379,23 @@ def _crash_reason(status: int | None, tail: bytes, memory: int) -> str:
         first = next((line.strip() for line in text.splitlines() if "panicked" in line), "")
         return f"the reader crashed ({name}{': ' + first[:120] if first else ''}); NOT checked"
     return f"the check process ended unexpectedly (exit code {status}); NOT checked"
+
+
+_EXITING: list[_Worker] = []  # workers told to quit, not yet reaped
+
+
+def _reap_exited() -> None:
+    """Reap the workers that have quit since (no zombies pile up in a long-running process)."""
+    for worker in list(_EXITING):
+        try:
+            if worker.process is not None:
+                done = worker.process.poll() is not None
+            else:
+                done = os.waitpid(worker.pid, os.WNOHANG)[0] != 0
+        except ChildProcessError:
+            done = True
+        if done:
+            _EXITING.remove(worker)
 
 
 def _reap(worker: _Worker, wait: bool) -> int | None:

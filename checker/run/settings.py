@@ -43,12 +43,12 @@ class Checker:
 
             self.certification = Certification(settings.registry, settings.profile, settings.uncertified)
 
-    def check(self, path: str, on_budget: Callable | None = None):
+    def check(self, path: str, on_budget: Callable | None = None, on_read: Callable | None = None):
         """``check_file`` under the run's settings (a FileReport; never raises for bad input)."""
         from ..engine import check_file
 
         return check_file(path, self.matcher, self.judge, ocr=self.settings.ocr, certification=self.certification,
-                          limits=self.settings.limits, on_budget=on_budget)
+                          limits=self.settings.limits, on_budget=on_budget, on_read=on_read)
 
 
 def display_path(path: str) -> str:

@@ -9,7 +9,8 @@ worker) and receives the run's settings as its first message.  Either way it:
 - limits its address space (``RLIMIT_AS``) to the per-file memory budget and writes no core files;
 - has its stdout and stderr on a pipe the command reads (a Rust panic message or a library's print never
   reaches the terminal; the tail explains a crash);
-- sends, per file, the time budget as soon as pre-flight knows it, then the pickled FileReport;
+- sends, per file, the time budget as soon as pre-flight knows it, the lines as soon as the file is read (the
+  runner decodes them while the worker judges), then the rest of the report (``checker.run.codec``);
 - retires itself when it grew too big, after a MemoryError, or when the command goes away.
 
 Messages on both pipes are framed as ``tag (1 byte) · index (u32) · length (u64) · payload``.
@@ -25,7 +26,7 @@ import sys
 
 HEADER = struct.Struct("<cIQ")
 BUDGET = struct.Struct("<dqqq")  # seconds, cells, pages, scanned pages
-FILE, QUIT, SETTINGS, BUDGET_TAG, RESULT, LAST_RESULT = b"F", b"Q", b"S", b"B", b"R", b"L"
+FILE, QUIT, SETTINGS, BUDGET_TAG, LINES, RESULT, LAST_RESULT = b"F", b"Q", b"S", b"B", b"I", b"R", b"L"
 RECYCLE_SHARE = 0.6  # a worker whose resident memory passes this share of its limit is replaced
 
 
@@ -57,27 +58,6 @@ def read_exactly(fd: int, size: int) -> bytes:
 def read_message(fd: int) -> tuple[bytes, int, bytes]:
     tag, index, length = HEADER.unpack(read_exactly(fd, HEADER.size))
     return tag, index, read_exactly(fd, length) if length else b""
-
-
-def dumps(report) -> bytes:
-    """A FileReport as bytes (the collector would rescan every new object of a big report: paused)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def loads(data: bytes):
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def prepare_process(memory: int, output_fd: int | None) -> None:
@@ -141,9 +121,11 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
     """Check the files the command sends until it says quit (or goes away)."""
     from ..model import FileRead
     from ..engine import FileReport
+    from .codec import encode_lines, encode_result
     from .settings import display_path
 
     recycle = int(memory * RECYCLE_SHARE) if memory else 0
+    held: list = []  # the last file's report: freed when the next file comes, never when the command quits
     while True:
         try:
             tag, index, payload = read_message(requests)
@@ -151,6 +133,7 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
             return
         if tag != FILE:
             return
+        held.clear()
         path = os.fsdecode(payload)
 
         def on_budget(seconds: float, work, index=index) -> None:
@@ -158,9 +141,17 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
                           BUDGET.pack(seconds, work.cells, work.pages, work.scanned_pages) if work else
                           BUDGET.pack(seconds, 0, 0, 0))
 
+        sent: list[tuple] = []
+
+        def on_read(read, index=index) -> None:
+            data = encode_lines(read)
+            if data is not None:
+                write_message(results, LINES, index, data)
+                sent.append(read.items)
+
         retire = False
         try:
-            report = checker.check(path, on_budget)
+            report = checker.check(path, on_budget, on_read)
         except MemoryError:
             report, retire = None, True
             gc.collect()
@@ -172,16 +163,16 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
             report = FileReport(read=FileRead(path=display_path(path), format="unknown", sha256="", error=reason),
                                 items=(), seconds=0.0)
         try:
-            data = dumps(report)
+            data = encode_result(report, sent[0] if sent else None)
         except MemoryError:
             report = None
             gc.collect()
-            data = dumps(FileReport(read=FileRead(
+            data = encode_result(FileReport(read=FileRead(
                 path=display_path(path), format="unknown", sha256="",
                 error=f"ran out of memory (limit {memory / 2**30:.1f} GB per file); NOT checked"), items=(),
-                seconds=0.0))
+                seconds=0.0), None)
             retire = True
-        report = None
+        held[:], report = [report], None
         retire = retire or bool(recycle and _resident_bytes() > recycle)
         try:  # LAST_RESULT: this worker exits after this file (the runner starts a fresh one)
             write_message(results, LAST_RESULT if retire else RESULT, index, data)
