@@ -303,3 +303,15 @@ def test_lone_surrogates_in_a_user_catalog_do_not_crash_reports(tmp_path, fmt):
     if fmt in ("json", "sarif"):
         json.loads(text)
     assert not [n for n in os.listdir(tmp_path) if ".tmp-" in n]
+
+
+# 9. size limits ---------------------------------------------------------------------------------------------
+
+
+def test_a_workbook_over_the_cells_a_file_may_have_is_refused(tmp_path, monkeypatch):
+    import checker.read.preflight as preflight
+
+    monkeypatch.setattr(preflight, "MAX_CELLS_PER_FILE", 20)  # the bill has 4 rows × 8 columns
+    read = read_path(str(write(tmp_path, "bill.xlsx", hostile.xlsx_bill())))
+    assert read.error == ("too big to check: 32 cells, over the 20 a file may have (about 90,000 bill lines); "
+                          "NOT checked — split the bill (see README: supported sizes)")

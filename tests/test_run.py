@@ -159,3 +159,17 @@ def test_finished_reports_wait_in_a_bounded_buffer(settings, monkeypatch):
     reports = run(paths, settings, window=5)
     assert len(reports) == 31
     assert max(held for _, held in seen) <= 5
+
+
+def test_the_time_budget_grows_with_the_work_and_says_so():
+    from checker.limits import FILE_SECONDS, Work
+
+    limits = Limits()
+    small, big = limits.seconds_for(Work(cells=5_000)), limits.seconds_for(Work(cells=1_200_000))
+    pdf, scanned = limits.seconds_for(Work(pages=500)), limits.seconds_for(Work(pages=10, scanned_pages=10), ocr=True)
+    assert FILE_SECONDS <= small < big and FILE_SECONDS < pdf and scanned > limits.seconds_for(Work(pages=10))
+    assert limits.explain(big, Work(cells=1_200_000)) == (
+        f"not checked: took longer than the {big:.0f} s limit for this file (60 s + time for 1.2 million cells); "
+        "give it more time with --time-limit SECONDS")
+    assert Limits(seconds=30).seconds_for(Work(cells=9_000_000)) == 30
+    assert Limits(seconds=0).seconds_for(Work(pages=100)) == 0  # --time-limit 0: none

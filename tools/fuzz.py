@@ -86,6 +86,9 @@ def seeds(shared: bool = True) -> list[tuple[str, bytes]]:
                 found.append((f"{folder.name}/{path.name}", path.read_bytes()))
     for name in ("xlsx_bill", "xls_bill", "xlsx_lying_dimension", "pdf_noisy", "pdf_page_tree_cycle"):
         found.append((f"hostile.{name}", getattr(hostile, name)()))
+    printed = hostile.pdf_bill()
+    if printed is not None:
+        found.append(("hostile.pdf_bill", printed))
     found.append(("hostile.csv_bill", "\n".join(",".join(str(v).replace("\n", " ") for v in row)
                                                 for row in [hostile.BILL_HEADER] + hostile.BILL_LINES).encode()))
     return found

@@ -315,3 +315,39 @@ def ole_encrypted_truncated() -> bytes:
     data = ole([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00" + bytes(range(256)) * 4),
                 ("EncryptedPackage", struct.pack("<Q", 20000) + bytes((i * 7) % 256 for i in range(20000)))])
     return data[: len(data) - 1024]
+
+
+def pdf_bill() -> bytes | None:
+    """A small printed bill: a ruled 表-08 page drawn with reportlab (a test dependency; None without it)."""
+    try:
+        from reportlab.lib.pagesizes import A4, landscape
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfgen import canvas
+    except ImportError:
+        return None
+    font = "STSong-Light"  # a CID font every PDF reader maps to Unicode; nothing to embed
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    page = canvas.Canvas(buffer, pagesize=(width, height))
+    page.setFont(font, 8)
+    widths = [30, 80, 90, 250, 40, 50, 60, 70]
+    xs = [40]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    page.drawString(40, height - 40, "分部分项工程和单价措施项目清单与计价表")
+    rows = [BILL_HEADER] + [[str(v).replace("\n", " ") for v in line] for line in BILL_LINES]
+    top = height - 60
+    for row in rows:
+        bottom = top - 18
+        page.line(xs[0], top, xs[-1], top)
+        for x in xs:
+            page.line(x, top, x, bottom)
+        for column, value in enumerate(row):
+            page.drawString(xs[column] + 2, bottom + 6, str(value)[:60])
+        top = bottom
+    page.line(xs[0], top, xs[-1], top)
+    page.showPage()
+    page.save()
+    return buffer.getvalue()

@@ -30,6 +30,10 @@ from ..limits import MEMORY_BYTES, Work
 from .sniff import InputRefused
 
 MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns of one sheet's extent
+# All sheets of one file.  What bounds it is the command, not the worker: every line read becomes report data,
+# and the JSON/HTML/xlsx writers hold ~10 KB per line today (a 100,000-line bill: 1 GB in the JSON writer).
+# 1.2 million cells is ~90,000 lines of a paged 表-08.  Raise it when the report writers stream (issue 12).
+MAX_CELLS_PER_FILE = 1_200_000
 MAX_MERGED_RANGES = 200_000  # merged ranges of one sheet (a 2,000-page bill has ~20,000)
 MAX_ELEMENT_BYTES = 32 << 20  # one XML element (a cell, a shared string) larger than this is not a bill
 MAX_PDF_NESTING = 100  # arrays/dictionaries nested deeper than this (PDFium's own parser stops at 64)
@@ -37,8 +41,7 @@ MEMORY_PER_CELL = 120  # bytes a grid cell costs (Rust cell + Python object + li
 MEMORY_PER_TEXT_BYTE = 4  # bytes per byte of cell text (Rust copy, shared pool, Python str, items)
 MEMORY_BASE = 200 << 20  # the interpreter, the catalogs and the reader's own working set
 CSV_MEMORY_PER_BYTE = 8  # decoded text, one str per field, rows and items, per byte of CSV
-_CHUNK = 8 << 20
-_WHOLE = 64 << 20  # a member up to this size is scanned in one piece
+_CHUNK = 16 << 20  # bytes of XML scanned at a time (the reference lists of one piece stay ~50 MB)
 
 
 def preflight(path: str, fmt: str, size: int, *, memory: int = MEMORY_BYTES, ocr: bool = False) -> Work:
@@ -54,8 +57,15 @@ def preflight(path: str, fmt: str, size: int, *, memory: int = MEMORY_BYTES, ocr
         needed = MEMORY_BASE + CSV_MEMORY_PER_BYTE * size
         if needed > budget:
             raise InputRefused(_too_big(f"this {size / 1e6:.0f} MB text file", needed, budget))
+        _check_file_cells(size // 12)
         return Work(cells=size // 12)
     return Work(cells=size // 8)  # xls, xlsb: binary records of 8–20 bytes a cell
+
+
+def _check_file_cells(cells: int) -> None:
+    if cells > MAX_CELLS_PER_FILE:
+        raise InputRefused(f"too big to check: {cells:,} cells, over the {MAX_CELLS_PER_FILE:,} a file may have "
+                           f"(about 90,000 bill lines); NOT checked — split the bill (see README: supported sizes)")
 
 
 def _too_big(what: str, needed: int, budget: int) -> str:
@@ -102,6 +112,7 @@ def _xlsx(path: str, budget: int) -> Work:
             cells = 0
             for part in sheets:
                 cells += _check_sheet(archive, part, lengths, budget)
+                _check_file_cells(cells)
     except zipfile.BadZipFile as exc:
         raise InputRefused(f"corrupt or truncated workbook (zip: {exc})") from None
     except (EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:  # zip streams
@@ -143,19 +154,15 @@ def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 16 << 20) -> b
 
 
 def _chunks(archive: zipfile.ZipFile, name: str):
-    """The member's bytes: whole when it is small, else in pieces that end after a complete cell, row or
-    shared string."""
+    """The member's bytes in pieces of about _CHUNK that end after a complete cell, row or shared string (a
+    small member in one piece)."""
+    carry = b""
     with archive.open(name) as handle:
-        data = handle.read(_WHOLE)
-        if len(data) < _WHOLE:
-            yield data
-            return
-        carry = data
         while True:
             block = handle.read(_CHUNK)
             if not block:
                 break
-            data = carry + block
+            data = carry + block if carry else block
             cut = _last_end(data)
             if cut is None:
                 if len(data) > MAX_ELEMENT_BYTES:
@@ -163,7 +170,7 @@ def _chunks(archive: zipfile.ZipFile, name: str):
                                        f"{MAX_ELEMENT_BYTES >> 20} MB (not a bill workbook)")
                 carry = data
                 continue
-            yield data[:cut]
+            yield data[:cut] if cut < len(data) else data
             carry = data[cut:]
     if carry:
         yield carry
@@ -376,6 +383,7 @@ def _ods(path: str, budget: int) -> Work:
     if needed > budget:
         raise InputRefused(_too_big(f"this spreadsheet ({extent.cells} cells, {extent.text / 1e6:.0f} MB of text "
                                     f"with repeats)", needed, budget))
+    _check_file_cells(extent.cells)
     return Work(cells=extent.cells)
 
 
