@@ -6,14 +6,14 @@ reported as "needs manual check", never silently passed and never called a certa
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
-from ..match.matcher import Hit, LineMatch, hit_evidence, in_location_clause
-from ..match.normalize import normalize
+from ..match.matcher import Hit, LineMatch, hit_evidence
 from ..model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
@@ -27,6 +27,12 @@ SECTION_CATEGORIES: dict[str, tuple[str, ...]] = {
     "0114": ("墙面涂料",),
 }
 _SCHEME_RANK = {"GBM1": 0, "GBM2": 1, "CGP1": 2}
+LOCATION_TEXT = {"exterior": "exterior (外墙/室外)", "interior": "interior (室内/内墙)", "floor": "a floor (楼地面)",
+                 "unknown": "of a location the line does not state"}
+_KIND_RANK = {"banned": 0, "restricted": 1, "not_applicable": 2}
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+_CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+_JURISDICTION_RANK = {"national": 0, "shandong": 1, "city": 2}
 
 
 @dataclass(frozen=True)
@@ -69,10 +75,10 @@ class Judge:
             if hit.entry.list == "green":
                 greens.append(hit)
             elif _applies(hit.entry, self.profile):
-                findings.append(_finding(hit, item, self.catalogs, self.profile))
-        order = {"error": 0, "warning": 1, "info": 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
-        return _ordered_categories(greens, item), tuple(findings)
+                findings.append(_finding(hit, item, match, self.catalogs, self.profile))
+        findings = settle(findings)
+        findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), not f.decisive, f.rule))
+        return _ordered_categories(greens, item, match), tuple(findings)
 
 
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
@@ -94,19 +100,66 @@ def _applies(entry: Entry, profile: Profile) -> bool:
     return True
 
 
-def _finding(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> Finding:
+def _finding(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> Finding:
     """One finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
-    evidence, start = hit_evidence(hit, item.name, item.features)
-    kind, severity, manual, message = _decide(hit, item, catalogs, profile)
+    evidence, clause, start, spans = hit_evidence(hit, match.structure)
+    kind, severity, manual, message = _decide(hit, item, match, catalogs, profile)
+    if hit.alternative and kind in ("banned", "restricted"):
+        message += "; the line offers it as one option among others (the bidder may choose it)"
     return Finding(
         rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
         evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
-        replacement=entry.replacement, needs_manual_check=manual, message=message,
+        replacement=entry.replacement, needs_manual_check=manual, message=message, clause=clause,
+        alternative=hit.alternative, spans=spans,
     )
 
 
-def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> tuple[str, str, bool, str]:
+def settle(findings: list[Finding]) -> list[Finding]:
+    """One decisive finding per thing found: findings of the same family (violations: banned, restricted,
+    not applicable; or promoted) whose evidence overlaps concur; the worst of them decides and lists the others
+    in ``also``, the others get ``decisive=False``.  Findings about different words stay decisive."""
+    out: list[Finding] = []
+    for family in (("banned", "restricted", "not_applicable"), ("promoted",)):
+        members = [f for f in findings if f.kind in family]
+        groups: list[list[Finding]] = []
+        for finding in sorted(members, key=_decisive_rank):
+            for group in groups:
+                if any(_overlap(finding, other) for other in group):
+                    group.append(finding)
+                    break
+            else:
+                groups.append([finding])
+        for first, *others in groups:
+            also = tuple(dict.fromkeys(o.rule for o in others))
+            out.append(dataclasses.replace(first, decisive=True, also=also))
+            out.extend(dataclasses.replace(o, decisive=False, also=()) for o in others)
+    covered = {id(f) for f in findings if f.kind in ("banned", "restricted", "not_applicable", "promoted")}
+    return out + [f for f in findings if id(f) not in covered]
+
+
+def _decisive_rank(finding: Finding) -> tuple:
+    return (_KIND_RANK.get(finding.kind, 3), _SEVERITY_RANK.get(finding.severity, 3), finding.needs_manual_check,
+            finding.rule)
+
+
+def _overlap(a: Finding, b: Finding) -> bool:
+    return any(fa == fb and sa < eb and sb < ea for fa, sa, ea in a.spans for fb, sb, eb in b.spans)
+
+
+def _location_decision(hit: Hit, match: LineMatch) -> tuple[str, str]:
+    """(severity, location) from the entry's or pattern's ``severity_by_location``; ("", "") without one."""
+    entry = hit.entry
+    table = dict(entry.patterns[hit.pattern].severity_by_location) if hit.pattern >= 0 else {}
+    table = table or dict(entry.severity_by_location)
+    if not table:
+        return "", ""
+    location = (match.structure.location if match.structure else "") or "unknown"
+    return table.get(location, table.get("unknown", "manual")), location
+
+
+def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
+            profile: Profile) -> tuple[str, str, bool, str]:
     """(kind, severity, needs manual check, message) for a hit."""
     entry = hit.entry
     scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
@@ -117,6 +170,19 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
         return ("restricted", "warning", True,
                 f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "
                 "needs manual check")
+    pattern = entry.patterns[hit.pattern] if hit.pattern >= 0 else None
+    if pattern is not None and pattern.manual:
+        return "restricted", "warning", True, f"{pattern.message or entry.name}: needs manual check"
+    severity, location = _location_decision(hit, match)
+    if severity == "not_applicable":
+        return "not_applicable", "info", False, f"outside the rule's scope: the line is {LOCATION_TEXT[location]}"
+    if severity == "manual":
+        where = ", ".join(loc for loc, sev in (pattern.severity_by_location if pattern and
+                                                 pattern.severity_by_location else entry.severity_by_location)
+                          if sev == "banned") or "some locations"
+        return ("restricted", "warning", True,
+                f"{entry.list} for {where}; this line is {LOCATION_TEXT[location]}, where the source's scope is "
+                f"unverified: needs manual check" + (f" ({pattern.message})" if pattern and pattern.message else ""))
     if entry.list == "banned" and entry.code_prefixes and not re.match(r"^\d{9}", item.code or ""):
         return ("restricted", "warning", True,
                 f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to tell "
@@ -142,18 +208,19 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
     return "banned", "error", False, message
 
 
-def _ordered_categories(hits: list[Hit], item: LineItem) -> tuple[str, ...]:
+def _ordered_categories(hits: list[Hit], item: LineItem, match: LineMatch) -> tuple[str, ...]:
     """Section-typical categories first; then what the line uses before where it is (部位: 浴缸四周); then the
     certification catalogue before activity one; features first, earliest first."""
     code = item.code
     preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
-    features = normalize(item.features) if any(h.field == "features" for h in hits) else ""
+    structure = match.structure
 
     def rank(hit: Hit) -> tuple:
         name = hit.entry.name
         return (
             preferred.index(name) if name in preferred else len(preferred),
-            hit.field == "features" and in_location_clause(features, hit.start),
+            hit.field == "features" and structure is not None
+            and structure.role_at(hit.field, hit.start, hit.end) == "location",
             _SCHEME_RANK.get(hit.entry.id.split("-")[0], 3),
             hit.field != "features",
             hit.start,

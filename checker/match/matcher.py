@@ -1,30 +1,32 @@
-"""Find the catalog entries a bill line names, with context: negation, look-alikes, demolition, code section.
+"""Find the catalog entries a bill line names, reading the line's structure (checker/match/structure.py).
 
-One Aho–Corasick automaton holds every normalised term, combo part and exclusion of every entry, so a line
-is scanned once whatever the size of the catalogs.  Qualifiers and grades are part of the terms and are
+One Aho–Corasick automaton holds every normalised term, combo part, pattern word and exclusion of every entry, so
+a line is scanned once whatever the size of the catalogs.  Qualifiers and grades are part of the terms and are
 matched exactly (no fuzzy score ever turns 现场搅拌砂浆 into 预拌砂浆, or C30 into C35).
+
+Context comes from the line's structure: a term negated in its clause (严禁/禁止/不得/替代/非 …), the old choice of a
+design change, existing or retained work, demolition, and words that stand in a 部位 (location) clause are not
+uses; a term in one option of a choice offered to the bidder (钢管或竹木) is a use, marked ``alternative``.
+Structural patterns (catalogs/SCHEMA.md) name an entry from clause roles, vocabulary classes, the work item and
+the product the line supplies — 饰面砖 on a 粘结层 of cement mortar, 竹木 as the material of a 脚手架.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Optional
 
 import ahocorasick
 
-from .catalog import CatalogSet, Entry
+from .catalog import CatalogSet, Entry, Part, Pattern
 from ..model import LineItem
 from .normalize import normalize
+from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStructure, StructureReader, \
+    default_reader
 
-# Words that, before a term in the same clause, say the line does NOT use it.
-NEGATION_CUES = ("严禁", "禁止", "不得", "不应", "不准", "不宜", "不允许", "杜绝", "不使用", "不采用", "不含",
-                 "取代", "替代", "代替", "淘汰", "禁用", "限制使用", "不能使用", "避免使用", "严禁采用", "无")
-NEGATION_BREAKS = ";。,!?"
-EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
-_EXCLUSION_NEGATORS = ("非", "不", "无")
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
-FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
+_EXCLUSION_NEGATORS = ("非", "不", "无")
 MEMO_SIZE = 100_000
 # Near-miss spellings: a term typed with one look-alike or sound-alike character (粘士砖 for 粘土砖, 聚胺酯
 # for 聚氨酯).  Only substitutions within these groups count: a free one-character edit turns 现浇混凝土
@@ -34,6 +36,8 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
+_BRACKETS = "()[]"
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -43,35 +47,43 @@ class Hit:
     field: str  # "name" or "features"
     start: int  # in the normalised field text
     end: int
-    text: str  # normalised matched text (for combos: the parts joined with " + ")
-    via: str = "term"  # "term", "combo", "near" (a near-miss spelling) or "vague" (a family name: manual check)
-    parts: tuple[tuple[str, int, int, str], ...] = ()  # combos: (field, start, end, text) of each part
+    text: str  # normalised matched text (for combos and patterns: the parts joined with " + ")
+    via: str = "term"  # "term", "combo", "pattern", "near" (a near-miss spelling) or "vague" (a family name)
+    parts: tuple[tuple[str, int, int, str], ...] = ()  # combos, patterns: (field, start, end, text) of each part
+    alternative: bool = False  # the line offers it as one option among others
+    pattern: int = -1  # the entry's pattern that found it
 
 
 @dataclass(frozen=True)
 class LineMatch:
-    """All hits of one line, plus the context that was applied."""
+    """All hits of one line, plus the context that was applied and the line's structure."""
 
     hits: tuple[Hit, ...]
     demolition: bool = False
     cancelled: tuple[tuple[str, str], ...] = ()  # (entry id, reason) of hits dropped by context
+    structure: Optional[LineStructure] = None
 
 
 @dataclass(frozen=True)
 class _Key:
     entry_index: int
-    role: str  # "term", "excl", "combo", "vague", "near" (half of a term, for near-miss spellings)
-    combo: int = -1
-    group: int = -1
+    role: str  # "term", "excl", "combo", "vague", "near" (half of a term), "part" (a pattern's words)
+    combo: int = -1  # combo / pattern / near-term index
+    group: int = -1  # combo group / pattern part / term half
 
 
 class Matcher:
     """Matches line items against every entry of a CatalogSet."""
 
-    def __init__(self, catalogs: CatalogSet):
+    def __init__(self, catalogs: CatalogSet, reader: StructureReader | None = None):
         self.entries: list[Entry] = list(catalogs.entries.values())
+        self.reader = reader or default_reader()
         self._automaton = ahocorasick.Automaton()
         self._near_terms: dict[int, list[str]] = {}
+        self._patterned = [i for i, e in enumerate(self.entries) if e.patterns]
+        self._part_terms: dict[tuple[int, int, int], frozenset[str]] = {}
+        self._line_exclusions = {e.id: tuple(normalize(w) for w in e.line_exclusions)
+                                 for e in self.entries if e.line_exclusions}
         table: dict[str, list[_Key]] = {}
         for index, entry in enumerate(self.entries):
             for term in entry.terms:
@@ -84,6 +96,12 @@ class Matcher:
                 for g, group in enumerate(combo):
                     for term in group:
                         table.setdefault(normalize(term), []).append(_Key(index, "combo", c, g))
+            for p, pattern in enumerate(entry.patterns):
+                for g, part in enumerate(pattern.parts):
+                    words = frozenset(normalize(t) for t in part.terms)
+                    self._part_terms[(index, p, g)] = words
+                    for word in words:
+                        table.setdefault(word, []).append(_Key(index, "part", p, g))
             if entry.list in ("banned", "restricted"):
                 for t, term in enumerate(self._near_terms.setdefault(index, _near_miss_terms(entry))):
                     half = len(term) // 2
@@ -91,7 +109,7 @@ class Matcher:
                     table.setdefault(term[half:], []).append(_Key(index, "near", t, 1))
         for key, payload in table.items():
             if key:
-                self._automaton.add_word(key, (key, tuple(payload)))
+                self._automaton.add_word(key, (len(key), tuple(payload)))
         if table:
             self._automaton.make_automaton()
         self._empty = not table
@@ -116,35 +134,51 @@ class Matcher:
         return cached
 
     def _match(self, name: str, features: str, code: str) -> LineMatch:
+        structure = self.reader.analyse(name, features, code)
         if self._empty:
-            return LineMatch(())
-        fields = {"name": normalize(name), "features": normalize(features)}
-        if is_demolition(fields["name"], code):
-            return LineMatch((), demolition=True)
+            return LineMatch((), structure=structure)
+        if structure.demolition or is_demolition(structure.fields["name"], code):
+            return LineMatch((), demolition=True, structure=structure)
         # 1. every automaton hit, grouped by entry (cheap: most hits are parts of combos that never complete)
         per_entry: dict[int, list[tuple[_Key, str, int, int, str]]] = {}
-        for field, text in fields.items():
-            if not text:
-                continue
-            for end, (word, keys) in self._automaton.iter(text):
-                start = end - len(word) + 1
-                for key in keys:
-                    per_entry.setdefault(key.entry_index, []).append((key, field, start, end + 1, word))
+        for field, text in structure.fields.items():
+            if text:
+                self._scan(field, text, per_entry)
         # 2. context only for entries that could fire: a term hit, or every group of a combo present
         hits: list[Hit] = []
         cancelled: list[tuple[str, str]] = []
         for entry_index, raw in per_entry.items():
             entry = self.entries[entry_index]
-            found = self._entry_hits(entry, raw, fields, cancelled) if _could_fire(entry, raw) else []
+            found = self._entry_hits(entry, raw, structure, cancelled) if _could_fire(entry, raw) else []
             if all(h.via == "vague" for h in found) and any(key.role == "near" for key, *_ in raw):
-                found += self._near_miss_hits(entry_index, raw, fields, cancelled)  # a definite misspelling wins
+                found += self._near_miss_hits(entry_index, raw, structure, cancelled)  # a definite misspelling wins
             hits.extend(found)
-        hits = [h for h in hits if _code_applies(h.entry, code)]
-        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)))
+        for entry_index in self._patterned:
+            hits.extend(self._pattern_hits(entry_index, per_entry.get(entry_index, ()), structure, cancelled))
+        hits = [h for h in hits if self._applies(h, structure, code, cancelled)]
+        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure)
 
-    @staticmethod
-    def _entry_hits(entry: Entry, raw: list, fields: dict[str, str], cancelled: list) -> list[Hit]:
-        """Apply look-alikes, negation and word boundaries to one entry's raw hits."""
+    def _scan(self, field: str, text: str, per_entry: dict) -> None:
+        """Automaton hits in ``text``; where brackets split a name (粘土（实心）砖), also in the text without them."""
+        for end, (size, keys) in self._automaton.iter(text):
+            start = end - size + 1
+            for key in keys:
+                per_entry.setdefault(key.entry_index, []).append((key, field, start, end + 1, text[start:end + 1]))
+        if not any(ch in text for ch in _BRACKETS):
+            return
+        kept = [i for i, ch in enumerate(text) if ch not in _BRACKETS]
+        folded = "".join(text[i] for i in kept)
+        for end, (size, keys) in self._automaton.iter(folded):
+            start = end - size + 1
+            first, last = kept[start], kept[end]
+            if last - first == end - start:  # no bracket inside: found by the plain pass
+                continue
+            for key in keys:
+                per_entry.setdefault(key.entry_index, []).append((key, field, first, last + 1, folded[start:end + 1]))
+
+    def _entry_hits(self, entry: Entry, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
+        """Apply look-alikes, context and word boundaries to one entry's raw hits."""
+        fields = s.fields
         excluded = {
             (field, _clause_start(fields[field], start, EXCLUSION_BREAKS))
             for key, field, start, end, word in raw
@@ -153,20 +187,23 @@ class Matcher:
         found: list[Hit] = []
         combo_parts: dict[int, dict[int, list[tuple[str, int, int, str]]]] = {}
         for key, field, start, end, word in raw:
-            if key.role == "excl" or key.role == "near":
+            role = key.role
+            if role in ("excl", "near", "part"):
                 continue
             text = fields[field]
             if not _at_boundary(text, start, end, word):
                 continue
             # a vague family name is settled by its qualifier anywhere in the line; a term only in its clause
-            if excluded and (key.role == "vague" or (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded):
+            if excluded and (role == "vague" or (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded):
                 cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
                 continue
-            if _negated(text, start):
-                cancelled.append((entry.id, f"negated: 「{_clause_text(text, start)}」"))
+            reason = s.not_supplied(field, start)
+            if reason:
+                cancelled.append((entry.id, reason))
                 continue
-            if key.role == "term" or key.role == "vague":
-                found.append(Hit(entry, field, start, end, word, via=key.role))
+            if role == "term" or role == "vague":
+                found.append(Hit(entry, field, start, end, word, via=role,
+                                 alternative=s.option_at(field, start) is not None))
             else:
                 combo_parts.setdefault(key.combo, {}).setdefault(key.group, []).append((field, start, end, word))
         combos, line_wide = entry.all_combos, len(entry.combos)
@@ -180,18 +217,101 @@ class Matcher:
                 if not parts:
                     continue
             first = min(parts, key=lambda p: (p[0] != "name", p[1]))
+            alternative = any(s.option_at(p[0], p[1]) is not None for p in parts)
             found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
-                             parts=tuple(parts)))
+                             parts=tuple(parts), alternative=alternative))
         return found
 
+    def _pattern_hits(self, entry_index: int, raw: Iterable, s: LineStructure, cancelled: list) -> list[Hit]:
+        """The entry's structural patterns that hold in this line (catalogs/SCHEMA.md, ``patterns``)."""
+        entry = self.entries[entry_index]
+        out: list[Hit] = []
+        excluded = {
+            (field, _clause_start(s.fields[field], start, EXCLUSION_BREAKS))
+            for key, field, start, end, word in raw
+            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)
+        }
+        for p, pattern in enumerate(entry.patterns):
+            if not _work_item_ok(s.work_item, pattern.work_items, pattern.not_work_items, pattern.require_work_item):
+                continue
+            if any(not s.not_supplied(m.field, m.start) for cls in pattern.unless for m in s.mentions_of(cls)):
+                continue
+            candidates: list[list[Optional[tuple[str, int, int, str]]]] = []
+            for g, part in enumerate(pattern.parts):
+                found = [q for q in self._part_candidates(entry_index, p, g, part, raw, s)
+                         if q is None or (q[0], _clause_start(s.fields[q[0]], q[1], EXCLUSION_BREAKS)) not in excluded]
+                if not found:
+                    break
+                candidates.append(found)
+            else:
+                parts = _choose(candidates, s, pattern.within)
+                if parts is None:
+                    continue
+                placed = [q for q in parts if q is not None]
+                if not placed:
+                    continue
+                key = placed[-1]
+                alternative = any(s.option_at(q[0], q[1]) is not None for q in placed)
+                out.append(Hit(entry, key[0], key[1], key[2], " + ".join(q[3] for q in placed), via="pattern",
+                               parts=tuple(placed), alternative=alternative, pattern=p))
+        return out
 
-    def _near_miss_hits(self, entry_index: int, raw: list, fields: dict[str, str], cancelled: list) -> list[Hit]:
+    def _part_candidates(self, entry_index: int, p: int, g: int, part: Part, raw: Iterable,
+                         s: LineStructure) -> list[Optional[tuple[str, int, int, str]]]:
+        if part.product:
+            if not s.products & set(part.product):
+                return []
+            mentions = [m for cls in part.product for m in s.mentions_of(cls) if not s.not_supplied(m.field, m.start)]
+            mentions.sort(key=lambda m: (m.field != "name", m.start))
+            return [(m.field, m.start, m.end, s.fields[m.field][m.start:m.end]) for m in mentions[:1]] or [None]
+        if part.cls:
+            spans = [(m.field, m.start, m.end) for m in s.mentions_of(part.cls)]
+        else:
+            spans = [(f, a, b) for key, f, a, b, _ in raw if key.role == "part" and key.combo == p and key.group == g]
+        out = []
+        words = self._part_terms.get((entry_index, p, g), frozenset())
+        for field, start, end in spans:
+            if s.not_supplied(field, start) or s.in_label(field, start):
+                continue
+            role = s.role_at(field, start, end)
+            if (part.roles and role not in part.roles) or role in part.not_roles:
+                continue
+            if part.whole and s.option_text(field, start) not in words:
+                continue
+            if part.not_with and _stands_with(s, field, start, part.not_with):
+                continue
+            if part.object and self.reader.object_of(s, _mention(s, part.cls, field, start)) != part.object:
+                continue
+            out.append((field, start, end, s.fields[field][start:end]))
+        return out
+
+    def _applies(self, hit: Hit, s: LineStructure, code: str, cancelled: list) -> bool:
+        """Entry-wide scope: item sections, work items, words that show another thing, location clauses."""
+        entry = hit.entry
+        if not _code_applies(entry, code):
+            return False
+        if not _work_item_ok(s.work_item, entry.work_items, entry.not_work_items, False):
+            cancelled.append((entry.id, f"not this rule's work item ({s.work_item})"))
+            return False
+        words = self._line_exclusions.get(entry.id)
+        if words:
+            word = next((w for w in words if s.contains(w)), None)
+            if word:
+                cancelled.append((entry.id, f"the line is about 「{word}」, not this rule's object"))
+                return False
+        if entry.list in ("banned", "restricted") and hit.via != "pattern" and hit.field == "features":
+            if s.role_at(hit.field, hit.start, hit.end) == "location":
+                cancelled.append((entry.id, f"「{hit.text}」 says where the work is, not what it uses"))
+                return False
+        return True
+
+    def _near_miss_hits(self, entry_index: int, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
         """Terms typed with one character wrong (粘士砖 for 粘土砖), found around an intact half of the term.
 
         One wrong character leaves one half of the term intact, so the automaton's half-term hits are the only
         places to look; the wrong character must be a known look- or sound-alike of the right one.
         """
-        entry, terms = self.entries[entry_index], self._near_terms[entry_index]
+        entry, terms, fields = self.entries[entry_index], self._near_terms[entry_index], s.fields
         candidates = [r for r in raw if r[0].role == "excl"]
         seen: set[tuple[str, int, int]] = set()
         for key, field, start, end, _ in raw:
@@ -199,16 +319,53 @@ class Matcher:
                 continue
             term, text = terms[key.combo], fields[field]
             size = len(term)
-            spans = [(start, start + size)] if key.group == 0 else [(end - size, end)]
-            for s0, s1 in spans:
-                if s0 < 0 or s1 > len(text) or (field, s0, s1) in seen:
-                    continue
-                window = text[s0:s1]
-                if window != term and _one_safe_edit(term, window):
-                    seen.add((field, s0, s1))
-                    candidates.append((_Key(entry_index, "term"), field, s0, s1, window))
-        hits = self._entry_hits(entry, candidates, fields, cancelled)
-        return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near") for h in hits]
+            s0, s1 = (start, start + size) if key.group == 0 else (end - size, end)
+            if s0 < 0 or s1 > len(text) or (field, s0, s1) in seen:
+                continue
+            window = text[s0:s1]
+            if window != term and _one_safe_edit(term, window):
+                seen.add((field, s0, s1))
+                candidates.append((_Key(entry_index, "term"), field, s0, s1, window))
+        hits = self._entry_hits(entry, candidates, s, cancelled)
+        return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near",
+                    alternative=h.alternative) for h in hits]
+
+
+def _mention(s: LineStructure, cls: str, field: str, start: int):
+    return next(m for m in s.mentions_of(cls) if m.field == field and m.start == start)
+
+
+def _stands_with(s: LineStructure, field: str, start: int, classes: tuple[str, ...]) -> bool:
+    """A word of one of ``classes`` stands in the same option (or, without options, the same sub-clause)."""
+    low, high = s.option_at(field, start) or s.sub_span(field, start)
+    return any(m.field == field and low <= m.start < high for cls in classes for m in s.mentions_of(cls))
+
+
+def _choose(candidates: list, s: LineStructure, within: str):
+    """One candidate per part; with ``within == "clause"`` all placed parts in one numbered clause."""
+    if within != "clause":
+        return [c[0] for c in candidates]
+    clauses: dict[tuple[str, int], list] = {}
+    for g, found in enumerate(candidates):
+        for q in found:
+            if q is None:
+                continue
+            clause = s.clause_at(q[0], q[1])
+            clauses.setdefault((q[0], clause.start), [None] * len(candidates))
+            if clauses[(q[0], clause.start)][g] is None:
+                clauses[(q[0], clause.start)][g] = q
+    for chosen in clauses.values():
+        if all(chosen[g] is not None or candidates[g] == [None] for g in range(len(candidates))):
+            return chosen
+    return None
+
+
+def _work_item_ok(work_item: str, allowed: tuple[str, ...], refused: tuple[str, ...], required: bool) -> bool:
+    if work_item and work_item in refused:
+        return False
+    if allowed:
+        return work_item in allowed if (work_item or required) else True
+    return True
 
 
 def _near_miss_terms(entry: Entry) -> list[str]:
@@ -255,16 +412,6 @@ def _same_clause(groups: dict[int, list[tuple[str, int, int, str]]], fields: dic
     return []
 
 
-LOCATION_LABELS = ("部位", "位置", "区域", "房间", "范围", "场所")
-
-
-def in_location_clause(normalised: str, start: int) -> bool:
-    """The hit stands in a "部位: 浴缸四周" kind of clause: it says where the work is, not what it uses."""
-    clause = normalised[_clause_start(normalised, start, NEGATION_BREAKS):start]
-    label = clause.split(":", 1)[0] if ":" in clause else ""
-    return any(word in label for word in LOCATION_LABELS)
-
-
 def is_demolition(normalised_name: str, code: str) -> bool:
     """Demolition lines remove a material; they do not use it."""
     return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
@@ -274,7 +421,7 @@ def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
     best: dict[str, Hit] = {}
     # a definite hit beats a vague one; a whole term beats a combo of parts; then the 项目特征 (where the
     # material is described) before the 项目名称 (the work item); then the earliest
-    rank = {"term": 0, "combo": 1, "near": 2, "vague": 3}
+    rank = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}
     for hit in sorted(hits, key=lambda h: (rank[h.via], h.field != "features", h.start)):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
@@ -291,24 +438,6 @@ def _clause_start(text: str, position: int, breaks: str) -> int:
     while start > 0 and text[start - 1] not in breaks:
         start -= 1
     return start
-
-
-def _clause_text(text: str, position: int) -> str:
-    start = _clause_start(text, position, NEGATION_BREAKS)
-    end = position
-    while end < len(text) and text[end] not in NEGATION_BREAKS:
-        end += 1
-    return text[start:end]
-
-
-def _negated(text: str, start: int) -> bool:
-    """A prohibition or replacement cue stands before the term in its clause."""
-    before = text[_clause_start(text, start, NEGATION_BREAKS):start]
-    if not before:
-        return False
-    if before.endswith("非"):
-        return True
-    return any(cue in before for cue in NEGATION_CUES if cue != "无") or before.endswith("无")
 
 
 def _negated_exclusion(text: str, start: int) -> bool:
@@ -331,21 +460,32 @@ def _at_boundary(text: str, start: int, end: int, word: str) -> bool:
     return True
 
 
-def hit_evidence(hit: Hit, name: str, features: str) -> tuple[str, int]:
-    """Human-readable evidence for a hit in the original text, and the match position there.
+def hit_evidence(hit: Hit, structure: LineStructure) -> tuple[str, str, int, tuple[tuple[str, int, int], ...]]:
+    """(evidence, clause, position, spans) of a hit, in the printed text.
 
-    A term hit reads 项目特征[14:19]「实心粘土砖」; a combo hit lists each of its parts the same way.
+    The evidence names each part's clause and attribute with the printed words: 项目特征 第2条「粘贴层」:
+    1:2.5水泥砂浆; the clause is the key part's (the thing the rule is about); the position is where the hit
+    starts in its printed field, and the spans are (field, start, end) of every part in the printed text.
     """
-    from .normalize import original_span
-
-    raws = {"name": name, "features": features}
     parts = hit.parts or ((hit.field, hit.start, hit.end, hit.text),)
-    shown, first = [], -1
+    shown: list[tuple[str, list[str]]] = []
+    spans: list[tuple[str, int, int]] = []
+    position = -1
     for field, start, end, _ in parts:
-        raw = raws[field]
-        begin, stop = original_span(raw, start, end - start)
-        shown.append(f"{FIELD_LABELS[field]}[{begin}:{stop}]「{raw[begin:stop]}」")
+        begin, stop = structure.original_span(field, start, end - start)
+        where = structure.describe(field, start)
+        quoted = structure.raw[field][begin:stop]
+        if shown and shown[-1][0] == where:
+            shown[-1][1].append(quoted)
+        else:
+            shown.append((where, [quoted]))
+        spans.append((field, begin, stop))
         if field == hit.field and start == hit.start:
-            first = begin
-    note = f" (near-miss spelling of 「{hit.text.split('≈')[-1]}」)" if hit.via == "near" else ""
-    return " + ".join(shown) + note, first
+            position = begin
+    evidence = " + ".join(f"{where}: {' … '.join(words)}" for where, words in shown)
+    if hit.via == "near":
+        evidence += f" (near-miss spelling of 「{hit.text.split('≈')[-1]}」)"
+    return evidence, structure.describe(hit.field, hit.start), position, tuple(spans)
+
+
+__all__ = ["Hit", "LineMatch", "Matcher", "hit_evidence", "is_demolition", "FIELD_LABELS"]

@@ -1,0 +1,614 @@
+"""Line structure: a bill line's 项目名称 and 项目特征 read as numbered attribute clauses.
+
+A real 项目特征 is a list of clauses ("1.砖品种、规格、强度等级：…", "2.结合层：…").  Whether a material is used,
+offered as one option, only mentioned, or part of another thing depends on the clause it stands in and on the
+work item.  ``StructureReader.analyse(name, features, code)`` reads, from the normalised text:
+
+- the clauses: number, attribute name (label) and its role (GB 50854 项目特征 vocabulary: brick, mortar, bond,
+  leveling, finish, frame, method, location …; "free" for text without a label, "name" for the 项目名称);
+- the words of the vocabulary classes (tile, stone, cement mortar, adhesive, site mixing …) and, for each, its role
+  in the line: the clause's role, refined by the verb that follows it in its sub-clause (粘贴/镶贴 → bond,
+  找平/抹灰 → leveling, 擦缝 → grout, 打底 → base);
+- context: negation, design change (原…变更为…), existing or retained work, demolition, options offered to the
+  bidder (或, /, 、…综合考虑);
+- the work item, from the 项目编码 (GB 50854/50856/50857 sections) or, without a code, from the 项目名称; the
+  location (exterior, interior, floor) and the product the line supplies (tile, stone, metal panel).
+
+The vocabulary is data (``catalogs/line_structure.json``, validated by ``validate_vocabulary``).  Everything here
+is pure and cheap (one Aho–Corasick pass per field); the matcher memoises per distinct line text.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+import ahocorasick
+
+from .normalize import normalize, normalize_with_map
+
+SCHEMA_ID = "gbm-check/structure@1"
+STRUCTURE_FILE = "line_structure.json"
+FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
+SUB_BREAKS = frozenset(",。;!?")  # sub-clause breaks inside a clause (，→, and ；→; after normalisation)
+NEGATION_BREAKS = ";。,!?"
+EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
+PRODUCT_CLASSES = ("tile", "stone", "metal_panel")
+# Class groups: inside a group the longest overlapping word wins (瓷砖胶 is an adhesive, not a tile + 胶).
+_GROUP_OF_CLASS = {"tile": "material", "stone": "material", "metal_panel": "material", "cement_mortar": "material",
+                   "adhesive": "material"}
+LOCATIONS = ("exterior", "interior", "floor")
+ROLE_PRIORITY = ("bond", "leveling", "grout", "finish", "frame", "location", "concrete", "mortar", "brick", "method",
+                 "connection", "substrate", "protection", "pile", "medium", "material", "size", "note")
+_NOT_PRODUCT_ROLES = frozenset({"location", "note", "grout", "protection", "substrate"})
+_NUMBER = re.compile(r"(?:\(?\d{1,2}[.、)](?!\d)|[一二三四五六七八九十]{1,2}、|[*※])+")
+_DIGITS = re.compile(r"\d+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CODE = re.compile(r"\D{0,3}?(\d{6,12})")
+
+
+class StructureError(Exception):
+    """The structure vocabulary is not valid; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of a field: "2.粘贴层：20厚1:2.5水泥砂浆" → number 2, label 粘贴层, role bond."""
+
+    field: str
+    number: Optional[int]
+    start: int  # first character (after the number marker), in the normalised field
+    end: int
+    label: str  # attribute name (normalised), "" for free text
+    role: str  # "name" for the 项目名称, "free" for features text without a known label
+    value_start: int  # where the value begins (after "label:")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A vocabulary word in a field: a class (tile, cement_mortar …), a verb, a marker or a location word."""
+
+    kind: str
+    field: str
+    start: int
+    end: int
+
+
+@dataclass
+class LineStructure:
+    """What one line says, clause by clause.  Built by ``StructureReader.analyse``; treat as read-only."""
+
+    fields: dict[str, str]  # normalised 项目名称 / 项目特征
+    raw: dict[str, str]
+    code: str
+    work_item: str
+    location: str  # exterior, interior, floor or ""
+    products: frozenset[str]
+    clauses: tuple[Clause, ...]
+    mentions: dict[str, list[Mention]]  # by kind
+    demolition: bool
+    _starts: dict[str, list[int]] = field(default_factory=dict)
+    _clause_index: dict[str, list[Clause]] = field(default_factory=dict)
+    _sub_breaks: dict[str, list[int]] = field(default_factory=dict)
+    _cancels: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
+    _options: dict[str, list[tuple[int, int, tuple[tuple[int, int], ...]]]] = field(default_factory=dict)
+    _roles: dict[tuple[str, int], str] = field(default_factory=dict)
+    _origins: dict[str, list[int]] = field(default_factory=dict)
+
+    # --- where a position stands -------------------------------------------------------------------------
+    def clause_at(self, field_name: str, pos: int) -> Clause:
+        starts = self._starts[field_name]
+        index = max(0, bisect.bisect_right(starts, pos) - 1)
+        return self._clause_index[field_name][index]
+
+    def sub_span(self, field_name: str, pos: int) -> tuple[int, int]:
+        """The sub-clause (between , 。 ; ! ?) holding ``pos``, inside its clause."""
+        breaks = self._sub_breaks[field_name]
+        i = bisect.bisect_right(breaks, pos)
+        start = breaks[i - 1] + 1 if i else 0
+        end = breaks[i] if i < len(breaks) else len(self.fields[field_name])
+        return start, end
+
+    def role_at(self, field_name: str, start: int, end: int) -> str:
+        """The role of the word at [start, end): the verb after it in its sub-clause (粘贴 → bond, 找平 →
+        leveling), else the verb before it in the clause's value, else the clause's role."""
+        known = self._roles.get((field_name, start))
+        if known is not None:
+            return known
+        return self._role_from_verbs(field_name, start, end)
+
+    def _role_from_verbs(self, field_name: str, start: int, end: int) -> str:
+        clause = self.clause_at(field_name, start)
+        if field_name == "name":
+            return "name"
+        low, high = self.sub_span(field_name, start)
+        low = max(low, clause.value_start)
+        before = ""
+        for verb in self.mentions.get("verb", ()):
+            if verb.field != field_name or verb.start >= high:
+                continue
+            if verb.start >= end:
+                return verb_role(verb)
+            if verb.start >= low and verb.end <= start:
+                before = verb_role(verb)
+        return before or clause.role
+
+    def not_supplied(self, field_name: str, start: int) -> str:
+        """Why the word at ``start`` is not used by the line ("" when it is): negated, a design change's old
+        choice, existing or retained work, demolished."""
+        text = self.fields[field_name]
+        if start and text[start - 1] in "非无":
+            return f"negated: 「{_clause_text(text, start)}」"
+        for low, high, reason in self._cancels.get(field_name, ()):
+            if low <= start < high:
+                return reason.format(clause=_clause_text(text, start))
+        return ""
+
+    def option_at(self, field_name: str, pos: int) -> Optional[tuple[int, int]]:
+        """The option holding ``pos`` when its sub-clause offers alternatives (钢管或竹木, 商品混凝土/现场拌制)."""
+        for low, high, options in self._options.get(field_name, ()):
+            if low <= pos < high:
+                for a, b in options:
+                    if a <= pos < b:
+                        return a, b
+        return None
+
+    def option_text(self, field_name: str, pos: int) -> str:
+        """The whole value around ``pos``: its option, or the clause's value; without bidder words and 等."""
+        span = self.option_at(field_name, pos)
+        if span is None:
+            clause = self.clause_at(field_name, pos)
+            low, high = self.sub_span(field_name, pos)
+            span = (max(low, clause.value_start), high)
+        text = self.fields[field_name][span[0]:span[1]]
+        for word in _strip_words():
+            text = text.replace(word, "")
+        return text.strip("()[]等")
+
+    def in_label(self, field_name: str, pos: int) -> bool:
+        clause = self.clause_at(field_name, pos)
+        return bool(clause.label) and pos < clause.value_start
+
+    def mentions_of(self, kind: str) -> list[Mention]:
+        return self.mentions.get(kind, [])
+
+    def contains(self, word: str) -> bool:
+        return any(word in text for text in self.fields.values())
+
+    # --- how to show it ------------------------------------------------------------------------------------
+    def describe(self, field_name: str, pos: int) -> str:
+        """项目特征 第2条「粘贴层」 (the clause and its attribute name as printed)."""
+        if field_name == "name":
+            return FIELD_LABELS["name"]
+        clause = self.clause_at(field_name, pos)
+        out = FIELD_LABELS[field_name]
+        if clause.number is not None:
+            out += f" 第{clause.number}条"
+        if clause.label:
+            low, high = self.original_span(field_name, clause.start, clause.value_start - 1 - clause.start)
+            label = self.raw[field_name][low:high].strip(" ：:") or clause.label
+            out += f"「{label}」"
+        return out
+
+    def original_span(self, field_name: str, start: int, length: int) -> tuple[int, int]:
+        """Map a span of the normalised field back to (start, end) in the printed text."""
+        origin = self._origins.get(field_name)
+        if origin is None:
+            origin = self._origins[field_name] = normalize_with_map(self.raw[field_name])[1]
+        if not origin or length <= 0:
+            return (0, 0)
+        start = max(0, min(start, len(origin) - 1))
+        last = max(start, min(start + length - 1, len(origin) - 1))
+        return origin[start], origin[last] + 1
+
+
+_DECIMAL_MARKER = re.compile(r"(\d{1,2})\.(?=\d)")
+
+
+def _decimal_marker(segment: str, expected: int, several: bool) -> Optional[re.Match]:
+    """"3.10厚…" after clause 2 is clause 3 of 10厚…, not 3.10; a lone "1.5厚…" stays a number."""
+    match = _DECIMAL_MARKER.match(segment)
+    if match and int(match.group(1)) == expected and (expected > 1 or several):
+        return match
+    return None
+
+
+def verb_role(verb: Mention) -> str:
+    return verb.kind.split(":", 1)[1] if ":" in verb.kind else verb.kind
+
+
+def _clause_text(text: str, position: int) -> str:
+    start = position
+    while start > 0 and text[start - 1] not in NEGATION_BREAKS:
+        start -= 1
+    end = position
+    while end < len(text) and text[end] not in NEGATION_BREAKS:
+        end += 1
+    return text[start:end]
+
+
+@lru_cache(maxsize=1)
+def _strip_words() -> tuple[str, ...]:
+    return tuple(sorted({normalize(w) for w in default_reader().vocabulary["markers"]["bidder"]}, key=len,
+                        reverse=True))
+
+
+# --- the vocabulary ----------------------------------------------------------------------------------------
+_REQUIRED_SECTIONS = ("roles", "verbs", "classes", "markers", "locations", "work_items")
+_MARKERS = ("negation", "existing", "change_from", "change_to", "demolish", "bidder", "alternative")
+
+
+def validate_vocabulary(data: object) -> list[str]:
+    """Problems with a parsed structure vocabulary, one line each; empty when it is valid."""
+    if not isinstance(data, dict):
+        return ["the structure vocabulary must be a JSON object"]
+    problems = []
+    if data.get("schema") != SCHEMA_ID:
+        problems.append(f"schema must be {SCHEMA_ID!r}")
+    if not isinstance(data.get("source"), str) or not data.get("source"):
+        problems.append("'source' is missing")
+    for key in _REQUIRED_SECTIONS:
+        if not isinstance(data.get(key), dict):
+            problems.append(f"section {key!r} must be an object")
+    if problems:
+        return problems
+
+    def words(where: str, value: object) -> None:
+        if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+            problems.append(f"{where} must be a list of non-empty strings")
+
+    for section in ("roles", "verbs", "classes"):
+        for key, value in data[section].items():
+            words(f"{section}.{key}", value)
+    for key in _MARKERS:
+        words(f"markers.{key}", data["markers"].get(key))
+    for key in (*LOCATIONS, "not_exterior"):
+        words(f"locations.{key}", data["locations"].get(key))
+    for key, item in data["work_items"].items():
+        if not isinstance(item, dict):
+            problems.append(f"work_items.{key} must be an object")
+            continue
+        words(f"work_items.{key}.codes", item.get("codes", []) or ["x"])
+        words(f"work_items.{key}.names", item.get("names", []) or ["x"])
+        if any(not c.isdigit() for c in item.get("codes", []) if isinstance(c, str)):
+            problems.append(f"work_items.{key}.codes must be digits")
+        if item.get("location", "") not in ("", "wall", *LOCATIONS):
+            problems.append(f"work_items.{key}.location must be wall, exterior, interior, floor or empty")
+        if item.get("product", "") not in ("", *PRODUCT_CLASSES):
+            problems.append(f"work_items.{key}.product must be one of {', '.join(PRODUCT_CLASSES)}")
+        if item.get("object", "") not in ("", "concrete", "mortar"):
+            problems.append(f"work_items.{key}.object must be concrete or mortar")
+    try:
+        re.compile(data.get("mortar_grades", ""))
+    except re.error:
+        problems.append("mortar_grades must be a regular expression")
+    return problems
+
+
+class StructureReader:
+    """The compiled vocabulary: reads lines into LineStructures."""
+
+    def __init__(self, vocabulary: dict):
+        problems = validate_vocabulary(vocabulary)
+        if problems:
+            raise StructureError(f"invalid structure vocabulary: {problems[0]}")
+        self.vocabulary = vocabulary
+        self.classes = tuple(vocabulary["classes"])
+        self.roles = tuple(vocabulary["roles"])
+        self.work_items = vocabulary["work_items"]
+        priority = {role: rank for rank, role in enumerate(ROLE_PRIORITY)}
+        self._role_words = sorted(((normalize(w), role) for role, ws in vocabulary["roles"].items() for w in ws),
+                                  key=lambda pair: (-len(pair[0]), priority.get(pair[1], len(priority))))
+        self._codes: dict[str, str] = {}
+        for key, item in self.work_items.items():
+            for code in item.get("codes", []):
+                self._codes[code] = key
+        self._mortar_grades = re.compile(vocabulary.get("mortar_grades") or r"(?!)")
+        self._mortar_prefix = frozenset(vocabulary.get("mortar_prefix_chars", ""))
+        self._existing_stop = frozenset(vocabulary["markers"].get("existing_stop", ""))
+        table: dict[str, set[tuple[str, str]]] = {}
+
+        def add(word: str, kind: str, group: str) -> None:
+            key = normalize(word)
+            if key:
+                table.setdefault(key, set()).add((kind, group))
+
+        for cls, ws in vocabulary["classes"].items():
+            for w in ws:
+                add(w, cls, _GROUP_OF_CLASS.get(cls, cls))
+        for role, ws in vocabulary["verbs"].items():
+            for w in ws:
+                add(w, f"verb:{role}", "verb")
+        for marker in _MARKERS:
+            for w in vocabulary["markers"][marker]:
+                add(w, f"m:{marker}", f"m:{marker}")
+        for where in (*LOCATIONS, "not_exterior"):
+            for w in vocabulary["locations"][where]:
+                add(w, f"loc:{where}", "location")
+        for key, item in self.work_items.items():
+            for w in item.get("names", []):
+                add(w, f"wi:{key}", "work_item")
+        self._automaton = ahocorasick.Automaton()
+        for key, kinds in table.items():
+            self._automaton.add_word(key, (len(key), tuple(sorted(kinds))))
+        self._automaton.make_automaton()
+        self._label_roles: dict[str, str] = {}
+
+    # --- per line ------------------------------------------------------------------------------------------
+    def analyse(self, name: str, features: str = "", code: str = "") -> LineStructure:
+        fields = {"name": normalize(name), "features": normalize(features)}
+        clauses: list[Clause] = []
+        starts: dict[str, list[int]] = {}
+        index: dict[str, list[Clause]] = {}
+        sub_breaks: dict[str, list[int]] = {}
+        mentions: dict[str, list[Mention]] = {}
+        for field_name, text in fields.items():
+            field_clauses = ([Clause("name", None, 0, len(text), "", "name", 0)] if field_name == "name"
+                             else self._clauses(text))
+            clauses.extend(field_clauses)
+            index[field_name] = field_clauses
+            starts[field_name] = [c.start for c in field_clauses]
+            sub_breaks[field_name] = [i for i, ch in enumerate(text) if ch in SUB_BREAKS]
+            self._scan(field_name, text, mentions)
+        digits = _CODE.match(code or "")
+        code_digits = digits.group(1) if digits else ""
+        work_item = self._work_item(code_digits, mentions)
+        structure = LineStructure(fields=fields, raw={"name": name or "", "features": features or ""},
+                                  code=code_digits, work_item=work_item, location="", products=frozenset(),
+                                  clauses=tuple(clauses), mentions=mentions,
+                                  demolition=work_item == "demolition", _starts=starts, _clause_index=index,
+                                  _sub_breaks=sub_breaks)
+        self._material_roles(structure)
+        structure._cancels = {f: self._cancels(structure, f) for f in fields}
+        structure._options = {f: self._options(structure, f) for f in fields}
+        structure.location = self._location(structure)
+        structure.products = self._products(structure)
+        return structure
+
+    def _clauses(self, text: str) -> list[Clause]:
+        out: list[Clause] = []
+        position, last_number = 0, 0
+        segments = text.split(";")
+        for segment in segments:
+            start, end = position, position + len(segment)
+            position = end + 1
+            if not segment.strip():
+                continue
+            number = None
+            marker = _NUMBER.match(segment) or _decimal_marker(segment, last_number + 1, len(segments) > 1)
+            if marker and marker.end() < len(segment):
+                found = _DIGITS.findall(marker.group())
+                number = int(found[-1]) if found else None
+                last_number = number or last_number
+                start += marker.end()
+            body = text[start:end]
+            label, role, value_start = "", "free", start
+            colon = body.find(":", 0, 26)
+            if colon > 0:
+                candidate = body[:colon]
+                if _CJK.search(candidate) and not any(ch.isdigit() for ch in candidate) and "," not in candidate:
+                    label, role, value_start = candidate, self.label_role(candidate), start + colon + 1
+            out.append(Clause("features", number, start, end, label, role, value_start))
+        if not out:
+            out.append(Clause("features", None, 0, len(text), "", "free", 0))
+        return out
+
+    def label_role(self, label: str) -> str:
+        """The role of an attribute name: the longest vocabulary word it contains; between words of one length
+        the more specific role (ROLE_PRIORITY): 零星砌砖名称、部位 is a location, not a name."""
+        role = self._label_roles.get(label)
+        if role is None:
+            role = next((candidate for word, candidate in self._role_words if word in label), "free")
+            if len(self._label_roles) < 4096:
+                self._label_roles[label] = role
+        return role
+
+    def _scan(self, field_name: str, text: str, mentions: dict[str, list[Mention]]) -> None:
+        if not text:
+            return
+        best: dict[str, list[tuple[int, int, str]]] = {}
+        for end, (size, kinds) in self._automaton.iter(text):
+            start = end - size + 1
+            for kind, group in kinds:
+                best.setdefault(group, []).append((start, end + 1, kind))
+        if "砂浆" in text or "M" in text:
+            for match in self._mortar_grades.finditer(text):
+                best.setdefault("material", []).append((match.start(), match.end(), "cement_mortar"))
+        for group, found in best.items():
+            if group == "material":  # show the ratio or grade with the mortar: 1:2.5水泥砂浆, M20砂浆
+                for i, (start, end, kind) in enumerate(found):
+                    if kind == "cement_mortar":
+                        while start > 0 and text[start - 1] in self._mortar_prefix:
+                            start -= 1
+                        while text[start] in ":.":
+                            start += 1
+                        found[i] = (start, end, kind)
+            for start, end, kind in _longest(found):
+                key = "verb" if group == "verb" else kind
+                mentions.setdefault(key, []).append(Mention(kind, field_name, start, end))
+
+    def _work_item(self, code: str, mentions: dict[str, list[Mention]]) -> str:
+        for size in range(min(len(code), 12), 3, -1):
+            found = self._codes.get(code[:size])
+            if found:
+                return found
+        best = None
+        for kind, found in mentions.items():
+            if kind.startswith("wi:"):
+                for m in found:
+                    if m.field == "name" and (best is None or m.end - m.start > best[0]):
+                        best = (m.end - m.start, kind[3:])
+        return best[1] if best else ""
+
+    def _material_roles(self, s: LineStructure) -> None:
+        """Roles of mortar and adhesive words, with 打底 promoted to bond where the clause sets the facing
+        without naming what it is set in (8厚1:1:6水泥石灰砂浆打底，面贴瓷质砖)."""
+        materials = s.mentions.get("cement_mortar", []) + s.mentions.get("adhesive", [])
+        for m in materials:
+            s._roles[(m.field, m.start)] = s._role_from_verbs(m.field, m.start, m.end)
+        for m in s.mentions.get("cement_mortar", []):
+            if s._roles[(m.field, m.start)] != "base":
+                continue
+            clause = s.clause_at(m.field, m.start)
+            for verb in s.mentions.get("verb", ()):
+                if verb.field != m.field or verb_role(verb) != "bond" or not clause.start <= verb.start < clause.end:
+                    continue
+                low, high = s.sub_span(m.field, verb.start)
+                if not any(o.field == m.field and low <= o.start < high for o in materials):
+                    s._roles[(m.field, m.start)] = "bond"
+                    break
+
+    def _cancels(self, s: LineStructure, field_name: str) -> list[tuple[int, int, str]]:
+        text, out = s.fields[field_name], []
+        if not text:
+            return out
+        for cue in s.mentions.get("m:negation", ()):
+            if cue.field == field_name:
+                stop = cue.end
+                while stop < len(text) and text[stop] not in NEGATION_BREAKS:
+                    stop += 1
+                out.append((cue.end, stop, "negated: 「{clause}」"))
+        for cue in s.mentions.get("m:demolish", ()):
+            if cue.field == field_name:
+                out.append((cue.end, s.sub_span(field_name, cue.start)[1], "demolished, not supplied: 「{clause}」"))
+        for cue in s.mentions.get("m:existing", ()):
+            if cue.field == field_name:
+                stop, high = cue.end, s.sub_span(field_name, cue.start)[1]
+                while stop < high and text[stop] not in self._existing_stop:
+                    stop += 1
+                out.append((cue.end, stop, "existing or retained work, not supplied: 「{clause}」"))
+        for cue in s.mentions.get("m:change_to", ()):
+            if cue.field != field_name:
+                continue
+            clause = s.clause_at(field_name, cue.start)
+            start = clause.value_start
+            for frm in s.mentions.get("m:change_from", ()):
+                if frm.field == field_name and clause.start <= frm.start and frm.end <= cue.start:
+                    start = frm.start
+                    break
+            out.append((start, cue.start, "the design's former choice, changed: 「{clause}」"))
+        return out
+
+    def _options(self, s: LineStructure, field_name: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        text, out = s.fields[field_name], []
+        if not text or ("或" not in text and "/" not in text and "、" not in text):
+            return out
+        alternatives = [m for m in s.mentions.get("m:alternative", ()) if m.field == field_name]
+        bidder = [m for m in s.mentions.get("m:bidder", ()) if m.field == field_name]
+        done: set[int] = set()
+        candidates = [(m.start, m.end) for m in alternatives]
+        candidates += [(i, i + 1) for i, ch in enumerate(text) if ch == "/" and 0 < i < len(text) - 1
+                       and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1])]
+        commas = [(i, i + 1) for i, ch in enumerate(text) if ch == "、"] if bidder else []
+        for sep_start, _ in sorted(candidates + commas):
+            low, high = s.sub_span(field_name, sep_start)
+            if low in done:
+                continue
+            done.add(low)
+            clause = s.clause_at(field_name, sep_start)
+            value = max(low, clause.value_start)
+            offers_choice = any(low <= b.start < high for b in bidder)
+            seps = sorted(sep for sep in candidates + (commas if offers_choice else []) if value <= sep[0] < high)
+            if not seps:
+                continue
+            options, cursor = [], value
+            for a, b in seps:
+                if a > cursor:
+                    options.append((cursor, a))
+                cursor = max(cursor, b)
+            if cursor < high:
+                options.append((cursor, high))
+            if len(options) > 1:
+                out.append((value, high, tuple(options)))
+        return out
+
+    def _location(self, s: LineStructure) -> str:
+        fixed = self.work_items.get(s.work_item, {}).get("location", "")
+        if fixed in LOCATIONS:
+            return fixed
+        words = [m for m in s.mentions.get("loc:exterior", []) + s.mentions.get("loc:interior", [])
+                 + s.mentions.get("loc:floor", []) if not s.not_supplied(m.field, m.start)]
+        scopes = (
+            lambda m: m.field == "name",
+            lambda m: m.field == "features" and s.clause_at(m.field, m.start).role == "location",
+            lambda m: m.field == "features",
+        )
+        for in_scope in scopes:
+            found = {m.kind[4:] for m in words if in_scope(m)}
+            if "exterior" in found:
+                return "exterior"
+            if "interior" in found:
+                return "interior"
+            if "floor" in found and fixed != "wall":
+                return "floor"
+        return ""
+
+    def _products(self, s: LineStructure) -> frozenset[str]:
+        found = [m for cls in PRODUCT_CLASSES for m in s.mentions.get(cls, ())
+                 if not s.not_supplied(m.field, m.start)]
+        named = {m.kind for m in found if m.field == "name"}
+        if named:
+            return frozenset(named)
+        finish = {m.kind for m in found if s.clause_at(m.field, m.start).role == "finish"}
+        if finish:
+            return frozenset(finish)
+        described = {m.kind for m in found if s.role_at(m.field, m.start, m.end) not in _NOT_PRODUCT_ROLES}
+        if described:
+            return frozenset(described)
+        default = self.work_items.get(s.work_item, {}).get("product", "")
+        return frozenset((default,)) if default else frozenset()
+
+    def object_of(self, s: LineStructure, mention: Mention) -> str:
+        """What a qualifier such as 现拌 refers to: concrete or mortar named in its sub-clause, else in its clause,
+        else the work item's material (a 构造柱 line's 现拌 is concrete)."""
+        objects = s.mentions.get("concrete", []) + s.mentions.get("mortar", [])
+        low, high = s.sub_span(mention.field, mention.start)
+        clause = s.clause_at(mention.field, mention.start)
+        for a, b in ((low, high), (clause.start, clause.end)):
+            kinds = {o.kind for o in objects if o.field == mention.field and a <= o.start < b}
+            if len(kinds) == 1:
+                return kinds.pop()
+            if kinds:  # both: the nearest one after the qualifier, else before it
+                after = [o for o in objects if o.field == mention.field and mention.end <= o.start < b]
+                if after:
+                    return min(after, key=lambda o: o.start).kind
+                return max((o for o in objects if o.field == mention.field and a <= o.start < mention.start),
+                           key=lambda o: o.start).kind
+        return self.work_items.get(s.work_item, {}).get("object", "")
+
+
+def _longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop words that lie inside a longer word of the same group (same span: keep every kind)."""
+    if len(found) < 2:
+        return found
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out: list[tuple[int, int, str]] = []
+    for start, end, kind in found:
+        if out and start >= out[-1][0] and end <= out[-1][1] and (start, end) != out[-1][:2]:
+            continue
+        if out and out[-1][2] == kind and start < out[-1][1]:  # WPM20 + M20水泥砂浆: one mortar
+            out[-1] = (out[-1][0], max(end, out[-1][1]), kind)
+            continue
+        if any(start >= a and end <= b and (start, end) != (a, b) for a, b, _ in out[-3:]):
+            continue
+        out.append((start, end, kind))
+    return out
+
+
+def load_vocabulary(path: str | Path | None = None) -> dict:
+    """The shipped vocabulary (or the file at ``path``)."""
+    if path is None:
+        text = resources.files("checker.catalogs").joinpath(STRUCTURE_FILE).read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> StructureReader:
+    return StructureReader(load_vocabulary())
