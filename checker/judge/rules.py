@@ -173,10 +173,12 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
     pattern = entry.patterns[hit.pattern] if hit.pattern >= 0 else None
     if pattern is not None and pattern.manual:
         return "restricted", "warning", True, f"{pattern.message or entry.name}: needs manual check"
-    severity, location = _location_decision(hit, match)
+    if scope is False:
+        return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
+    severity, location = _location_decision(hit, match) if not (entry.conditions and scope) else ("", "")
     if severity == "not_applicable":
         return "not_applicable", "info", False, f"outside the rule's scope: the line is {LOCATION_TEXT[location]}"
-    if severity == "manual":
+    if severity == "manual" and entry.list == "banned":
         where = ", ".join(loc for loc, sev in (pattern.severity_by_location if pattern and
                                                  pattern.severity_by_location else entry.severity_by_location)
                           if sev == "banned") or "some locations"
@@ -187,8 +189,6 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
         return ("restricted", "warning", True,
                 f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to tell "
                 "its section: needs manual check")
-    if scope is False:
-        return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
     if scope is None:
         return ("restricted", "warning", True,
                 f"{'banned' if entry.list == 'banned' else 'restricted'} where: {'; '.join(unknown)} — the "

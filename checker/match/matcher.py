@@ -244,7 +244,7 @@ class Matcher:
                     break
                 candidates.append(found)
             else:
-                parts = _choose(candidates, s, pattern.within)
+                parts = _choose(candidates, s, pattern.within, [bool(part.product) for part in pattern.parts])
                 if parts is None:
                     continue
                 placed = [q for q in parts if q is not None]
@@ -341,12 +341,15 @@ def _stands_with(s: LineStructure, field: str, start: int, classes: tuple[str, .
     return any(m.field == field and low <= m.start < high for cls in classes for m in s.mentions_of(cls))
 
 
-def _choose(candidates: list, s: LineStructure, within: str):
-    """One candidate per part; with ``within == "clause"`` all placed parts in one numbered clause."""
+def _choose(candidates: list, s: LineStructure, within: str, free: list[bool]):
+    """One candidate per part; with ``within == "clause"`` all placed parts in one numbered clause, except the
+    ``free`` ones (the line's product: named in the 项目名称 or a 面层 clause, it is the whole line's)."""
     if within != "clause":
         return [c[0] for c in candidates]
     clauses: dict[tuple[str, int], list] = {}
     for g, found in enumerate(candidates):
+        if free[g]:
+            continue
         for q in found:
             if q is None:
                 continue
@@ -355,8 +358,8 @@ def _choose(candidates: list, s: LineStructure, within: str):
             if clauses[(q[0], clause.start)][g] is None:
                 clauses[(q[0], clause.start)][g] = q
     for chosen in clauses.values():
-        if all(chosen[g] is not None or candidates[g] == [None] for g in range(len(candidates))):
-            return chosen
+        if all(chosen[g] is not None or free[g] for g in range(len(candidates))):
+            return [candidates[g][0] if free[g] else chosen[g] for g in range(len(candidates))]
     return None
 
 
@@ -422,7 +425,12 @@ def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
     # a definite hit beats a vague one; a whole term beats a combo of parts; then the 项目特征 (where the
     # material is described) before the 项目名称 (the work item); then the earliest
     rank = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}
-    for hit in sorted(hits, key=lambda h: (rank[h.via], h.field != "features", h.start)):
+
+    def order(hit: Hit) -> tuple:
+        manual = hit.pattern >= 0 and hit.entry.patterns[hit.pattern].manual  # a decided pattern first
+        return rank[hit.via], manual, hit.field != "features", hit.start
+
+    for hit in sorted(hits, key=order):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
 
