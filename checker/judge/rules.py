@@ -196,6 +196,9 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
     if entry.list == "banned" and not entry.decidable:
         return ("restricted", "warning", True,
                 f"listed as banned by {entry.source}, but its scope is not verified: needs manual check")
+    if entry.confidence == "low":  # a low-confidence source gives a manual check, never a certain finding
+        return ("restricted", "warning", True,
+                f"{entry.list} according to a low-confidence source ({entry.notes.split('；')[0]}): needs manual check")
     if entry.list == "restricted":
         if entry.conditions:  # every condition decided true: the use is inside the restricted scope
             return ("restricted", "error", False,

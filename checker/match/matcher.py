@@ -179,11 +179,7 @@ class Matcher:
     def _entry_hits(self, entry: Entry, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
         """Apply look-alikes, context and word boundaries to one entry's raw hits."""
         fields = s.fields
-        excluded = {
-            (field, _clause_start(fields[field], start, EXCLUSION_BREAKS))
-            for key, field, start, end, word in raw
-            if key.role == "excl" and not _negated_exclusion(fields[field], start)
-        }
+        excluded = _excluded_scopes(raw, s)
         found: list[Hit] = []
         combo_parts: dict[int, dict[int, list[tuple[str, int, int, str]]]] = {}
         for key, field, start, end, word in raw:
@@ -194,7 +190,7 @@ class Matcher:
             if not _at_boundary(text, start, end, word):
                 continue
             # a vague family name is settled by its qualifier anywhere in the line; a term only in its clause
-            if excluded and (role == "vague" or (field, _clause_start(text, start, EXCLUSION_BREAKS)) in excluded):
+            if excluded and (role == "vague" or _scope(s, field, start) in excluded):
                 cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
                 continue
             reason = s.not_supplied(field, start)
@@ -226,11 +222,7 @@ class Matcher:
         """The entry's structural patterns that hold in this line (catalogs/SCHEMA.md, ``patterns``)."""
         entry = self.entries[entry_index]
         out: list[Hit] = []
-        excluded = {
-            (field, _clause_start(s.fields[field], start, EXCLUSION_BREAKS))
-            for key, field, start, end, word in raw
-            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)
-        }
+        excluded = _excluded_scopes(raw, s)
         for p, pattern in enumerate(entry.patterns):
             if not _work_item_ok(s.work_item, pattern.work_items, pattern.not_work_items, pattern.require_work_item):
                 continue
@@ -239,7 +231,7 @@ class Matcher:
             candidates: list[list[Optional[tuple[str, int, int, str]]]] = []
             for g, part in enumerate(pattern.parts):
                 found = [q for q in self._part_candidates(entry_index, p, g, part, raw, s)
-                         if q is None or (q[0], _clause_start(s.fields[q[0]], q[1], EXCLUSION_BREAKS)) not in excluded]
+                         if q is None or _scope(s, q[0], q[1]) not in excluded]
                 if not found:
                     break
                 candidates.append(found)
@@ -262,7 +254,7 @@ class Matcher:
             if not s.products & set(part.product):
                 return []
             mentions = [m for cls in part.product for m in s.mentions_of(cls) if not s.not_supplied(m.field, m.start)]
-            mentions.sort(key=lambda m: (m.field != "name", m.start))
+            mentions.sort(key=lambda m: (m.field == "name", s.role_at(m.field, m.start, m.end) != "finish", m.start))
             return [(m.field, m.start, m.end, s.fields[m.field][m.start:m.end]) for m in mentions[:1]] or [None]
         if part.cls:
             spans = [(m.field, m.start, m.end) for m in s.mentions_of(part.cls)]
@@ -271,7 +263,7 @@ class Matcher:
         out = []
         words = self._part_terms.get((entry_index, p, g), frozenset())
         for field, start, end in spans:
-            if s.not_supplied(field, start) or s.in_label(field, start):
+            if s.not_supplied(field, start):
                 continue
             role = s.role_at(field, start, end)
             if (part.roles and role not in part.roles) or role in part.not_roles:
@@ -329,6 +321,16 @@ class Matcher:
         hits = self._entry_hits(entry, candidates, s, cancelled)
         return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near",
                     alternative=h.alternative) for h in hits]
+
+
+def _scope(s: LineStructure, field: str, pos: int) -> tuple:
+    """Where a look-alike settles a word: its clause (up to , 、 / + …) and, in a choice, its option."""
+    return field, _clause_start(s.fields[field], pos, EXCLUSION_BREAKS), s.option_at(field, pos)
+
+
+def _excluded_scopes(raw: Iterable, s: LineStructure) -> set:
+    return {_scope(s, field, start) for key, field, start, end, word in raw
+            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)}
 
 
 def _mention(s: LineStructure, cls: str, field: str, start: int):

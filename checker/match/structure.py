@@ -46,7 +46,7 @@ LOCATIONS = ("exterior", "interior", "floor")
 ROLE_PRIORITY = ("bond", "leveling", "grout", "finish", "frame", "location", "concrete", "mortar", "brick", "method",
                  "connection", "substrate", "protection", "pile", "medium", "material", "size", "note")
 _NOT_PRODUCT_ROLES = frozenset({"location", "note", "grout", "protection", "substrate"})
-_NUMBER = re.compile(r"(?:\(?\d{1,2}[.、)](?!\d)|[一二三四五六七八九十]{1,2}、|[*※])+")
+_NUMBER = re.compile(r"(?:\(?\d{1,2}(?:[、)]|\.(?!\d))|[一二三四五六七八九十]{1,2}、|[*※])+")
 _DIGITS = re.compile(r"\d+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE = re.compile(r"\D{0,3}?(\d{6,12})")
@@ -437,13 +437,13 @@ class StructureReader:
             found = self._codes.get(code[:size])
             if found:
                 return found
-        best = None
+        best = None  # the longest word; between equals the last one (a Chinese compound's head comes last)
         for kind, found in mentions.items():
             if kind.startswith("wi:"):
                 for m in found:
-                    if m.field == "name" and (best is None or m.end - m.start > best[0]):
-                        best = (m.end - m.start, kind[3:])
-        return best[1] if best else ""
+                    if m.field == "name" and (best is None or (m.end - m.start, m.end) > best[:2]):
+                        best = (m.end - m.start, m.end, kind[3:])
+        return best[2] if best else ""
 
     def _material_roles(self, s: LineStructure) -> None:
         """Roles of mortar and adhesive words, with 打底 promoted to bond where the clause sets the facing
