@@ -52,12 +52,12 @@ def validate_condition(condition: object) -> Optional[str]:
 
 def decide(condition: dict, profile, name: str, features: str) -> Optional[bool]:
     """True / False when the profile or the line settles the condition, None when they do not."""
-    line = normalize(name + ";" + features)
     if "profile" in condition:
         value = getattr(profile, condition["profile"], None)
         if value is None or value == "":
             return condition.get("when_unknown")
         return value == condition["is"]
+    line = normalize(name + ";" + features)
     if "height_m_at_least" in condition:
         heights = [float(m.group(2)) for m in _HEIGHT_RE.finditer(line)]
         height = max(heights) if heights else getattr(profile, "height_m", None)

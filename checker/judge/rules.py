@@ -69,14 +69,16 @@ class Judge:
         return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
 
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
-        findings: list[Finding] = []
+        drafts: list[dict] = []
         greens: list[Hit] = []
         for hit in match.hits:
             if hit.entry.list == "green":
                 greens.append(hit)
             elif _applies(hit.entry, self.profile):
-                findings.append(_finding(hit, item, match, self.catalogs, self.profile))
-        findings = settle(findings)
+                drafts.append(_draft(hit, item, match, self.catalogs, self.profile))
+        for draft, (decisive, also) in zip(drafts, concurrence(drafts)):
+            draft["decisive"], draft["also"] = decisive, also
+        findings = [Finding(**draft) for draft in drafts]
         findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), not f.decisive, f.rule))
         return _ordered_categories(greens, item, match), tuple(findings)
 
@@ -100,51 +102,57 @@ def _applies(entry: Entry, profile: Profile) -> bool:
     return True
 
 
-def _finding(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> Finding:
-    """One finding: the entry's list, narrowed by what the line and the profile can decide."""
+def _draft(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> dict:
+    """The fields of one finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
     evidence, clause, start, spans = hit_evidence(hit, match.structure)
     kind, severity, manual, message = _decide(hit, item, match, catalogs, profile)
     if hit.alternative and kind in ("banned", "restricted"):
         message += "; the line offers it as one option among others (the bidder may choose it)"
-    return Finding(
-        rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
-        evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
-        replacement=entry.replacement, needs_manual_check=manual, message=message, clause=clause,
-        alternative=hit.alternative, spans=spans,
-    )
+    return dict(rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
+                evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
+                replacement=entry.replacement, needs_manual_check=manual, message=message, clause=clause,
+                alternative=hit.alternative, spans=spans)
+
+
+def concurrence(findings: list) -> list[tuple[bool, tuple[str, ...]]]:
+    """(decisive, also) for each finding (Finding objects or their field dicts).
+
+    One decisive finding per thing found: findings of the same family (violations: banned, restricted, not
+    applicable; or promoted) whose evidence overlaps concur; the worst of them decides and lists the others in
+    ``also``, the others are not decisive.  Findings about different words stay decisive."""
+    view = [f if isinstance(f, dict) else dataclasses.asdict(f) for f in findings]
+    out: list[tuple[bool, tuple[str, ...]]] = [(True, ())] * len(view)
+    for family in (("banned", "restricted", "not_applicable"), ("promoted",)):
+        members = sorted((i for i, f in enumerate(view) if f["kind"] in family), key=lambda i: _decisive_rank(view[i]))
+        groups: list[list[int]] = []
+        for i in members:
+            for group in groups:
+                if any(_overlap(view[i]["spans"], view[j]["spans"]) for j in group):
+                    group.append(i)
+                    break
+            else:
+                groups.append([i])
+        for first, *others in groups:
+            if others:
+                out[first] = (True, tuple(dict.fromkeys(view[j]["rule"] for j in others)))
+                for j in others:
+                    out[j] = (False, ())
+    return out
 
 
 def settle(findings: list[Finding]) -> list[Finding]:
-    """One decisive finding per thing found: findings of the same family (violations: banned, restricted,
-    not applicable; or promoted) whose evidence overlaps concur; the worst of them decides and lists the others
-    in ``also``, the others get ``decisive=False``.  Findings about different words stay decisive."""
-    out: list[Finding] = []
-    for family in (("banned", "restricted", "not_applicable"), ("promoted",)):
-        members = [f for f in findings if f.kind in family]
-        groups: list[list[Finding]] = []
-        for finding in sorted(members, key=_decisive_rank):
-            for group in groups:
-                if any(_overlap(finding, other) for other in group):
-                    group.append(finding)
-                    break
-            else:
-                groups.append([finding])
-        for first, *others in groups:
-            also = tuple(dict.fromkeys(o.rule for o in others))
-            out.append(dataclasses.replace(first, decisive=True, also=also))
-            out.extend(dataclasses.replace(o, decisive=False, also=()) for o in others)
-    covered = {id(f) for f in findings if f.kind in ("banned", "restricted", "not_applicable", "promoted")}
-    return out + [f for f in findings if id(f) not in covered]
+    """The findings with ``decisive`` and ``also`` set (see ``concurrence``)."""
+    return [dataclasses.replace(f, decisive=d, also=a) for f, (d, a) in zip(findings, concurrence(findings))]
 
 
-def _decisive_rank(finding: Finding) -> tuple:
-    return (_KIND_RANK.get(finding.kind, 3), _SEVERITY_RANK.get(finding.severity, 3), finding.needs_manual_check,
-            finding.rule)
+def _decisive_rank(finding: dict) -> tuple:
+    return (_KIND_RANK.get(finding["kind"], 3), _SEVERITY_RANK.get(finding["severity"], 3),
+            finding["needs_manual_check"], finding["rule"])
 
 
-def _overlap(a: Finding, b: Finding) -> bool:
-    return any(fa == fb and sa < eb and sb < ea for fa, sa, ea in a.spans for fb, sb, eb in b.spans)
+def _overlap(a: tuple, b: tuple) -> bool:
+    return any(fa == fb and sa < eb and sb < ea for fa, sa, ea in a for fb, sb, eb in b)
 
 
 def _location_decision(hit: Hit, match: LineMatch) -> tuple[str, str]:

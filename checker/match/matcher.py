@@ -13,8 +13,7 @@ the product the line supplies — 饰面砖 on a 粘结层 of cement mortar, 竹
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 import ahocorasick
 
@@ -28,6 +27,7 @@ DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P;
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
 _EXCLUSION_NEGATORS = ("非", "不", "无")
 MEMO_SIZE = 100_000
+SEGMENT_MEMO = 200_000  # lines of text (clauses) whose automaton hits are remembered
 # Near-miss spellings: a term typed with one look-alike or sound-alike character (粘士砖 for 粘土砖, 聚胺酯
 # for 聚氨酯).  Only substitutions within these groups count: a free one-character edit turns 现浇混凝土
 # (cast in place) into 现拌混凝土 (site-mixed) and 盖板 into 井盖 — different things, not typos.
@@ -36,12 +36,12 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
-_BRACKETS = "()[]"
+_DEFINITE = frozenset(("term", "vague", "near"))
+_SHORT_BRACKETS = re.compile(r"[(\[]([^()\[\];]{1,4})[)\]]")  # an inserted qualifier: 粘土（实心）砖
 
 
-@dataclass(frozen=True)
-class Hit:
-    """An entry found in a line: where, and through which text."""
+class Hit(NamedTuple):
+    """An entry found in a line: where, and through which text.  (A named tuple: lines make many.)"""
 
     entry: Entry
     field: str  # "name" or "features"
@@ -54,8 +54,7 @@ class Hit:
     pattern: int = -1  # the entry's pattern that found it
 
 
-@dataclass(frozen=True)
-class LineMatch:
+class LineMatch(NamedTuple):
     """All hits of one line, plus the context that was applied and the line's structure."""
 
     hits: tuple[Hit, ...]
@@ -64,12 +63,11 @@ class LineMatch:
     structure: Optional[LineStructure] = None
 
 
-@dataclass(frozen=True)
-class _Key:
+class _Key(NamedTuple):
     entry_index: int
-    role: str  # "term", "excl", "combo", "vague", "near" (half of a term), "part" (a pattern's words)
+    role: str  # "term", "excl", "combo", "vague", "near" (a one-character variant of a term), "part" (pattern)
     combo: int = -1  # combo / pattern / near-term index
-    group: int = -1  # combo group / pattern part / term half
+    group: int = -1  # combo group / pattern part
 
 
 class Matcher:
@@ -80,7 +78,16 @@ class Matcher:
         self.reader = reader or default_reader()
         self._automaton = ahocorasick.Automaton()
         self._near_terms: dict[int, list[str]] = {}
-        self._patterned = [i for i, e in enumerate(self.entries) if e.patterns]
+        # patterns are tried only when their first class is in the line (or, without a class, their words are)
+        self._patterns_by_class: dict[str, list[tuple[int, int]]] = {}
+        self._patterns_by_words: dict[int, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for p, pattern in enumerate(entry.patterns):
+                classes = [part.cls for part in pattern.parts if part.cls]
+                if classes:
+                    self._patterns_by_class.setdefault(classes[0], []).append((index, p))
+                else:
+                    self._patterns_by_words.setdefault(index, []).append(p)
         self._part_terms: dict[tuple[int, int, int], frozenset[str]] = {}
         self._line_exclusions = {e.id: tuple(normalize(w) for w in e.line_exclusions)
                                  for e in self.entries if e.line_exclusions}
@@ -103,10 +110,11 @@ class Matcher:
                     for word in words:
                         table.setdefault(word, []).append(_Key(index, "part", p, g))
             if entry.list in ("banned", "restricted"):
+                exact = {normalize(t) for t in entry.terms}
                 for t, term in enumerate(self._near_terms.setdefault(index, _near_miss_terms(entry))):
-                    half = len(term) // 2
-                    table.setdefault(term[:half], []).append(_Key(index, "near", t, 0))
-                    table.setdefault(term[half:], []).append(_Key(index, "near", t, 1))
+                    for variant in _one_character_variants(term):
+                        if variant not in exact:
+                            table.setdefault(variant, []).append(_Key(index, "near", t))
         for key, payload in table.items():
             if key:
                 self._automaton.add_word(key, (len(key), tuple(payload)))
@@ -114,6 +122,8 @@ class Matcher:
             self._automaton.make_automaton()
         self._empty = not table
         self._memo: dict[tuple[str, str, str], LineMatch] = {}
+        self._segments: dict[str, tuple] = {}
+        self._combo_sizes = [[len(combo) for combo in entry.all_combos] for entry in self.entries]
 
     def match_item(self, item: LineItem) -> LineMatch:
         return self.match_text(item.name, item.features, item.code)
@@ -141,40 +151,80 @@ class Matcher:
             return LineMatch((), demolition=True, structure=structure)
         # 1. every automaton hit, grouped by entry (cheap: most hits are parts of combos that never complete)
         per_entry: dict[int, list[tuple[_Key, str, int, int, str]]] = {}
+        definite: set[int] = set()
+        combined: set[tuple[int, int, int]] = set()  # (entry, combo, group) with a word in the line
         for field, text in structure.fields.items():
             if text:
-                self._scan(field, text, per_entry)
+                self._scan(field, text, per_entry, definite, combined)
         # 2. context only for entries that could fire: a term hit, or every group of a combo present
         hits: list[Hit] = []
         cancelled: list[tuple[str, str]] = []
-        for entry_index, raw in per_entry.items():
-            entry = self.entries[entry_index]
-            found = self._entry_hits(entry, raw, structure, cancelled) if _could_fire(entry, raw) else []
+        entries = self.entries
+        for entry_index in {index for index, _, _ in combined} - definite:
+            sizes = self._combo_sizes[entry_index]
+            if any(all((entry_index, c, g) in combined for g in range(size)) for c, size in enumerate(sizes)):
+                definite.add(entry_index)
+        for entry_index in definite:
+            raw = per_entry[entry_index]
+            found = self._entry_hits(entries[entry_index], raw, structure, cancelled)
             if all(h.via == "vague" for h in found) and any(key.role == "near" for key, *_ in raw):
                 found += self._near_miss_hits(entry_index, raw, structure, cancelled)  # a definite misspelling wins
             hits.extend(found)
-        for entry_index in self._patterned:
-            hits.extend(self._pattern_hits(entry_index, per_entry.get(entry_index, ()), structure, cancelled))
+        tried: dict[int, list[int]] = {}
+        for cls in structure.mentions.keys() & self._patterns_by_class.keys():
+            for entry_index, p in self._patterns_by_class[cls]:
+                tried.setdefault(entry_index, []).append(p)
+        for entry_index in per_entry.keys() & self._patterns_by_words.keys():
+            tried.setdefault(entry_index, []).extend(self._patterns_by_words[entry_index])
+        for entry_index, patterns in tried.items():
+            hits.extend(self._pattern_hits(entry_index, sorted(patterns), per_entry.get(entry_index, ()), structure,
+                                           cancelled))
         hits = [h for h in hits if self._applies(h, structure, code, cancelled)]
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure)
 
-    def _scan(self, field: str, text: str, per_entry: dict) -> None:
-        """Automaton hits in ``text``; where brackets split a name (粘土（实心）砖), also in the text without them."""
+    def _scan(self, field: str, text: str, per_entry: dict, definite: set, combined: set) -> None:
+        """Automaton hits in ``text``, grouped by entry; the entries with a term (``definite``) or a combo part
+        (``combined``) noted.  No term holds a line break, so each line of the text is scanned once and
+        remembered: bills repeat their clauses under ever new combinations."""
+        memo = self._segments
+        position = 0
+        for segment in (text.split(";") if ";" in text else (text,)):
+            found = memo.get(segment)
+            if found is None:
+                found = self._scan_segment(segment)
+                if len(memo) >= SEGMENT_MEMO:
+                    memo.clear()
+                memo[segment] = found
+            for key, start, end, word in found:
+                index, role = key.entry_index, key.role
+                per_entry.setdefault(index, []).append((key, field, position + start, position + end, word))
+                if role == "combo":
+                    combined.add((index, key.combo, key.group))
+                elif role in _DEFINITE:
+                    definite.add(index)
+            position += len(segment) + 1
+
+    def _scan_segment(self, text: str) -> tuple[tuple[_Key, int, int, str], ...]:
+        """Hits in one line of text; where brackets split a name (粘土（实心）砖), also in the text without them."""
+        out = []
         for end, (size, keys) in self._automaton.iter(text):
             start = end - size + 1
-            for key in keys:
-                per_entry.setdefault(key.entry_index, []).append((key, field, start, end + 1, text[start:end + 1]))
-        if not any(ch in text for ch in _BRACKETS):
-            return
-        kept = [i for i, ch in enumerate(text) if ch not in _BRACKETS]
+            word = text[start:end + 1]
+            out.extend((key, start, end + 1, word) for key in keys)
+        if "(" not in text and "[" not in text:
+            return tuple(out)
+        dropped = {i for m in _SHORT_BRACKETS.finditer(text) for i in (m.start(), m.end() - 1)}
+        if not dropped:
+            return tuple(out)
+        kept = [i for i in range(len(text)) if i not in dropped]
         folded = "".join(text[i] for i in kept)
         for end, (size, keys) in self._automaton.iter(folded):
             start = end - size + 1
             first, last = kept[start], kept[end]
             if last - first == end - start:  # no bracket inside: found by the plain pass
                 continue
-            for key in keys:
-                per_entry.setdefault(key.entry_index, []).append((key, field, first, last + 1, folded[start:end + 1]))
+            out.extend((key, first, last + 1, folded[start:end + 1]) for key in keys)
+        return tuple(out)
 
     def _entry_hits(self, entry: Entry, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
         """Apply look-alikes, context and word boundaries to one entry's raw hits."""
@@ -184,7 +234,7 @@ class Matcher:
         combo_parts: dict[int, dict[int, list[tuple[str, int, int, str]]]] = {}
         for key, field, start, end, word in raw:
             role = key.role
-            if role in ("excl", "near", "part"):
+            if role == "excl" or role == "near" or role == "part":
                 continue
             text = fields[field]
             if not _at_boundary(text, start, end, word):
@@ -198,8 +248,8 @@ class Matcher:
                 cancelled.append((entry.id, reason))
                 continue
             if role == "term" or role == "vague":
-                found.append(Hit(entry, field, start, end, word, via=role,
-                                 alternative=s.option_at(field, start) is not None))
+                offered = entry.list != "green" and s.option_at(field, start) is not None
+                found.append(Hit(entry, field, start, end, word, role, (), offered))
             else:
                 combo_parts.setdefault(key.combo, {}).setdefault(key.group, []).append((field, start, end, word))
         combos, line_wide = entry.all_combos, len(entry.combos)
@@ -218,14 +268,21 @@ class Matcher:
                              parts=tuple(parts), alternative=alternative))
         return found
 
-    def _pattern_hits(self, entry_index: int, raw: Iterable, s: LineStructure, cancelled: list) -> list[Hit]:
-        """The entry's structural patterns that hold in this line (catalogs/SCHEMA.md, ``patterns``)."""
+    def _pattern_hits(self, entry_index: int, patterns: list[int], raw: Iterable, s: LineStructure,
+                      cancelled: list) -> list[Hit]:
+        """The entry's structural patterns (those numbered ``patterns``) that hold in this line."""
         entry = self.entries[entry_index]
         out: list[Hit] = []
-        excluded = _excluded_scopes(raw, s)
-        for p, pattern in enumerate(entry.patterns):
+        present = {(key.combo, key.group) for key, *_ in raw if key.role == "part"}
+        excluded = None
+        for p in patterns:
+            pattern = entry.patterns[p]
+            if not _could_hold(pattern, p, present, s):
+                continue
             if not _work_item_ok(s.work_item, pattern.work_items, pattern.not_work_items, pattern.require_work_item):
                 continue
+            if excluded is None:
+                excluded = _excluded_scopes(raw, s)
             if any(not s.not_supplied(m.field, m.start) for cls in pattern.unless for m in s.mentions_of(cls)):
                 continue
             candidates: list[list[Optional[tuple[str, int, int, str]]]] = []
@@ -280,6 +337,9 @@ class Matcher:
     def _applies(self, hit: Hit, s: LineStructure, code: str, cancelled: list) -> bool:
         """Entry-wide scope: item sections, work items, words that show another thing, location clauses."""
         entry = hit.entry
+        if entry.list == "green" or entry.list == "promoted":
+            if not (entry.code_prefixes or entry.work_items or entry.not_work_items or entry.line_exclusions):
+                return True
         if not _code_applies(entry, code):
             return False
         if not _work_item_ok(s.work_item, entry.work_items, entry.not_work_items, False):
@@ -298,29 +358,26 @@ class Matcher:
         return True
 
     def _near_miss_hits(self, entry_index: int, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
-        """Terms typed with one character wrong (粘士砖 for 粘土砖), found around an intact half of the term.
-
-        One wrong character leaves one half of the term intact, so the automaton's half-term hits are the only
-        places to look; the wrong character must be a known look- or sound-alike of the right one.
-        """
-        entry, terms, fields = self.entries[entry_index], self._near_terms[entry_index], s.fields
+        """Terms typed with one character wrong (粘士砖 for 粘土砖): the automaton holds every variant of a term
+        with one character replaced by a known look- or sound-alike, so they are found like terms."""
+        entry, terms = self.entries[entry_index], self._near_terms[entry_index]
         candidates = [r for r in raw if r[0].role == "excl"]
-        seen: set[tuple[str, int, int]] = set()
-        for key, field, start, end, _ in raw:
-            if key.role != "near":
-                continue
-            term, text = terms[key.combo], fields[field]
-            size = len(term)
-            s0, s1 = (start, start + size) if key.group == 0 else (end - size, end)
-            if s0 < 0 or s1 > len(text) or (field, s0, s1) in seen:
-                continue
-            window = text[s0:s1]
-            if window != term and _one_safe_edit(term, window):
-                seen.add((field, s0, s1))
-                candidates.append((_Key(entry_index, "term"), field, s0, s1, window))
+        candidates += [(_Key(entry_index, "term"), field, start, end, word)
+                       for key, field, start, end, word in raw if key.role == "near"]
         hits = self._entry_hits(entry, candidates, s, cancelled)
         return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near",
                     alternative=h.alternative) for h in hits]
+
+
+def _could_hold(pattern: Pattern, index: int, present: set, s: LineStructure) -> bool:
+    """Cheap test before the real one: every part's words, class or product is in the line at all."""
+    for g, part in enumerate(pattern.parts):
+        if part.cls:
+            if not s.mentions.get(part.cls):
+                return False
+        elif part.terms and (index, g) not in present:
+            return False
+    return all(s.products.intersection(part.product) for part in pattern.parts if part.product)
 
 
 def _scope(s: LineStructure, field: str, pos: int) -> tuple:
@@ -330,7 +387,7 @@ def _scope(s: LineStructure, field: str, pos: int) -> tuple:
 
 def _excluded_scopes(raw: Iterable, s: LineStructure) -> set:
     return {_scope(s, field, start) for key, field, start, end, word in raw
-            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)}
+            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)} if raw else set()
 
 
 def _mention(s: LineStructure, cls: str, field: str, start: int):
@@ -382,26 +439,13 @@ def _near_miss_terms(entry: Entry) -> list[str]:
     return terms
 
 
-def _one_safe_edit(term: str, window: str) -> bool:
-    """Same length, one character different, and the two characters are known look-/sound-alikes."""
-    if len(term) != len(window):
-        return False
-    diffs = [(a, b) for a, b in zip(term, window) if a != b]
-    return len(diffs) == 1 and diffs[0][1] in _CONFUSABLE.get(diffs[0][0], ())
+def _one_character_variants(term: str) -> set[str]:
+    """``term`` with one character replaced by a known look- or sound-alike (粘土砖 → 粘士砖, 沾土砖 …)."""
+    return {term[:i] + alike + term[i + 1:] for i, ch in enumerate(term) for alike in _CONFUSABLE.get(ch, ())}
 
 
 def _closest(window: str, terms: list[str]) -> str:
     return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
-
-
-def _could_fire(entry: Entry, raw: list) -> bool:
-    groups: set[tuple[int, int]] = set()
-    for key, *_ in raw:
-        if key.role == "term" or key.role == "vague":
-            return True
-        if key.role == "combo":
-            groups.add((key.combo, key.group))
-    return any(all((c, g) in groups for g in range(len(combo))) for c, combo in enumerate(entry.all_combos))
 
 
 def _same_clause(groups: dict[int, list[tuple[str, int, int, str]]], fields: dict[str, str]) -> list:
@@ -422,17 +466,21 @@ def is_demolition(normalised_name: str, code: str) -> bool:
     return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
 
 
-def _first_per_entry(hits: Iterable[Hit]) -> tuple[Hit, ...]:
+_VIA_RANK = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}
+
+
+def _hit_order(hit: Hit) -> tuple:
+    # a definite hit beats a vague one; a whole term beats a combo of parts; a decided pattern a manual one; then
+    # the 项目特征 (where the material is described) before the 项目名称 (the work item); then the earliest
+    manual = hit.pattern >= 0 and hit.entry.patterns[hit.pattern].manual
+    return _VIA_RANK[hit.via], manual, hit.field != "features", hit.start
+
+
+def _first_per_entry(hits: list[Hit]) -> tuple[Hit, ...]:
+    if len(hits) < 2:
+        return tuple(hits)
     best: dict[str, Hit] = {}
-    # a definite hit beats a vague one; a whole term beats a combo of parts; then the 项目特征 (where the
-    # material is described) before the 项目名称 (the work item); then the earliest
-    rank = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}
-
-    def order(hit: Hit) -> tuple:
-        manual = hit.pattern >= 0 and hit.entry.patterns[hit.pattern].manual  # a decided pattern first
-        return rank[hit.via], manual, hit.field != "features", hit.start
-
-    for hit in sorted(hits, key=order):
+    for hit in sorted(hits, key=_hit_order):
         best.setdefault(hit.entry.id, hit)
     return tuple(best.values())
 

@@ -109,13 +109,14 @@ def normalize(text: str) -> str:
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(_mark_numbered_clauses(text or "")):
-        for c in _fold_char(ch):
-            chars.append(c)
-            origin.append(index)
-    joined = "".join(chars)
+    marked = _mark_numbered_clauses(text or "")
+    table = _TABLE
+    pieces = [table[ord(ch)] for ch in marked]
+    joined = "".join(pieces)
+    if len(joined) == len(marked) and "" not in pieces:  # every character folds to one character
+        origin = list(range(len(marked)))
+    else:
+        origin = [index for index, piece in enumerate(pieces) for _ in piece]
     for old, new in PHRASE_SYNONYMS:
         start = joined.find(old)
         while start != -1:

@@ -22,11 +22,10 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import ahocorasick
 
@@ -36,9 +35,12 @@ SCHEMA_ID = "gbm-check/structure@1"
 STRUCTURE_FILE = "line_structure.json"
 FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
 SUB_BREAKS = frozenset(",。;!?")  # sub-clause breaks inside a clause (，→, and ；→; after normalisation)
+_SUB_BREAK = re.compile("[,。;!?]")
+_SLASH = re.compile(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])")
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
 PRODUCT_CLASSES = ("tile", "stone", "metal_panel")
+SEGMENT_MEMO = 200_000  # segments (clauses) remembered by text
 # Class groups: inside a group the longest overlapping word wins (瓷砖胶 is an adhesive, not a tile + 胶).
 _GROUP_OF_CLASS = {"tile": "material", "stone": "material", "metal_panel": "material", "cement_mortar": "material",
                    "adhesive": "material"}
@@ -48,6 +50,7 @@ ROLE_PRIORITY = ("bond", "leveling", "grout", "finish", "frame", "location", "co
 _NOT_PRODUCT_ROLES = frozenset({"location", "note", "grout", "protection", "substrate"})
 _NUMBER = re.compile(r"(?:\(?\d{1,2}(?:[、)]|\.(?!\d))|[一二三四五六七八九十]{1,2}、|[*※])+")
 _DIGITS = re.compile(r"\d+")
+_DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE = re.compile(r"\D{0,3}?(\d{6,12})")
 
@@ -56,9 +59,9 @@ class StructureError(Exception):
     """The structure vocabulary is not valid; the message is one line."""
 
 
-@dataclass(frozen=True)
-class Clause:
-    """One clause of a field: "2.粘贴层：20厚1:2.5水泥砂浆" → number 2, label 粘贴层, role bond."""
+class Clause(NamedTuple):
+    """One clause of a field: "2.粘贴层：20厚1:2.5水泥砂浆" → number 2, label 粘贴层, role bond.
+    (A named tuple, like Mention: lines make many of them, and tuples are cheap to build.)"""
 
     field: str
     number: Optional[int]
@@ -69,8 +72,7 @@ class Clause:
     value_start: int  # where the value begins (after "label:")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A vocabulary word in a field: a class (tile, cement_mortar …), a verb, a marker or a location word."""
 
     kind: str
@@ -79,26 +81,50 @@ class Mention:
     end: int
 
 
-@dataclass
 class LineStructure:
-    """What one line says, clause by clause.  Built by ``StructureReader.analyse``; treat as read-only."""
+    """What one line says, clause by clause.  Built by ``StructureReader.analyse``; treat as read-only.
 
-    fields: dict[str, str]  # normalised 项目名称 / 项目特征
-    raw: dict[str, str]
-    code: str
-    work_item: str
-    location: str  # exterior, interior, floor or ""
-    products: frozenset[str]
-    clauses: tuple[Clause, ...]
-    mentions: dict[str, list[Mention]]  # by kind
-    demolition: bool
-    _starts: dict[str, list[int]] = field(default_factory=dict)
-    _clause_index: dict[str, list[Clause]] = field(default_factory=dict)
-    _sub_breaks: dict[str, list[int]] = field(default_factory=dict)
-    _cancels: dict[str, list[tuple[int, int, str]]] = field(default_factory=dict)
-    _options: dict[str, list[tuple[int, int, tuple[tuple[int, int], ...]]]] = field(default_factory=dict)
-    _roles: dict[tuple[str, int], str] = field(default_factory=dict)
-    _origins: dict[str, list[int]] = field(default_factory=dict)
+    A plain class with slots (a distinct line builds one; a dataclass with factories costs more than the work)."""
+
+    __slots__ = ("fields", "raw", "code", "work_item", "clauses", "mentions", "demolition", "reader", "_starts",
+                 "_clause_index", "_sub_breaks", "_cancels", "_options", "_roles", "_origins", "_location",
+                 "_products")
+
+    def __init__(self, fields: dict[str, str], raw: dict[str, str], code: str, work_item: str,
+                 clauses: tuple[Clause, ...], mentions: dict[str, list[Mention]], demolition: bool,
+                 reader: "StructureReader", starts: dict[str, list[int]], clause_index: dict[str, list[Clause]],
+                 sub_breaks: dict[str, list[int]]):
+        self.fields = fields  # normalised 项目名称 / 项目特征
+        self.raw = raw
+        self.code = code
+        self.work_item = work_item
+        self.clauses = clauses
+        self.mentions = mentions  # by kind
+        self.demolition = demolition
+        self.reader = reader
+        self._starts = starts
+        self._clause_index = clause_index
+        self._sub_breaks = sub_breaks
+        self._cancels: dict[str, list[tuple[int, int, str]]] = {}
+        self._options: dict[str, list[tuple[int, int, tuple[tuple[int, int], ...]]]] = {}
+        self._roles: Optional[dict[tuple[str, int], str]] = None  # mortar and adhesive words, when first asked
+        self._origins: dict[str, list[int]] = {}
+        self._location: Optional[str] = None
+        self._products: Optional[frozenset[str]] = None
+
+    @property
+    def location(self) -> str:
+        """exterior, interior, floor or "" (computed when first asked: most lines never need it)."""
+        if self._location is None:
+            self._location = self.reader._location_of(self)
+        return self._location
+
+    @property
+    def products(self) -> frozenset[str]:
+        """The products the line supplies (tile, stone, metal_panel), computed when first asked."""
+        if self._products is None:
+            self._products = self.reader._products_of(self)
+        return self._products
 
     # --- where a position stands -------------------------------------------------------------------------
     def clause_at(self, field_name: str, pos: int) -> Clause:
@@ -117,6 +143,8 @@ class LineStructure:
     def role_at(self, field_name: str, start: int, end: int) -> str:
         """The role of the word at [start, end): the verb after it in its sub-clause (粘贴 → bond, 找平 →
         leveling), else the verb before it in the clause's value, else the clause's role."""
+        if self._roles is None:
+            self._roles = self.reader._material_roles(self)
         known = self._roles.get((field_name, start))
         if known is not None:
             return known
@@ -338,6 +366,8 @@ class StructureReader:
             self._automaton.add_word(key, (len(key), tuple(sorted(kinds))))
         self._automaton.make_automaton()
         self._label_roles: dict[str, str] = {}
+        self._segments: dict[tuple, tuple] = {}
+        self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
     def analyse(self, name: str, features: str = "", code: str = "") -> LineStructure:
@@ -348,55 +378,84 @@ class StructureReader:
         sub_breaks: dict[str, list[int]] = {}
         mentions: dict[str, list[Mention]] = {}
         for field_name, text in fields.items():
-            field_clauses = ([Clause("name", None, 0, len(text), "", "name", 0)] if field_name == "name"
-                             else self._clauses(text))
+            field_clauses = self._read_field(field_name, text, mentions, sub_breaks.setdefault(field_name, []))
             clauses.extend(field_clauses)
             index[field_name] = field_clauses
             starts[field_name] = [c.start for c in field_clauses]
-            sub_breaks[field_name] = [i for i, ch in enumerate(text) if ch in SUB_BREAKS]
-            self._scan(field_name, text, mentions)
         digits = _CODE.match(code or "")
         code_digits = digits.group(1) if digits else ""
         work_item = self._work_item(code_digits, mentions)
-        structure = LineStructure(fields=fields, raw={"name": name or "", "features": features or ""},
-                                  code=code_digits, work_item=work_item, location="", products=frozenset(),
-                                  clauses=tuple(clauses), mentions=mentions,
-                                  demolition=work_item == "demolition", _starts=starts, _clause_index=index,
-                                  _sub_breaks=sub_breaks)
-        self._material_roles(structure)
-        structure._cancels = {f: self._cancels(structure, f) for f in fields}
-        structure._options = {f: self._options(structure, f) for f in fields}
-        structure.location = self._location(structure)
-        structure.products = self._products(structure)
+        structure = LineStructure(fields, {"name": name or "", "features": features or ""}, code_digits, work_item,
+                                  tuple(clauses), mentions, work_item == "demolition", self, starts, index, sub_breaks)
+        for field_name in fields:
+            structure._cancels[field_name] = self._cancels(structure, field_name)
+            structure._options[field_name] = self._options(structure, field_name)
         return structure
 
-    def _clauses(self, text: str) -> list[Clause]:
+    def _read_field(self, field_name: str, text: str, mentions: dict[str, list[Mention]],
+                    breaks: list[int]) -> list[Clause]:
+        """A field's clauses, words and sub-clause breaks, put together from its segments (between line breaks).
+
+        Bills are made of the same clauses in ever new combinations ("2.混凝土强度等级:C30" under thousands of
+        lines), so each segment is read once and remembered: a distinct line costs the assembly of its parts.
+        """
+        if field_name == "name":
+            segments = [text]
+        else:
+            segments = text.split(";")
+        several = len(segments) > 1
         out: list[Clause] = []
         position, last_number = 0, 0
-        segments = text.split(";")
+        memo = self._segments
         for segment in segments:
-            start, end = position, position + len(segment)
-            position = end + 1
-            if not segment.strip():
-                continue
-            number = None
-            marker = _NUMBER.match(segment) or _decimal_marker(segment, last_number + 1, len(segments) > 1)
-            if marker and marker.end() < len(segment):
-                found = _DIGITS.findall(marker.group())
-                number = int(found[-1]) if found else None
-                last_number = number or last_number
-                start += marker.end()
-            body = text[start:end]
-            label, role, value_start = "", "free", start
-            colon = body.find(":", 0, 26)
-            if colon > 0:
-                candidate = body[:colon]
-                if _CJK.search(candidate) and not any(ch.isdigit() for ch in candidate) and "," not in candidate:
-                    label, role, value_start = candidate, self.label_role(candidate), start + colon + 1
-            out.append(Clause("features", number, start, end, label, role, value_start))
+            key = (field_name, segment, last_number + 1 if segment[:1].isdigit() else 0, several)
+            read = memo.get(key)
+            if read is None:
+                read = self._read_segment(field_name, segment, last_number + 1, several)
+                if len(memo) >= SEGMENT_MEMO:
+                    memo.clear()
+                memo[key] = read
+            clause, words, inner_breaks = read
+            if clause is not None:
+                number, start, label, role, value = clause
+                if number is not None:
+                    last_number = number
+                out.append(Clause(field_name, number, position + start, position + len(segment), label, role,
+                                  position + value))
+            for kind, key_kind, a, b in words:
+                mentions.setdefault(key_kind, []).append(Mention(kind, field_name, position + a, position + b))
+            breaks.extend(position + b for b in inner_breaks)
+            position += len(segment) + 1
+            if field_name != "name" and position <= len(text):
+                breaks.append(position - 1)  # the line break itself
         if not out:
-            out.append(Clause("features", None, 0, len(text), "", "free", 0))
+            out.append(Clause(field_name, None, 0, len(text), "", "name" if field_name == "name" else "free", 0))
         return out
+
+    def _read_segment(self, field_name: str, segment: str, expected: int, several: bool):
+        """(clause or None, words, sub-clause breaks) of one segment, positions relative to it."""
+        inner_breaks = tuple(m.start() for m in _SUB_BREAK.finditer(segment))
+        words = self._scan(segment)
+        if field_name == "name":
+            return (None, 0, "", "name", 0), words, inner_breaks
+        if not segment.strip():
+            return None, words, inner_breaks
+        number, start = None, 0
+        marker = _NUMBER.match(segment)
+        if marker is None and segment[:1].isdigit():
+            marker = _decimal_marker(segment, expected, several)
+        if marker and marker.end() < len(segment):
+            found = _DIGITS.findall(marker.group())
+            number = int(found[-1]) if found else None
+            start = marker.end()
+        body = segment[start:]
+        label, role, value = "", "free", start
+        colon = body.find(":", 0, 26)
+        if colon > 0:
+            candidate = body[:colon]
+            if _CJK.search(candidate) and not _DIGIT.search(candidate) and "," not in candidate:
+                label, role, value = candidate, self.label_role(candidate), start + colon + 1
+        return (number, start, label, role, value), words, inner_breaks
 
     def label_role(self, label: str) -> str:
         """The role of an attribute name: the longest vocabulary word it contains; between words of one length
@@ -408,9 +467,10 @@ class StructureReader:
                 self._label_roles[label] = role
         return role
 
-    def _scan(self, field_name: str, text: str, mentions: dict[str, list[Mention]]) -> None:
+    def _scan(self, text: str) -> tuple[tuple[str, str, int, int], ...]:
+        """Vocabulary words in ``text``: (kind, key of the mention list, start, end), longest per group."""
         if not text:
-            return
+            return ()
         best: dict[str, list[tuple[int, int, str]]] = {}
         for end, (size, kinds) in self._automaton.iter(text):
             start = end - size + 1
@@ -419,6 +479,7 @@ class StructureReader:
         if "砂浆" in text or "M" in text:
             for match in self._mortar_grades.finditer(text):
                 best.setdefault("material", []).append((match.start(), match.end(), "cement_mortar"))
+        out = []
         for group, found in best.items():
             if group == "material":  # show the ratio or grade with the mortar: 1:2.5水泥砂浆, M20砂浆
                 for i, (start, end, kind) in enumerate(found):
@@ -429,8 +490,9 @@ class StructureReader:
                             start += 1
                         found[i] = (start, end, kind)
             for start, end, kind in _longest(found):
-                key = "verb" if group == "verb" else kind
-                mentions.setdefault(key, []).append(Mention(kind, field_name, start, end))
+                out.append((kind, "verb" if group == "verb" else kind, start, end))
+        out.sort(key=lambda w: w[2])
+        return tuple(out)
 
     def _work_item(self, code: str, mentions: dict[str, list[Mention]]) -> str:
         for size in range(min(len(code), 12), 3, -1):
@@ -438,21 +500,21 @@ class StructureReader:
             if found:
                 return found
         best = None  # the longest word; between equals the last one (a Chinese compound's head comes last)
-        for kind, found in mentions.items():
-            if kind.startswith("wi:"):
-                for m in found:
-                    if m.field == "name" and (best is None or (m.end - m.start, m.end) > best[:2]):
-                        best = (m.end - m.start, m.end, kind[3:])
+        for kind in mentions.keys() & self._work_item_kinds:
+            for m in mentions[kind]:
+                if m.field == "name" and (best is None or (m.end - m.start, m.end) > best[:2]):
+                    best = (m.end - m.start, m.end, kind[3:])
         return best[2] if best else ""
 
-    def _material_roles(self, s: LineStructure) -> None:
+    def _material_roles(self, s: LineStructure) -> dict[tuple[str, int], str]:
         """Roles of mortar and adhesive words, with 打底 promoted to bond where the clause sets the facing
         without naming what it is set in (8厚1:1:6水泥石灰砂浆打底，面贴瓷质砖)."""
+        roles: dict[tuple[str, int], str] = {}
         materials = s.mentions.get("cement_mortar", []) + s.mentions.get("adhesive", [])
         for m in materials:
-            s._roles[(m.field, m.start)] = s._role_from_verbs(m.field, m.start, m.end)
+            roles[(m.field, m.start)] = s._role_from_verbs(m.field, m.start, m.end)
         for m in s.mentions.get("cement_mortar", []):
-            if s._roles[(m.field, m.start)] != "base":
+            if roles[(m.field, m.start)] != "base":
                 continue
             clause = s.clause_at(m.field, m.start)
             for verb in s.mentions.get("verb", ()):
@@ -460,8 +522,9 @@ class StructureReader:
                     continue
                 low, high = s.sub_span(m.field, verb.start)
                 if not any(o.field == m.field and low <= o.start < high for o in materials):
-                    s._roles[(m.field, m.start)] = "bond"
+                    roles[(m.field, m.start)] = "bond"
                     break
+        return roles
 
     def _cancels(self, s: LineStructure, field_name: str) -> list[tuple[int, int, str]]:
         text, out = s.fields[field_name], []
@@ -502,9 +565,11 @@ class StructureReader:
         bidder = [m for m in s.mentions.get("m:bidder", ()) if m.field == field_name]
         done: set[int] = set()
         candidates = [(m.start, m.end) for m in alternatives]
-        candidates += [(i, i + 1) for i, ch in enumerate(text) if ch == "/" and 0 < i < len(text) - 1
-                       and _CJK.match(text[i - 1]) and _CJK.match(text[i + 1])]
-        commas = [(i, i + 1) for i, ch in enumerate(text) if ch == "、"] if bidder else []
+        if "/" in text:
+            candidates += [(m.start(), m.end()) for m in _SLASH.finditer(text)]
+        commas = [(m.start(), m.end()) for m in re.finditer("、", text)] if bidder else []
+        if not candidates and not commas:
+            return out
         for sep_start, _ in sorted(candidates + commas):
             low, high = s.sub_span(field_name, sep_start)
             if low in done:
@@ -527,28 +592,30 @@ class StructureReader:
                 out.append((value, high, tuple(options)))
         return out
 
-    def _location(self, s: LineStructure) -> str:
+    def _location_of(self, s: LineStructure) -> str:
         fixed = self.work_items.get(s.work_item, {}).get("location", "")
         if fixed in LOCATIONS:
             return fixed
-        words = [m for m in s.mentions.get("loc:exterior", []) + s.mentions.get("loc:interior", [])
-                 + s.mentions.get("loc:floor", []) if not s.not_supplied(m.field, m.start)]
-        scopes = (
-            lambda m: m.field == "name",
-            lambda m: m.field == "features" and s.clause_at(m.field, m.start).role == "location",
-            lambda m: m.field == "features",
-        )
-        for in_scope in scopes:
-            found = {m.kind[4:] for m in words if in_scope(m)}
-            if "exterior" in found:
+        mentions = s.mentions
+        words = [m for kind in ("loc:exterior", "loc:interior", "loc:floor") for m in mentions.get(kind, ())
+                 if not s.not_supplied(m.field, m.start)]
+        if not words:
+            return ""
+        # the 项目名称 first, then 部位 clauses, then anywhere in the 项目特征
+        scopes = ([m for m in words if m.field == "name"],
+                  [m for m in words if m.field == "features" and s.clause_at(m.field, m.start).role == "location"],
+                  [m for m in words if m.field == "features"])
+        for scope in scopes:
+            found = {m.kind for m in scope}
+            if "loc:exterior" in found:
                 return "exterior"
-            if "interior" in found:
+            if "loc:interior" in found:
                 return "interior"
-            if "floor" in found and fixed != "wall":
+            if "loc:floor" in found and fixed != "wall":
                 return "floor"
         return ""
 
-    def _products(self, s: LineStructure) -> frozenset[str]:
+    def _products_of(self, s: LineStructure) -> frozenset[str]:
         found = [m for cls in PRODUCT_CLASSES for m in s.mentions.get(cls, ())
                  if not s.not_supplied(m.field, m.start)]
         named = {m.kind for m in found if m.field == "name"}
