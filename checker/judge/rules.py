@@ -57,6 +57,7 @@ class Judge:
         self.catalogs = catalogs
         self.profile = profile
         self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
+        self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
         key = (item.name, item.features, item.code[:9] if item.code else "")
@@ -71,11 +72,17 @@ class Judge:
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
         drafts: list[dict] = []
         greens: list[Hit] = []
+        applies = self._applies
         for hit in match.hits:
-            if hit.entry.list == "green":
+            entry = hit.entry
+            if entry.list == "green":
                 greens.append(hit)
-            elif _applies(hit.entry, self.profile):
-                drafts.append(_draft(hit, item, match, self.catalogs, self.profile))
+            else:
+                known = applies.get(entry.id)
+                if known is None:
+                    known = applies[entry.id] = _applies(entry, self.profile)
+                if known:
+                    drafts.append(_draft(hit, item, match, self.catalogs, self.profile))
         for draft, (decisive, also) in zip(drafts, concurrence(drafts)):
             draft["decisive"], draft["also"] = decisive, also
         findings = [Finding(**draft) for draft in drafts]
@@ -222,6 +229,8 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
 def _ordered_categories(hits: list[Hit], item: LineItem, match: LineMatch) -> tuple[str, ...]:
     """Section-typical categories first; then what the line uses before where it is (部位: 浴缸四周); then the
     certification catalogue before activity one; features first, earliest first."""
+    if len(hits) < 2:
+        return tuple(h.entry.name for h in hits)
     code = item.code
     preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
     structure = match.structure

@@ -54,13 +54,32 @@ class Hit(NamedTuple):
     pattern: int = -1  # the entry's pattern that found it
 
 
-class LineMatch(NamedTuple):
-    """All hits of one line, plus the context that was applied and the line's structure."""
+class LineMatch:
+    """All hits of one line, plus the context that was applied and the line's structure.
 
-    hits: tuple[Hit, ...]
-    demolition: bool = False
-    cancelled: tuple[tuple[str, str], ...] = ()  # (entry id, reason) of hits dropped by context
-    structure: Optional[LineStructure] = None
+    The structure is kept by the result handed out, not by the memo (a structure is a few KB and a bill has tens
+    of thousands of distinct lines); a memoised result rebuilds it from its text when asked."""
+
+    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source")
+
+    def __init__(self, hits: tuple[Hit, ...], demolition: bool = False,
+                 cancelled: tuple[tuple[str, str], ...] = (), structure: Optional[LineStructure] = None,
+                 source: Optional[tuple] = None):
+        self.hits = hits
+        self.demolition = demolition
+        self.cancelled = cancelled  # (entry id, reason) of hits dropped by context
+        self._structure = structure
+        self._source = source  # (reader, name, features, code) to rebuild the structure
+
+    @property
+    def structure(self) -> Optional[LineStructure]:
+        if self._structure is None and self._source is not None:
+            reader, name, features, code = self._source
+            return reader.analyse(name, features, code)
+        return self._structure
+
+    def without_structure(self, reader: StructureReader, name: str, features: str, code: str) -> "LineMatch":
+        return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code))
 
 
 class _Key(NamedTuple):
@@ -137,10 +156,11 @@ class Matcher:
         key = (name, features, code[:9] if code else "")
         cached = self._memo.get(key)
         if cached is None:
-            cached = self._match(name, features, code)
+            found = self._match(name, features, code)
             if len(self._memo) >= MEMO_SIZE:
                 self._memo.clear()
-            self._memo[key] = cached
+            self._memo[key] = found.without_structure(self.reader, name, features, code)
+            return found
         return cached
 
     def _match(self, name: str, features: str, code: str) -> LineMatch:

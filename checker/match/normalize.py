@@ -85,6 +85,20 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+class _LengthTable(dict):
+    """``str.translate`` table giving, per code point, one character whose ordinal − 48 is its folded length: one
+    translate call tells whether a text folds character for character (the common case)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = chr(48 + len(_fold_char(chr(codepoint))))
+        self[codepoint] = value
+        return value
+
+
+_LENGTHS = _LengthTable()
+_NOT_ONE = re.compile("[^1]")
+
+
 # Features written on one line number their clauses after a space: "1.部位:浴缸四周 2.砖品种:灰砂砖".  That
 # space is a clause break (a line break), not just white space; the run keeps its length so positions hold.
 _NUMBERED_CLAUSE = re.compile(r"[ \t\u3000]+(?=\(?\d{1,2}[.、．)）](?!\d))")
@@ -110,13 +124,17 @@ def normalize(text: str) -> str:
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
     marked = _mark_numbered_clauses(text or "")
-    table = _TABLE
-    pieces = [table[ord(ch)] for ch in marked]
-    joined = "".join(pieces)
-    if len(joined) == len(marked) and "" not in pieces:  # every character folds to one character
-        origin = list(range(len(marked)))
-    else:
-        origin = [index for index, piece in enumerate(pieces) for _ in piece]
+    joined = marked.translate(_TABLE)
+    lengths = marked.translate(_LENGTHS)
+    origin = list(range(len(marked)))
+    if lengths.strip("1"):  # some characters fold to none (spaces) or to several (砼): rebuild from the runs
+        origin, done = [], 0
+        for odd in _NOT_ONE.finditer(lengths):
+            at = odd.start()
+            origin.extend(range(done, at))
+            origin.extend([at] * (ord(lengths[at]) - 48))
+            done = at + 1
+        origin.extend(range(done, len(marked)))
     for old, new in PHRASE_SYNONYMS:
         start = joined.find(old)
         while start != -1:

@@ -88,7 +88,7 @@ class LineStructure:
 
     __slots__ = ("fields", "raw", "code", "work_item", "clauses", "mentions", "demolition", "reader", "_starts",
                  "_clause_index", "_sub_breaks", "_cancels", "_options", "_roles", "_origins", "_location",
-                 "_products")
+                 "_products", "_described")
 
     def __init__(self, fields: dict[str, str], raw: dict[str, str], code: str, work_item: str,
                  clauses: tuple[Clause, ...], mentions: dict[str, list[Mention]], demolition: bool,
@@ -111,6 +111,7 @@ class LineStructure:
         self._origins: dict[str, list[int]] = {}
         self._location: Optional[str] = None
         self._products: Optional[frozenset[str]] = None
+        self._described: dict[int, str] = {}
 
     @property
     def location(self) -> str:
@@ -214,6 +215,12 @@ class LineStructure:
         if field_name == "name":
             return FIELD_LABELS["name"]
         clause = self.clause_at(field_name, pos)
+        known = self._described.get(clause.start)
+        if known is None:
+            known = self._described[clause.start] = self._describe(field_name, clause)
+        return known
+
+    def _describe(self, field_name: str, clause: Clause) -> str:
         out = FIELD_LABELS[field_name]
         if clause.number is not None:
             out += f" 第{clause.number}条"
