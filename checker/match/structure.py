@@ -502,10 +502,18 @@ class StructureReader:
         return tuple(out)
 
     def _work_item(self, code: str, mentions: dict[str, list[Mention]]) -> str:
+        """A full 9-digit item code decides; else the 项目名称; else a 4- or 6-digit section of the code."""
+        section = ""
         for size in range(min(len(code), 12), 3, -1):
             found = self._codes.get(code[:size])
             if found:
-                return found
+                if size >= 9:
+                    return found
+                section = found
+                break
+        return self._work_item_from_name(mentions) or section
+
+    def _work_item_from_name(self, mentions: dict[str, list[Mention]]) -> str:
         best = None  # the longest word; between equals the last one (a Chinese compound's head comes last)
         for kind in mentions.keys() & self._work_item_kinds:
             for m in mentions[kind]:
