@@ -7,8 +7,9 @@ among them) and each gets one more clause of its own (a 部位 with a running nu
 Two timings, the best of ``--repeat`` runs each, in the same process and run:
 - baseline : the floor of any term matcher — normalise 项目名称 and 项目特征 and run one Aho–Corasick pass of
              every catalog term over them (the automaton the matcher builds);
-- check    : Matcher._match + Judge._judge per line, unmemoised: structure, context, patterns, findings,
-             evidence, concurring rules.
+- check    : Matcher._match + Judge._judge per line, with no line memo: structure, context, patterns,
+             findings, evidence, concurring rules (a fresh matcher and structure reader per run; what they
+             remember per clause text within the run is part of the cost being measured).
 Target (issue 12): check ≤ 200 µs per distinct line.  Times are CPU seconds of this process (time.process_time):
 these machines are shared and busy, and CPU time is what the work costs; the ratio to the baseline is the figure
 that travels from one machine to another.
@@ -31,6 +32,7 @@ from make_bench_bill import draw_items  # noqa: E402
 from checker.judge.rules import Judge, Profile  # noqa: E402
 from checker.match.catalog import load_catalogs  # noqa: E402
 from checker.match.matcher import Matcher  # noqa: E402
+from checker.match.structure import StructureReader, load_vocabulary  # noqa: E402
 from checker.match.normalize import normalize  # noqa: E402
 from checker.model import LineItem, Provenance  # noqa: E402
 
@@ -69,6 +71,7 @@ def main(argv=None) -> int:
     lines = distinct_lines(args.lines)
     assert len({(i.name, i.features, i.code) for i in lines}) == len(lines), "lines must be distinct"
     catalogs = load_catalogs()
+    vocabulary = load_vocabulary()
     profile = Profile()
     automaton = Matcher(catalogs)._automaton
 
@@ -80,8 +83,8 @@ def main(argv=None) -> int:
 
     flagged = {}
 
-    def check():
-        matcher, judge = Matcher(catalogs), Judge(catalogs, profile)  # fresh: nothing memoised
+    def check():  # fresh matcher, structure reader and judge: nothing memoised from an earlier run
+        matcher, judge = Matcher(catalogs, StructureReader(vocabulary)), Judge(catalogs, profile)
         for item in lines:
             findings = judge._judge(item, matcher._match(item.name, item.features, item.code))[1]
             flagged[item.code] = any(f.kind in ("banned", "restricted") for f in findings)

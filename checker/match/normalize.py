@@ -147,6 +147,15 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return joined, origin
 
 
+def origin_map(text: str) -> list[int] | None:
+    """Per character of ``normalize(text)``, the index of the input character it came from; None when the text
+    folds character for character (the common case: positions are the same)."""
+    marked = _mark_numbered_clauses(text or "")
+    if marked is text and not text.translate(_LENGTHS).strip("1") and "商混凝土" not in text.translate(_TABLE):
+        return None
+    return normalize_with_map(text)[1]
+
+
 def original_span(text: str, start: int, length: int) -> tuple[int, int]:
     """Map a span of ``normalize(text)`` back to (start, end) in ``text``."""
     _, origin = normalize_with_map(text)

@@ -29,7 +29,7 @@ from typing import NamedTuple, Optional
 
 import ahocorasick
 
-from .normalize import normalize, normalize_with_map
+from .normalize import normalize, origin_map
 
 SCHEMA_ID = "gbm-check/structure@1"
 STRUCTURE_FILE = "line_structure.json"
@@ -232,9 +232,12 @@ class LineStructure:
 
     def original_span(self, field_name: str, start: int, length: int) -> tuple[int, int]:
         """Map a span of the normalised field back to (start, end) in the printed text."""
-        origin = self._origins.get(field_name)
-        if origin is None:
-            origin = self._origins[field_name] = normalize_with_map(self.raw[field_name])[1]
+        if field_name in self._origins:
+            origin = self._origins[field_name]
+        else:
+            origin = self._origins[field_name] = origin_map(self.raw[field_name])
+        if origin is None:  # folded character for character
+            return (start, start + length) if length > 0 else (0, 0)
         if not origin or length <= 0:
             return (0, 0)
         start = max(0, min(start, len(origin) - 1))
@@ -374,6 +377,7 @@ class StructureReader:
         self._automaton.make_automaton()
         self._label_roles: dict[str, str] = {}
         self._segments: dict[tuple, tuple] = {}
+        self._line_heads: dict[tuple[str, str], tuple[str, str]] = {}  # (code, name) → (code digits, work item)
         self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
@@ -389,9 +393,15 @@ class StructureReader:
             clauses.extend(field_clauses)
             index[field_name] = field_clauses
             starts[field_name] = [c.start for c in field_clauses]
-        digits = _CODE.match(code or "")
-        code_digits = digits.group(1) if digits else ""
-        work_item = self._work_item(code_digits, mentions)
+        known = self._line_heads.get((code, fields["name"]))  # lines repeat their 项目编码 and 项目名称
+        if known is None:
+            digits = _CODE.match(code or "")
+            code_digits = digits.group(1) if digits else ""
+            known = (code_digits, self._work_item(code_digits, mentions))
+            if len(self._line_heads) >= SEGMENT_MEMO:
+                self._line_heads.clear()
+            self._line_heads[(code, fields["name"])] = known
+        code_digits, work_item = known
         structure = LineStructure(fields, {"name": name or "", "features": features or ""}, code_digits, work_item,
                                   tuple(clauses), mentions, work_item == "demolition", self, starts, index, sub_breaks)
         for field_name in fields:
