@@ -30,6 +30,8 @@ _SCHEME_RANK = {"GBM1": 0, "GBM2": 1, "CGP1": 2}
 LOCATION_TEXT = {"exterior": "exterior (外墙/室外)", "interior": "interior (室内/内墙)", "floor": "a floor (楼地面)",
                  "unknown": "of a location the line does not state"}
 _KIND_RANK = {"banned": 0, "restricted": 1, "not_applicable": 2}
+_VIOLATIONS = frozenset(("banned", "restricted", "not_applicable"))
+_PROMOTIONS = frozenset(("promoted",))
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 _CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
 _JURISDICTION_RANK = {"national": 0, "shandong": 1, "city": 2}
@@ -128,14 +130,20 @@ def concurrence(findings: list) -> list[tuple[bool, tuple[str, ...]]]:
     One decisive finding per thing found: findings of the same family (violations: banned, restricted, not
     applicable; or promoted) whose evidence overlaps concur; the worst of them decides and lists the others in
     ``also``, the others are not decisive.  Findings about different words stay decisive."""
+    out: list[tuple[bool, tuple[str, ...]]] = [(True, ())] * len(findings)
+    if len(findings) < 2:
+        return out
     view = [f if isinstance(f, dict) else dataclasses.asdict(f) for f in findings]
-    out: list[tuple[bool, tuple[str, ...]]] = [(True, ())] * len(view)
-    for family in (("banned", "restricted", "not_applicable"), ("promoted",)):
-        members = sorted((i for i, f in enumerate(view) if f["kind"] in family), key=lambda i: _decisive_rank(view[i]))
+    for family in (_VIOLATIONS, _PROMOTIONS):
+        members = [i for i, f in enumerate(view) if f["kind"] in family]
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: _decisive_rank(view[i]))
         groups: list[list[int]] = []
         for i in members:
+            spans = view[i]["spans"]
             for group in groups:
-                if any(_overlap(view[i]["spans"], view[j]["spans"]) for j in group):
+                if any(_overlap(spans, view[j]["spans"]) for j in group):
                     group.append(i)
                     break
             else:

@@ -425,7 +425,8 @@ class StructureReader:
         position, last_number = 0, 0
         memo = self._segments
         for segment in segments:
-            key = (field_name, segment, last_number + 1 if segment[:1].isdigit() else 0, several)
+            # a segment reads the same wherever it stands, except a leading "3.10厚" (clause 3 or a number?)
+            key = (field_name, segment, last_number + 1, several) if segment[:1].isdigit() else (field_name, segment)
             read = memo.get(key)
             if read is None:
                 read = self._read_segment(field_name, segment, last_number + 1, several)
@@ -441,7 +442,8 @@ class StructureReader:
                                   position + value))
             for kind, key_kind, a, b in words:
                 mentions.setdefault(key_kind, []).append(Mention(kind, field_name, position + a, position + b))
-            breaks.extend(position + b for b in inner_breaks)
+            if inner_breaks:
+                breaks.extend([position + b for b in inner_breaks])
             position += len(segment) + 1
             if field_name != "name" and position <= len(text):
                 breaks.append(position - 1)  # the line break itself
