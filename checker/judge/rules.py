@@ -114,7 +114,7 @@ def _applies(entry: Entry, profile: Profile) -> bool:
 def _draft(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> dict:
     """The fields of one finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
-    evidence, clause, start, spans = hit_evidence(hit, match.structure)
+    evidence, clause, start, spans = hit_evidence(hit, match)
     kind, severity, manual, message = _decide(hit, item, match, catalogs, profile)
     if hit.alternative and kind in ("banned", "restricted"):
         message += "; the line offers it as one option among others (the bidder may choose it)"
@@ -241,14 +241,13 @@ def _ordered_categories(hits: list[Hit], item: LineItem, match: LineMatch) -> tu
         return tuple(h.entry.name for h in hits)
     code = item.code
     preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
-    structure = match.structure
 
     def rank(hit: Hit) -> tuple:
         name = hit.entry.name
+        where = hit.where or (match.structure.role_at(hit.field, hit.start, hit.end) if hit.field == "features" else "")
         return (
             preferred.index(name) if name in preferred else len(preferred),
-            hit.field == "features" and structure is not None
-            and structure.role_at(hit.field, hit.start, hit.end) == "location",
+            where == "location",
             _SCHEME_RANK.get(hit.entry.id.split("-")[0], 3),
             hit.field != "features",
             hit.start,

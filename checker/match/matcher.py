@@ -19,9 +19,9 @@ import ahocorasick
 
 from .catalog import CatalogSet, Entry, Part, Pattern
 from ..model import LineItem
-from .normalize import normalize
+from .normalize import normalize, origin_map
 from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStructure, StructureReader, \
-    default_reader
+    clause_description, default_reader, printed_span
 
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
@@ -36,7 +36,7 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
-_DEFINITE = frozenset(("term", "vague", "near"))
+_TERMS = frozenset(("term", "vague"))
 _SHORT_BRACKETS = re.compile(r"[(\[]([^()\[\];]{1,4})[)\]]")  # an inserted qualifier: 粘土（实心）砖
 
 
@@ -52,6 +52,9 @@ class Hit(NamedTuple):
     parts: tuple[tuple[str, int, int, str], ...] = ()  # combos, patterns: (field, start, end, text) of each part
     alternative: bool = False  # the line offers it as one option among others
     pattern: int = -1  # the entry's pattern that found it
+    clause: tuple = ()  # term hits: (number, label start, label end) of their clause (see LineStructure.clause_info)
+    where: str = ""  # term hits: the role of the word where it stands (bond, location …; "name" in the 项目名称)
+    part_clauses: tuple = ()  # combo hits: the clause of each part, like ``clause``
 
 
 class LineMatch:
@@ -60,7 +63,7 @@ class LineMatch:
     The structure is kept by the result handed out, not by the memo (a structure is a few KB and a bill has tens
     of thousands of distinct lines); a memoised result rebuilds it from its text when asked."""
 
-    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source")
+    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source", "_origins")
 
     def __init__(self, hits: tuple[Hit, ...], demolition: bool = False,
                  cancelled: tuple[tuple[str, str], ...] = (), structure: Optional[LineStructure] = None,
@@ -69,14 +72,29 @@ class LineMatch:
         self.demolition = demolition
         self.cancelled = cancelled  # (entry id, reason) of hits dropped by context
         self._structure = structure
-        self._source = source  # (reader, name, features, code) to rebuild the structure
+        self._source = source  # (reader, name, features, code) to build the structure when it is asked for
+        self._origins: dict[str, Optional[list[int]]] = {}
 
     @property
     def structure(self) -> Optional[LineStructure]:
+        """The line's structure, built when first asked (a line whose hits are all plain terms never needs it)."""
         if self._structure is None and self._source is not None:
             reader, name, features, code = self._source
-            return reader.analyse(name, features, code)
+            self._structure = reader.analyse(name, features, code)
         return self._structure
+
+    def raw(self, field: str) -> str:
+        """The printed 项目名称 or 项目特征."""
+        if self._structure is not None:
+            return self._structure.raw[field]
+        return (self._source[1] if field == "name" else self._source[2]) or "" if self._source else ""
+
+    def origin(self, field: str) -> Optional[list[int]]:
+        if self._structure is not None:
+            return self._structure.origin(field)
+        if field not in self._origins:
+            self._origins[field] = origin_map(self.raw(field))
+        return self._origins[field]
 
     def without_structure(self, reader: StructureReader, name: str, features: str, code: str) -> "LineMatch":
         return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code))
@@ -87,6 +105,24 @@ class _Key(NamedTuple):
     role: str  # "term", "excl", "combo", "vague", "near" (a one-character variant of a term), "part" (pattern)
     combo: int = -1  # combo / pattern / near-term index
     group: int = -1  # combo group / pattern part
+
+
+class _SegmentEval(NamedTuple):
+    """What one line of text (a segment of the 项目特征, or the 项目名称) contributes, positions relative to it.
+    Everything a plain term needs — boundaries, look-alikes, negation, design change, existing work, options,
+    roles — lies inside its segment, so a segment is evaluated once and remembered."""
+
+    number: Optional[int]  # its clause number as printed (the running count of the next segment)
+    raw: tuple  # automaton hits: (key, start, end, word)
+    terms: tuple  # (entry index, Hit) of term hits that hold
+    vague: tuple  # (entry index, Hit) of family-name hits (a look-alike anywhere in the line settles them)
+    near: tuple  # (entry index, Hit) of near-miss spellings (they count when the entry has no exact hit)
+    excluded: frozenset  # entries with a look-alike here
+    cancelled: tuple  # (entry id, reason)
+    kinds: frozenset  # vocabulary kinds present (pattern triggers)
+    combos: frozenset  # (entry, combo, group) with a word here that holds in its context
+    combo_parts: tuple  # (entry, combo, group, field, start, end, word, sub-clause start, offered, clause)
+    parts: frozenset  # (entry, pattern, part) with a pattern word here
 
 
 class Matcher:
@@ -164,65 +200,125 @@ class Matcher:
         return cached
 
     def _match(self, name: str, features: str, code: str) -> LineMatch:
-        structure = self.reader.analyse(name, features, code)
+        source = (self.reader, name, features, code)
+        fields = {"name": normalize(name), "features": normalize(features)}
         if self._empty:
-            return LineMatch((), structure=structure)
-        if structure.demolition or is_demolition(structure.fields["name"], code):
-            return LineMatch((), demolition=True, structure=structure)
-        # 1. every automaton hit, grouped by entry (cheap: most hits are parts of combos that never complete)
-        per_entry: dict[int, list[tuple[_Key, str, int, int, str]]] = {}
-        definite: set[int] = set()
-        combined: set[tuple[int, int, int]] = set()  # (entry, combo, group) with a word in the line
-        for field, text in structure.fields.items():
-            if text:
-                self._scan(field, text, per_entry, definite, combined)
-        # 2. context only for entries that could fire: a term hit, or every group of a combo present
+            return LineMatch((), source=source)
+        if is_demolition(fields["name"], code):
+            return LineMatch((), demolition=True, source=source)
+        # 1. each segment's evaluation, remembered per segment text; term hits shifted to the line
         hits: list[Hit] = []
+        vague: list[tuple[int, Hit]] = []
+        near: list[tuple[int, Hit]] = []
+        excluded: set[int] = set()
         cancelled: list[tuple[str, str]] = []
+        kinds: set[str] = set()
+        combined: set[tuple[int, int, int]] = set()
+        parts: set[int] = set()
+        placed: list[tuple[str, int, _SegmentEval]] = []
+        for field, text in fields.items():
+            if not text:
+                continue
+            segments = text.split(";") if field == "features" else (text,)
+            several, position, last = len(segments) > 1, 0, 0
+            for segment in segments:
+                found = self._segment(field, segment, last + 1, several)
+                if found.number is not None:
+                    last = found.number
+                placed.append((field, position, found))
+                hits.extend(_shift(h, position) for _, h in found.terms)
+                if found.vague:
+                    vague.extend((i, _shift(h, position)) for i, h in found.vague)
+                if found.near:
+                    near.extend((i, _shift(h, position)) for i, h in found.near)
+                excluded |= found.excluded
+                cancelled.extend(found.cancelled)
+                kinds |= found.kinds
+                combined |= found.combos
+                parts |= found.parts
+                position += len(segment) + 1
         entries = self.entries
-        for entry_index in {index for index, _, _ in combined} - definite:
-            sizes = self._combo_sizes[entry_index]
-            if any(all((entry_index, c, g) in combined for g in range(size)) for c, size in enumerate(sizes)):
-                definite.add(entry_index)
-        for entry_index in definite:
-            raw = per_entry[entry_index]
-            found = self._entry_hits(entries[entry_index], raw, structure, cancelled)
-            if all(h.via == "vague" for h in found) and any(key.role == "near" for key, *_ in raw):
-                found += self._near_miss_hits(entry_index, raw, structure, cancelled)  # a definite misspelling wins
-            hits.extend(found)
+        exact = {h.entry.id for h in hits}
+        for index, hit in vague:
+            if index in excluded:
+                cancelled.append((hit.entry.id, f"look-alike excluded near 「{hit.text}」"))
+            else:
+                hits.append(hit)
+        if near:
+            hits.extend(hit for index, hit in near if entries[index].id not in exact)  # a definite misspelling
+        # 2. combos whose every group has a word in the line (from the segments' checked parts)
+        complete = {index for index in {i for i, _, _ in combined}
+                    if any(all((index, c, g) in combined for g in range(size))
+                           for c, size in enumerate(self._combo_sizes[index]))}
+        if complete:
+            found_parts: dict[int, list[tuple]] = {}
+            for field, position, found in placed:
+                for part in found.combo_parts:
+                    if part[0] in complete:
+                        found_parts.setdefault(part[0], []).append(_shift_part(part, position))
+            for index, found in found_parts.items():
+                hits.extend(self._combos(index, found))
+        # 3. structural patterns, which need the line's structure: only those whose classes are all present
+        work_item = self.reader.line_head(code, fields["name"])[1]
+        default_product = self.reader.work_items.get(work_item, {}).get("product", "")
         tried: dict[int, list[int]] = {}
-        for cls in structure.mentions.keys() & self._patterns_by_class.keys():
-            for entry_index, p in self._patterns_by_class[cls]:
-                tried.setdefault(entry_index, []).append(p)
-        for entry_index in per_entry.keys() & self._patterns_by_words.keys():
-            tried.setdefault(entry_index, []).extend(self._patterns_by_words[entry_index])
-        for entry_index, patterns in tried.items():
-            hits.extend(self._pattern_hits(entry_index, sorted(patterns), per_entry.get(entry_index, ()), structure,
-                                           cancelled))
-        hits = [h for h in hits if self._applies(h, structure, code, cancelled)]
-        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure)
+        candidates = [pair for kind in kinds & self._patterns_by_class.keys() for pair in self._patterns_by_class[kind]]
+        candidates += [(index, p) for index in {i for i, _, _ in parts} & self._patterns_by_words.keys()
+                       for p in self._patterns_by_words[index]]
+        for index, p in candidates:
+            if _may_hold(entries[index].patterns[p], index, p, kinds, parts, default_product, work_item):
+                tried.setdefault(index, []).append(p)
+        structure = None
+        if tried:
+            structure = self.reader.analyse(name, features, code)
+            per_entry = _per_entry(placed, tried.keys())
+            for index, patterns in tried.items():
+                hits.extend(self._pattern_hits(index, sorted(patterns), per_entry.get(index, ()), structure,
+                                               cancelled))
+        # 4. entry-wide scope
+        hits = [h for h in hits if self._applies(h, work_item, fields, structure, code, cancelled)]
+        return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure,
+                         source=source)
 
-    def _scan(self, field: str, text: str, per_entry: dict, definite: set, combined: set) -> None:
-        """Automaton hits in ``text``, grouped by entry; the entries with a term (``definite``) or a combo part
-        (``combined``) noted.  No term holds a line break, so each line of the text is scanned once and
-        remembered: bills repeat their clauses under ever new combinations."""
-        memo = self._segments
-        position = 0
-        for segment in (text.split(";") if ";" in text else (text,)):
-            found = memo.get(segment)
-            if found is None:
-                found = self._scan_segment(segment)
-                if len(memo) >= SEGMENT_MEMO:
-                    memo.clear()
-                memo[segment] = found
-            for key, start, end, word in found:
-                index, role = key.entry_index, key.role
-                per_entry.setdefault(index, []).append((key, field, position + start, position + end, word))
-                if role == "combo":
-                    combined.add((index, key.combo, key.group))
-                elif role in _DEFINITE:
-                    definite.add(index)
-            position += len(segment) + 1
+    def _segment(self, field: str, segment: str, expected: int, several: bool) -> _SegmentEval:
+        key = (field, segment, expected, several) if segment[:1].isdigit() else (field, segment)
+        found = self._segments.get(key)
+        if found is None:
+            found = self._evaluate_segment(field, segment, expected, several)
+            if len(self._segments) >= SEGMENT_MEMO:
+                self._segments.clear()
+            self._segments[key] = found
+        return found
+
+    def _evaluate_segment(self, field: str, segment: str, expected: int, several: bool) -> _SegmentEval:
+        s = self.reader.analyse_segment(field, segment, expected, several)
+        raw = self._scan_segment(segment)
+        per_entry: dict[int, list] = {}
+        combos, parts = set(), set()
+        for key, start, end, word in raw:
+            per_entry.setdefault(key.entry_index, []).append((key, field, start, end, word))
+            if key.role == "combo":
+                combos.add((key.entry_index, key.combo, key.group))
+            elif key.role == "part":
+                parts.add((key.entry_index, key.combo, key.group))
+        terms, vague, near, excluded, cancelled, combo_parts = [], [], [], set(), [], []
+        for index, found in per_entry.items():
+            roles = {key.role for key, *_ in found}
+            if "excl" in roles and any(key.role == "excl" and not _negated_exclusion(segment, start)
+                                       for key, _, start, _, _ in found):
+                excluded.add(index)
+            if roles & _TERMS:
+                for hit in self._term_hits(self.entries[index], found, s, cancelled):
+                    (vague if hit.via == "vague" else terms).append((index, hit))
+            if "near" in roles:
+                near.extend((index, hit) for hit in self._near_miss_hits(index, found, s, cancelled))
+            if "combo" in roles:
+                combo_parts.extend(self._combo_parts(index, found, s, cancelled))
+        clause = s.clauses[1] if field == "features" and len(s.clauses) > 1 else None
+        number = clause.number if clause is not None else None
+        valid = frozenset((part[0], part[1], part[2]) for part in combo_parts)
+        return _SegmentEval(number, raw, tuple(terms), tuple(vague), tuple(near), frozenset(excluded),
+                            tuple(cancelled), frozenset(s.mentions), valid, tuple(combo_parts), frozenset(parts))
 
     def _scan_segment(self, text: str) -> tuple[tuple[_Key, int, int, str], ...]:
         """Hits in one line of text; where brackets split a name (粘土（实心）砖), also in the text without them."""
@@ -246,47 +342,86 @@ class Matcher:
             out.extend((key, first, last + 1, folded[start:end + 1]) for key in keys)
         return tuple(out)
 
-    def _entry_hits(self, entry: Entry, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
-        """Apply look-alikes, context and word boundaries to one entry's raw hits."""
-        fields = s.fields
+    def _term_hits(self, entry: Entry, raw: list, s: LineStructure, cancelled: list) -> list[Hit]:
+        """Term and family-name hits of one entry with their context: word boundaries, look-alikes in their
+        clause (family names: see _match), negation and the other ways of not being supplied, location clauses."""
         excluded = _excluded_scopes(raw, s)
+        flagging = entry.list == "banned" or entry.list == "restricted"
         found: list[Hit] = []
-        combo_parts: dict[int, dict[int, list[tuple[str, int, int, str]]]] = {}
         for key, field, start, end, word in raw:
             role = key.role
-            if role == "excl" or role == "near" or role == "part":
+            if role != "term" and role != "vague":
                 continue
-            text = fields[field]
+            text = s.fields[field]
             if not _at_boundary(text, start, end, word):
                 continue
-            # a vague family name is settled by its qualifier anywhere in the line; a term only in its clause
-            if excluded and (role == "vague" or _scope(s, field, start) in excluded):
+            if role == "term" and excluded and _scope(s, field, start) in excluded:
                 cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
                 continue
             reason = s.not_supplied(field, start)
             if reason:
                 cancelled.append((entry.id, reason))
                 continue
-            if role == "term" or role == "vague":
-                offered = entry.list != "green" and s.option_at(field, start) is not None
-                found.append(Hit(entry, field, start, end, word, role, (), offered))
-            else:
-                combo_parts.setdefault(key.combo, {}).setdefault(key.group, []).append((field, start, end, word))
+            where = s.role_at(field, start, end)
+            if flagging and where == "location" and field == "features":
+                cancelled.append((entry.id, f"「{word}」 says where the work is, not what it uses"))
+                continue
+            offered = entry.list != "green" and s.option_at(field, start) is not None
+            found.append(Hit(entry, field, start, end, word, role, (), offered, -1, s.clause_info(field, start),
+                             where))
+        return found
+
+    def _combo_parts(self, index: int, raw: list, s: LineStructure, cancelled: list) -> list[tuple]:
+        """The combo words of one entry in a segment that hold in their context (boundary, look-alikes, not
+        supplied, location clauses): (entry, combo, group, field, start, end, word, sub-clause start, offered,
+        clause)."""
+        entry = self.entries[index]
+        excluded = _excluded_scopes(raw, s)
+        flagging = entry.list == "banned" or entry.list == "restricted"
+        out = []
+        for key, field, start, end, word in raw:
+            if key.role != "combo":
+                continue
+            text = s.fields[field]
+            if not _at_boundary(text, start, end, word):
+                continue
+            if excluded and _scope(s, field, start) in excluded:
+                cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
+                continue
+            reason = s.not_supplied(field, start)
+            if reason:
+                cancelled.append((entry.id, reason))
+                continue
+            if flagging and field == "features" and s.role_at(field, start, end) == "location":
+                cancelled.append((entry.id, f"「{word}」 says where the work is, not what it uses"))
+                continue
+            out.append((index, key.combo, key.group, field, start, end, word,
+                        _clause_start(text, start, NEGATION_BREAKS), s.option_at(field, start) is not None,
+                        s.clause_info(field, start)))
+        return out
+
+    def _combos(self, index: int, found: list[tuple]) -> list[Hit]:
+        """The entry's combos whose every group has a word in the line (clause combos: in one clause)."""
+        entry = self.entries[index]
         combos, line_wide = entry.all_combos, len(entry.combos)
-        for combo_index, groups in combo_parts.items():
+        by_combo: dict[int, dict[int, list[tuple]]] = {}
+        for part in found:
+            by_combo.setdefault(part[1], {}).setdefault(part[2], []).append(part)
+        out = []
+        for combo_index, groups in by_combo.items():
             if len(groups) != len(combos[combo_index]):
                 continue
             if combo_index < line_wide:
-                parts = [groups[g][0] for g in sorted(groups)]
+                chosen = [groups[g][0] for g in sorted(groups)]
             else:
-                parts = _same_clause(groups, fields)
-                if not parts:
+                chosen = _same_clause(groups)
+                if not chosen:
                     continue
-            first = min(parts, key=lambda p: (p[0] != "name", p[1]))
-            alternative = any(s.option_at(p[0], p[1]) is not None for p in parts)
-            found.append(Hit(entry, first[0], first[1], first[2], " + ".join(p[3] for p in parts), via="combo",
-                             parts=tuple(parts), alternative=alternative))
-        return found
+            first = min(chosen, key=lambda p: (p[3] != "name", p[4]))
+            out.append(Hit(entry, first[3], first[4], first[5], " + ".join(p[6] for p in chosen), via="combo",
+                           parts=tuple((p[3], p[4], p[5], p[6]) for p in chosen),
+                           alternative=any(p[8] for p in chosen), part_clauses=tuple(p[9] for p in chosen)))
+        return out
 
     def _pattern_hits(self, entry_index: int, patterns: list[int], raw: Iterable, s: LineStructure,
                       cancelled: list) -> list[Hit]:
@@ -354,26 +489,22 @@ class Matcher:
             out.append((field, start, end, s.fields[field][start:end]))
         return out
 
-    def _applies(self, hit: Hit, s: LineStructure, code: str, cancelled: list) -> bool:
-        """Entry-wide scope: item sections, work items, words that show another thing, location clauses."""
+    def _applies(self, hit: Hit, work_item: str, fields: dict[str, str], s: Optional[LineStructure], code: str,
+                 cancelled: list) -> bool:
+        """Entry-wide scope: item sections, work items, words that show another thing."""
         entry = hit.entry
-        if entry.list == "green" or entry.list == "promoted":
-            if not (entry.code_prefixes or entry.work_items or entry.not_work_items or entry.line_exclusions):
-                return True
+        if not (entry.code_prefixes or entry.work_items or entry.not_work_items or entry.line_exclusions):
+            return True
         if not _code_applies(entry, code):
             return False
-        if not _work_item_ok(s.work_item, entry.work_items, entry.not_work_items, False):
-            cancelled.append((entry.id, f"not this rule's work item ({s.work_item})"))
+        if not _work_item_ok(work_item, entry.work_items, entry.not_work_items, False):
+            cancelled.append((entry.id, f"not this rule's work item ({work_item})"))
             return False
         words = self._line_exclusions.get(entry.id)
         if words:
-            word = next((w for w in words if s.contains(w)), None)
+            word = next((w for w in words if w in fields["name"] or w in fields["features"]), None)
             if word:
                 cancelled.append((entry.id, f"the line is about 「{word}」, not this rule's object"))
-                return False
-        if entry.list in ("banned", "restricted") and hit.via != "pattern" and hit.field == "features":
-            if s.role_at(hit.field, hit.start, hit.end) == "location":
-                cancelled.append((entry.id, f"「{hit.text}」 says where the work is, not what it uses"))
                 return False
         return True
 
@@ -384,9 +515,54 @@ class Matcher:
         candidates = [r for r in raw if r[0].role == "excl"]
         candidates += [(_Key(entry_index, "term"), field, start, end, word)
                        for key, field, start, end, word in raw if key.role == "near"]
-        hits = self._entry_hits(entry, candidates, s, cancelled)
-        return [Hit(h.entry, h.field, h.start, h.end, f"{h.text}≈{_closest(h.text, terms)}", via="near",
-                    alternative=h.alternative) for h in hits]
+        hits = self._term_hits(entry, candidates, s, cancelled)
+        return [h._replace(text=f"{h.text}≈{_closest(h.text, terms)}", via="near") for h in hits]
+
+
+def _shift(hit: Hit, offset: int) -> Hit:
+    """A segment's hit placed in its line."""
+    if not offset:
+        return hit
+    clause = hit.clause
+    if clause:
+        clause = (clause[0], clause[1] + offset, clause[2] + offset)
+    return Hit(hit.entry, hit.field, hit.start + offset, hit.end + offset, hit.text, hit.via, hit.parts,
+               hit.alternative, hit.pattern, clause, hit.where)
+
+
+def _shift_part(part: tuple, offset: int) -> tuple:
+    if not offset:
+        return part
+    index, combo, group, field, start, end, word, clause_start, offered, clause = part
+    if clause:
+        clause = (clause[0], clause[1] + offset, clause[2] + offset)
+    return (index, combo, group, field, start + offset, end + offset, word, clause_start + offset, offered, clause)
+
+
+def _may_hold(pattern: Pattern, index: int, p: int, kinds: set, parts: set, default_product: str,
+              work_item: str) -> bool:
+    """Cheap tests before a pattern is tried on the line's structure: its work item, and every class, word and
+    product it needs are in the line at all."""
+    if not _work_item_ok(work_item, pattern.work_items, pattern.not_work_items, pattern.require_work_item):
+        return False
+    for g, part in enumerate(pattern.parts):
+        if part.cls and part.cls not in kinds:
+            return False
+        if part.terms and (index, p, g) not in parts:
+            return False
+        if part.product and not (kinds.intersection(part.product) or default_product in part.product):
+            return False
+    return True
+
+
+def _per_entry(placed: list, wanted: set) -> dict[int, list]:
+    """The automaton hits of the ``wanted`` entries in the whole line: (key, field, start, end, word)."""
+    out: dict[int, list] = {}
+    for field, position, found in placed:
+        for key, start, end, word in found.raw:
+            if key.entry_index in wanted:
+                out.setdefault(key.entry_index, []).append((key, field, position + start, position + end, word))
+    return out
 
 
 def _could_hold(pattern: Pattern, index: int, present: set, s: LineStructure) -> bool:
@@ -468,13 +644,12 @@ def _closest(window: str, terms: list[str]) -> str:
     return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
 
 
-def _same_clause(groups: dict[int, list[tuple[str, int, int, str]]], fields: dict[str, str]) -> list:
-    """One hit per group, all in one clause, or [] when no clause holds every group."""
-    by_clause: dict[tuple[str, int], dict[int, tuple[str, int, int, str]]] = {}
-    for group, hits in groups.items():
-        for hit in hits:
-            clause = (hit[0], _clause_start(fields[hit[0]], hit[1], NEGATION_BREAKS))
-            by_clause.setdefault(clause, {}).setdefault(group, hit)
+def _same_clause(groups: dict[int, list[tuple]]) -> list:
+    """One part per group, all in one clause (between , 。 ; ! ?), or [] when no clause holds every group."""
+    by_clause: dict[tuple[str, int], dict[int, tuple]] = {}
+    for group, found in groups.items():
+        for part in found:
+            by_clause.setdefault((part[3], part[7]), {}).setdefault(group, part)
     for found in by_clause.values():
         if len(found) == len(groups):
             return [found[g] for g in sorted(found)]
@@ -538,13 +713,41 @@ def _at_boundary(text: str, start: int, end: int, word: str) -> bool:
     return True
 
 
-def hit_evidence(hit: Hit, structure: LineStructure) -> tuple[str, str, int, tuple[tuple[str, int, int], ...]]:
+def hit_evidence(hit: Hit, match: LineMatch) -> tuple[str, str, int, tuple[tuple[str, int, int], ...]]:
     """(evidence, clause, position, spans) of a hit, in the printed text.
 
     The evidence names each part's clause and attribute with the printed words: 项目特征 第2条「粘贴层」:
     1:2.5水泥砂浆; the clause is the key part's (the thing the rule is about); the position is where the hit
     starts in its printed field, and the spans are (field, start, end) of every part in the printed text.
+    A plain term hit carries its clause, so the line's structure is not needed for it.
     """
+    if hit.parts and hit.part_clauses:
+        parts, clauses = hit.parts, hit.part_clauses
+    elif not hit.parts and (hit.field == "name" or hit.clause):
+        parts, clauses = ((hit.field, hit.start, hit.end, hit.text),), (hit.clause,)
+    else:
+        return _structured_evidence(hit, match.structure)
+    shown: list[tuple[str, list[str]]] = []
+    spans: list[tuple[str, int, int]] = []
+    position, key_where = -1, ""
+    for (field, start, end, _), clause in zip(parts, clauses):
+        raw, origin = match.raw(field), match.origin(field)
+        begin, stop = printed_span(origin, start, end - start)
+        where = clause_description(field, *clause, raw, origin) if clause else FIELD_LABELS[field]
+        if shown and shown[-1][0] == where:
+            shown[-1][1].append(raw[begin:stop])
+        else:
+            shown.append((where, [raw[begin:stop]]))
+        spans.append((field, begin, stop))
+        if field == hit.field and start == hit.start:
+            position, key_where = begin, where
+    evidence = " + ".join(f"{where}: {' … '.join(words)}" for where, words in shown)
+    if hit.via == "near":
+        evidence += f" (near-miss spelling of 「{hit.text.split('≈')[-1]}」)"
+    return evidence, key_where, position, tuple(spans)
+
+
+def _structured_evidence(hit: Hit, structure: LineStructure) -> tuple[str, str, int, tuple[tuple[str, int, int], ...]]:
     parts = hit.parts or ((hit.field, hit.start, hit.end, hit.text),)
     shown: list[tuple[str, list[str]]] = []
     spans: list[tuple[str, int, int]] = []

@@ -221,28 +221,55 @@ class LineStructure:
         return known
 
     def _describe(self, field_name: str, clause: Clause) -> str:
-        out = FIELD_LABELS[field_name]
-        if clause.number is not None:
-            out += f" 第{clause.number}条"
-        if clause.label:
-            low, high = self.original_span(field_name, clause.start, clause.value_start - 1 - clause.start)
-            label = self.raw[field_name][low:high].strip(" ：:") or clause.label
-            out += f"「{label}」"
-        return out
+        label_end = clause.value_start - 1 if clause.label else clause.start
+        return clause_description(field_name, clause.number, clause.start, label_end, self.raw[field_name],
+                                  self.origin(field_name))
+
+    def origin(self, field_name: str) -> Optional[list[int]]:
+        """The field's origin map (see normalize.origin_map), computed once."""
+        if field_name in self._origins:
+            return self._origins[field_name]
+        origin = self._origins[field_name] = origin_map(self.raw[field_name])
+        return origin
+
+    def clause_info(self, field_name: str, pos: int) -> tuple:
+        """(number, label start, label end) of the clause holding ``pos``: enough to describe it later without the
+        structure; () in the 项目名称."""
+        if field_name == "name":
+            return ()
+        clause = self.clause_at(field_name, pos)
+        return clause.number, clause.start, (clause.value_start - 1 if clause.label else clause.start)
 
     def original_span(self, field_name: str, start: int, length: int) -> tuple[int, int]:
         """Map a span of the normalised field back to (start, end) in the printed text."""
-        if field_name in self._origins:
-            origin = self._origins[field_name]
-        else:
-            origin = self._origins[field_name] = origin_map(self.raw[field_name])
-        if origin is None:  # folded character for character
-            return (start, start + length) if length > 0 else (0, 0)
-        if not origin or length <= 0:
-            return (0, 0)
-        start = max(0, min(start, len(origin) - 1))
-        last = max(start, min(start + length - 1, len(origin) - 1))
-        return origin[start], origin[last] + 1
+        return printed_span(self.origin(field_name), start, length)
+
+
+def printed_span(origin: Optional[list[int]], start: int, length: int) -> tuple[int, int]:
+    """A span of a normalised field as (start, end) in the printed text, given the field's origin map."""
+    if origin is None:  # folded character for character
+        return (start, start + length) if length > 0 else (0, 0)
+    if not origin or length <= 0:
+        return (0, 0)
+    start = max(0, min(start, len(origin) - 1))
+    last = max(start, min(start + length - 1, len(origin) - 1))
+    return origin[start], origin[last] + 1
+
+
+def clause_description(field_name: str, number: Optional[int], label_start: int, label_end: int, raw: str,
+                       origin: Optional[list[int]]) -> str:
+    """项目特征 第2条「粘贴层」: the field, the clause number and the attribute name as printed."""
+    if field_name == "name":
+        return FIELD_LABELS["name"]
+    out = FIELD_LABELS[field_name]
+    if number is not None:
+        out += f" 第{number}条"
+    if label_end > label_start:
+        low, high = printed_span(origin, label_start, label_end - label_start)
+        label = raw[low:high].strip(" ：:")
+        if label:
+            out += f"「{label}」"
+    return out
 
 
 _DECIMAL_MARKER = re.compile(r"(\d{1,2})\.(?=\d)")
@@ -377,40 +404,62 @@ class StructureReader:
         self._automaton.make_automaton()
         self._label_roles: dict[str, str] = {}
         self._segments: dict[tuple, tuple] = {}
-        self._line_heads: dict[tuple[str, str], tuple[str, str]] = {}  # (code, name) → (code digits, work item)
+        self._line_heads: dict[tuple[str, str], str] = {}  # (item code, name) → work item
         self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
     def analyse(self, name: str, features: str = "", code: str = "") -> LineStructure:
         fields = {"name": normalize(name), "features": normalize(features)}
+        return self._assemble(fields, {"name": name or "", "features": features or ""}, code)
+
+    def analyse_segment(self, field_name: str, segment: str, expected: int = 1, several: bool = False,
+                        code: str = "") -> LineStructure:
+        """The structure of one normalised segment (a line of the 项目特征, or the 项目名称) on its own: the
+        context a word gets from its clause is the same in it as in the whole line."""
+        fields = {"name": "", "features": ""}
+        fields[field_name] = segment
+        return self._assemble(fields, dict(fields), code, expected - 1, several)
+
+    def _assemble(self, fields: dict[str, str], raw: dict[str, str], code: str, first_number: int = 0,
+                  several: Optional[bool] = None) -> LineStructure:
         clauses: list[Clause] = []
         starts: dict[str, list[int]] = {}
         index: dict[str, list[Clause]] = {}
         sub_breaks: dict[str, list[int]] = {}
         mentions: dict[str, list[Mention]] = {}
         for field_name, text in fields.items():
-            field_clauses = self._read_field(field_name, text, mentions, sub_breaks.setdefault(field_name, []))
+            field_clauses = self._read_field(field_name, text, mentions, sub_breaks.setdefault(field_name, []),
+                                             first_number, several)
             clauses.extend(field_clauses)
             index[field_name] = field_clauses
             starts[field_name] = [c.start for c in field_clauses]
-        known = self._line_heads.get((code, fields["name"]))  # lines repeat their 项目编码 and 项目名称
-        if known is None:
-            digits = _CODE.match(code or "")
-            code_digits = digits.group(1) if digits else ""
-            known = (code_digits, self._work_item(code_digits, mentions))
-            if len(self._line_heads) >= SEGMENT_MEMO:
-                self._line_heads.clear()
-            self._line_heads[(code, fields["name"])] = known
-        code_digits, work_item = known
-        structure = LineStructure(fields, {"name": name or "", "features": features or ""}, code_digits, work_item,
-                                  tuple(clauses), mentions, work_item == "demolition", self, starts, index, sub_breaks)
+        code_digits, work_item = self.line_head(code, fields["name"], mentions)
+        structure = LineStructure(fields, raw, code_digits, work_item, tuple(clauses), mentions,
+                                  work_item == "demolition", self, starts, index, sub_breaks)
         for field_name in fields:
             structure._cancels[field_name] = self._cancels(structure, field_name)
             structure._options[field_name] = self._options(structure, field_name)
         return structure
 
+    def line_head(self, code: str, name: str, mentions: Optional[dict[str, list[Mention]]] = None) -> tuple[str, str]:
+        """(code digits, work item) of a line, from its 项目编码 and normalised 项目名称; remembered (lines repeat
+        both)."""
+        digits = _CODE.match(code) if code else None
+        code_digits = digits.group(1) if digits else ""
+        key = (code_digits[:9], name)  # the work item turns on the 9-digit item code at most
+        work_item = self._line_heads.get(key)
+        if work_item is None:
+            if mentions is None:
+                mentions = {}
+                self._read_field("name", name, mentions, [])
+            work_item = self._work_item(code_digits, mentions)
+            if len(self._line_heads) >= SEGMENT_MEMO:
+                self._line_heads.clear()
+            self._line_heads[key] = work_item
+        return code_digits, work_item
+
     def _read_field(self, field_name: str, text: str, mentions: dict[str, list[Mention]],
-                    breaks: list[int]) -> list[Clause]:
+                    breaks: list[int], first_number: int = 0, several: Optional[bool] = None) -> list[Clause]:
         """A field's clauses, words and sub-clause breaks, put together from its segments (between line breaks).
 
         Bills are made of the same clauses in ever new combinations ("2.混凝土强度等级:C30" under thousands of
@@ -420,9 +469,10 @@ class StructureReader:
             segments = [text]
         else:
             segments = text.split(";")
-        several = len(segments) > 1
+        if several is None:
+            several = len(segments) > 1
         out: list[Clause] = []
-        position, last_number = 0, 0
+        position, last_number = 0, first_number
         memo = self._segments
         for segment in segments:
             # a segment reads the same wherever it stands, except a leading "3.10厚" (clause 3 or a number?)
