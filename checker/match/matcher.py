@@ -37,6 +37,7 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
 _TERMS = frozenset(("term", "vague"))
+_CONTEXTUAL = frozenset(("term", "vague", "near", "combo"))  # raw hits whose context a segment's structure gives
 _SHORT_BRACKETS = re.compile(r"[(\[]([^()\[\];]{1,4})[)\]]")  # an inserted qualifier: 粘土（实心）砖
 
 
@@ -291,8 +292,14 @@ class Matcher:
         return found
 
     def _evaluate_segment(self, field: str, segment: str, expected: int, several: bool) -> _SegmentEval:
-        s = self.reader.analyse_segment(field, segment, expected, several)
         raw = self._scan_segment(segment)
+        if not any(key.role in _CONTEXTUAL for key, *_ in raw):  # nothing that needs the segment's structure
+            number, kinds = self.reader.segment_summary(field, segment, expected, several)
+            excluded = frozenset(key.entry_index for key, start, _, _ in raw
+                                 if key.role == "excl" and not _negated_exclusion(segment, start))
+            parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
+            return _SegmentEval(number, raw, (), (), (), excluded, (), kinds, frozenset(), (), parts)
+        s = self.reader.analyse_segment(field, segment, expected, several)
         per_entry: dict[int, list] = {}
         combos, parts = set(), set()
         for key, start, end, word in raw:

@@ -441,6 +441,20 @@ class StructureReader:
             structure._options[field_name] = self._options(structure, field_name)
         return structure
 
+    def segment_summary(self, field_name: str, segment: str, expected: int = 1,
+                        several: bool = False) -> tuple[Optional[int], frozenset[str]]:
+        """(clause number, vocabulary kinds present) of one normalised segment, from the segment memo."""
+        key = (field_name, segment, expected, several) if segment[:1].isdigit() else (field_name, segment)
+        read = self._segments.get(key)
+        if read is None:
+            read = self._read_segment(field_name, segment, expected, several)
+            if len(self._segments) >= SEGMENT_MEMO:
+                self._segments.clear()
+            self._segments[key] = read
+        clause, words, _ = read
+        number = clause[0] if clause is not None and field_name != "name" else None
+        return number, frozenset(key_kind for _, key_kind, _, _ in words)
+
     def line_head(self, code: str, name: str, mentions: Optional[dict[str, list[Mention]]] = None) -> tuple[str, str]:
         """(code digits, work item) of a line, from its 项目编码 and normalised 项目名称; remembered (lines repeat
         both)."""
