@@ -312,3 +312,24 @@ def test_a_catalog_with_a_bad_pattern_is_refused_with_one_line(tmp_path):
                     encoding="utf-8")
     with pytest.raises(CatalogError, match="unknown class"):
         load_file(path)
+
+
+@pytest.mark.parametrize("section, sheet, kind", [
+    ("外墙装饰工程", "", "banned"),
+    ("", "2.4-外立面工程", "banned"),
+    ("室内精装修", "", "manual"),
+    ("", "", "manual"),
+])
+def test_the_section_heading_or_sheet_says_where_a_silent_line_is(section, sheet, kind):
+    item = LineItem(provenance=Provenance("t.xlsx", sheet=sheet), table="boq", code="011204003001", name="块料墙面",
+                    features="1.面层：釉面砖\n2.粘结层：1:2水泥砂浆", section=section)
+    finding = next(f for f in JUDGE.judge(item, MATCHER.match_item(item)).findings if f.rule == "N21-03")
+    assert ("manual" if finding.needs_manual_check else finding.kind) == kind
+
+
+def test_the_line_itself_says_where_before_its_section():
+    item = LineItem(provenance=Provenance("t.xlsx"), table="boq", code="011204003001", name="块料墙面",
+                    features="1.部位：卫生间\n2.面层：釉面砖\n3.粘结层：1:2水泥砂浆", section="外墙装饰工程")
+    finding = next(f for f in JUDGE.judge(item, MATCHER.match_item(item)).findings if f.rule == "N21-03")
+    assert finding.needs_manual_check
+

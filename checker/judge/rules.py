@@ -62,7 +62,8 @@ class Judge:
         self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
-        key = (item.name, item.features, item.code[:9] if item.code else "")
+        # the section heading or sheet name can tell where a line is (外立面工程) when the line does not
+        key = (item.name, item.features, item.code[:9] if item.code else "", _context(item))
         cached = self._memo.get(key)
         if cached is None:
             cached = self._judge(item, match)
@@ -170,14 +171,28 @@ def _overlap(a: tuple, b: tuple) -> bool:
     return any(fa == fb and sa < eb and sb < ea for fa, sa, ea in a for fb, sb, eb in b)
 
 
-def _location_decision(hit: Hit, match: LineMatch) -> tuple[str, str]:
-    """(severity, location) from the entry's or pattern's ``severity_by_location``; ("", "") without one."""
+def _context(item: LineItem) -> str:
+    """The section heading and the sheet name of a line: where it stands in the bill."""
+    sheet = item.provenance.sheet or ""
+    return f"{item.section} {sheet}" if item.section or sheet else ""
+
+
+def _location_decision(hit: Hit, match: LineMatch, item: LineItem) -> tuple[str, str]:
+    """(severity, location) from the entry's or pattern's ``severity_by_location``; ("", "") without one.
+    The line decides the location; when it says nothing, its section heading or sheet name."""
     entry = hit.entry
     table = dict(entry.patterns[hit.pattern].severity_by_location) if hit.pattern >= 0 else {}
     table = table or dict(entry.severity_by_location)
     if not table:
         return "", ""
-    location = (match.structure.location if match.structure else "") or "unknown"
+    structure = match.structure
+    location = structure.location if structure else ""
+    if not location and structure is not None:
+        context = _context(item)
+        location = structure.reader.location_in(context) if context else ""
+        if location == "floor" and structure.reader.work_items.get(structure.work_item, {}).get("location") == "wall":
+            location = ""  # a wall item under a floor heading: the heading does not say where this wall is
+    location = location or "unknown"
     return table.get(location, table.get("unknown", "manual")), location
 
 
@@ -198,7 +213,7 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
         return "restricted", "warning", True, f"{pattern.message or entry.name}: needs manual check"
     if scope is False:
         return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
-    severity, location = _location_decision(hit, match) if not (entry.conditions and scope) else ("", "")
+    severity, location = _location_decision(hit, match, item) if not (entry.conditions and scope) else ("", "")
     if severity == "not_applicable":
         return "not_applicable", "info", False, f"outside the rule's scope: the line is {LOCATION_TEXT[location]}"
     if severity == "manual" and entry.list == "banned":

@@ -405,6 +405,7 @@ class StructureReader:
         self._label_roles: dict[str, str] = {}
         self._segments: dict[tuple, tuple] = {}
         self._line_heads: dict[tuple[str, str], str] = {}  # (item code, name) → work item
+        self._context_locations: dict[str, str] = {}
         self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
@@ -440,6 +441,19 @@ class StructureReader:
             structure._cancels[field_name] = self._cancels(structure, field_name)
             structure._options[field_name] = self._options(structure, field_name)
         return structure
+
+    def location_in(self, text: str) -> str:
+        """The location a free text names (a section heading, a sheet name: 外立面工程, 室内装饰 …), or "".
+        The line itself decides first; this is the fallback when it says nothing."""
+        known = self._context_locations.get(text)
+        if known is None:
+            folded = normalize(text)
+            found = {kind for _, kind, _, _ in self._scan(folded) if kind.startswith("loc:")}
+            known = ("exterior" if "loc:exterior" in found else "interior" if "loc:interior" in found
+                     else "floor" if "loc:floor" in found else "")
+            if len(self._context_locations) < 4096:
+                self._context_locations[text] = known
+        return known
 
     def segment_summary(self, field_name: str, segment: str, expected: int = 1,
                         several: bool = False) -> tuple[Optional[int], frozenset[str]]:
