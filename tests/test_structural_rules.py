@@ -333,3 +333,17 @@ def test_the_line_itself_says_where_before_its_section():
     finding = next(f for f in JUDGE.judge(item, MATCHER.match_item(item)).findings if f.rule == "N21-03")
     assert finding.needs_manual_check
 
+
+FAMILY_NAMES = [
+    ("屋面涂膜防水", "1.防水膜品种：聚氨酯涂料\n2.厚度：2.0", "010902002001", "NIND-03:manual"),
+    ("卫生间防水", "2厚聚氨脂防水涂膜，上翻300", "", "NIND-03:manual"),
+    ("楼地面涂膜防水", "1.5厚聚氨酯涂膜", "010904002001", "NIND-03:manual"),
+    ("木地板油漆", "聚氨酯清漆两遍", "011404001001", "-"),  # a wood finish is no waterproofing coating
+    ("屋面涂膜防水", "1.防水膜品种：聚氨酯涂料（非焦油型）", "010902002001", "-"),
+]
+
+
+@pytest.mark.parametrize("name, features, code, expected", FAMILY_NAMES, ids=[c[1][:16] for c in FAMILY_NAMES])
+def test_family_names_that_need_a_manual_check(name, features, code, expected):
+    assert_outcome(name, features, code, expected)
+
