@@ -353,25 +353,13 @@ class Matcher:
         """Term and family-name hits of one entry with their context: word boundaries, look-alikes in their
         clause (family names: see _match), negation and the other ways of not being supplied, location clauses."""
         excluded = _excluded_scopes(raw, s)
-        flagging = entry.list == "banned" or entry.list == "restricted"
         found: list[Hit] = []
         for key, field, start, end, word in raw:
             role = key.role
             if role != "term" and role != "vague":
                 continue
-            text = s.fields[field]
-            if not _at_boundary(text, start, end, word):
-                continue
-            if role == "term" and excluded and _scope(s, field, start) in excluded:
-                cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
-                continue
-            reason = s.not_supplied(field, start)
-            if reason:
-                cancelled.append((entry.id, reason))
-                continue
-            where = s.role_at(field, start, end)
-            if flagging and where == "location" and field == "features":
-                cancelled.append((entry.id, f"「{word}」 says where the work is, not what it uses"))
+            where = _in_context(entry, s, excluded if role == "term" else (), field, start, end, word, cancelled)
+            if where is None:
                 continue
             offered = entry.list != "green" and s.option_at(field, start) is not None
             found.append(Hit(entry, field, start, end, word, role, (), offered, -1, s.clause_info(field, start),
@@ -384,26 +372,12 @@ class Matcher:
         clause)."""
         entry = self.entries[index]
         excluded = _excluded_scopes(raw, s)
-        flagging = entry.list == "banned" or entry.list == "restricted"
         out = []
         for key, field, start, end, word in raw:
-            if key.role != "combo":
-                continue
-            text = s.fields[field]
-            if not _at_boundary(text, start, end, word):
-                continue
-            if excluded and _scope(s, field, start) in excluded:
-                cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
-                continue
-            reason = s.not_supplied(field, start)
-            if reason:
-                cancelled.append((entry.id, reason))
-                continue
-            if flagging and field == "features" and s.role_at(field, start, end) == "location":
-                cancelled.append((entry.id, f"「{word}」 says where the work is, not what it uses"))
+            if key.role != "combo" or _in_context(entry, s, excluded, field, start, end, word, cancelled) is None:
                 continue
             out.append((index, key.combo, key.group, field, start, end, word,
-                        _clause_start(text, start, NEGATION_BREAKS), s.option_at(field, start) is not None,
+                        _clause_start(s.fields[field], start, NEGATION_BREAKS), s.option_at(field, start) is not None,
                         s.clause_info(field, start)))
         return out
 
@@ -524,6 +498,27 @@ class Matcher:
                        for key, field, start, end, word in raw if key.role == "near"]
         hits = self._term_hits(entry, candidates, s, cancelled)
         return [h._replace(text=f"{h.text}≈{_closest(h.text, terms)}", via="near") for h in hits]
+
+
+def _in_context(entry: Entry, s: LineStructure, excluded, field: str, start: int, end: int, word: str,
+                cancelled: list) -> Optional[str]:
+    """The role of a word where it stands when it is a use of the entry there, else None (and why, in
+    ``cancelled``): a whole word, no look-alike in its clause, supplied, and — for banned and restricted
+    entries — not in a 部位 clause."""
+    if not _at_boundary(s.fields[field], start, end, word):
+        return None
+    if excluded and _scope(s, field, start) in excluded:
+        cancelled.append((entry.id, f"look-alike excluded near 「{word}」"))
+        return None
+    reason = s.not_supplied(field, start)
+    if reason:
+        cancelled.append((entry.id, reason))
+        return None
+    where = s.role_at(field, start, end)
+    if where == "location" and field == "features" and (entry.list == "banned" or entry.list == "restricted"):
+        cancelled.append((entry.id, f"「{word}」 says where the work is, not what it uses"))
+        return None
+    return where
 
 
 def _shift(hit: Hit, offset: int) -> Hit:
