@@ -1,0 +1,190 @@
+"""The ASGI app of `gbm-check serve`: the upload form and history, check progress, the result (the HTML report)
+and its downloads.  Starlette routes over the pieces in this package; templates in ``templates/serve/``."""
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as _dt
+import hashlib
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..judge.rules import Profile
+from ..report import VERDICT_TEXT
+from .jobs import KEEP_CHOICES, Jobs
+from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_token, page_csp, report_csp,
+                       set_csrf_cookie)
+from .settings import ServeSettings
+from .store import CHECK_ID, History
+from .uploads import UploadRefused, receive
+from .worker import CheckSettings
+
+PROJECT_TYPES = ("学校", "医院", "办公楼", "综合体", "展览馆", "会展中心", "体育馆", "保障房", "住宅")
+TRI_STATE = {"yes": True, "no": False, "unknown": None}
+
+
+class Pages:
+    """Renders the app's pages: one Jinja2 environment (autoescape on), one inline script allowed by its hash."""
+
+    def __init__(self, settings: ServeSettings):
+        self.settings = settings
+        self.env = Environment(loader=PackageLoader("checker.templates", "serve"), autoescape=True,
+                               trim_blocks=True, lstrip_blocks=True)
+        script = self.env.get_template("serve.js").render()
+        self.script = Markup(script)
+        self.csp = page_csp("sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode())
+
+    def render(self, request: Request, name: str, status: int = 200, **values) -> HTMLResponse:
+        token, new = csrf_token(request)
+        html = self.env.get_template(name).render(script=self.script, version=__version__, csrf=token,
+                                                  verdict_text=VERDICT_TEXT, problem=values.pop("problem", None),
+                                                  **values)
+        response = HTMLResponse(html, status_code=status, headers={"content-security-policy": self.csp})
+        if new:
+            set_csrf_cookie(response, request, token)
+        return response
+
+
+def create_app(settings: ServeSettings) -> Starlette:
+    """The app for these settings; its history lives in ``settings.data_dir``."""
+    history = History(settings.data_dir)
+    jobs = Jobs(settings, history)
+    pages = Pages(settings)
+
+    def refuse(request: Request, status: int, message: str) -> HTMLResponse:
+        return pages.render(request, "refusal.html.j2", status, problem=message)
+
+    async def index(request: Request, problem: str | None = None, status: int = 200) -> HTMLResponse:
+        records = await run_in_threadpool(history.list)
+        s = settings
+        limits = {"max_files": s.max_files, "max_file_bytes": s.max_file_bytes,
+                  "max_file_mb": s.max_file_bytes // 2**20 or 1, "file_seconds": f"{s.file_seconds:g}",
+                  "suffixes": s.bill_suffixes, "registry_suffixes": s.registry_suffixes}
+        return pages.render(request, "index.html.j2", status, problem=problem, history=records, limits=limits,
+                            project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path)
+
+    async def start_check(request: Request) -> Response:
+        try:
+            upload = await receive(request, settings, lambda token: csrf_problem(request, token))
+        except UploadRefused as exc:
+            return await index(request, exc.message, exc.status)
+        try:
+            check_settings, keep = form_settings(upload.fields, settings)
+            if not any(f.field == "bills" for f in upload.files):
+                raise UploadRefused(400, "choose at least one bill file")
+        except UploadRefused as exc:
+            upload.discard()
+            return await index(request, exc.message, exc.status)
+        await run_in_threadpool(history.forget_expired_uploads)
+        job = jobs.start(upload, check_settings, keep)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    async def job_page(request: Request) -> Response:
+        job = jobs.get(request.path_params["id"])
+        if job is None:
+            return await result_or_missing(request)
+        if job.state == "done":
+            return RedirectResponse(f"/checks/{job.id}", status_code=303)
+        return pages.render(request, "job.html.j2", job=job)
+
+    async def job_status(request: Request) -> Response:
+        job = jobs.get(request.path_params["id"])
+        if job is None:
+            return JSONResponse({"state": "unknown"}, status_code=404)
+        return JSONResponse(job.status())
+
+    async def result_or_missing(request: Request) -> Response:
+        record = await run_in_threadpool(history.get, request.path_params["id"])
+        if record is None:
+            job = jobs.get(request.path_params["id"])
+            if job is not None and job.state != "done":
+                return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+            return refuse(request, 404, "no such check (it may have been deleted)")
+        return pages.render(request, "result.html.j2", record=record)
+
+    async def report_html(request: Request) -> Response:
+        artifact = await run_in_threadpool(history.artifact, request.path_params["id"], "report.html")
+        if artifact is None:
+            return refuse(request, 404, "no such report")
+        html = artifact.body.decode("utf-8")
+        return HTMLResponse(html, headers={"content-security-policy": report_csp(html)})
+
+    async def download(request: Request) -> Response:
+        check_id, name = request.path_params["id"], request.path_params["name"]
+        artifact = await run_in_threadpool(history.artifact, check_id, name) if CHECK_ID.fullmatch(check_id) else None
+        if artifact is None:
+            return refuse(request, 404, "no such download")
+        return Response(artifact.body, media_type=artifact.media_type,
+                        headers={"content-disposition": attachment(artifact.filename)})
+
+    async def original(request: Request) -> Response:
+        record = await run_in_threadpool(history.get, request.path_params["id"])
+        kept = history.kept_upload(record, request.path_params["position"]) if record else None
+        if kept is None:
+            return refuse(request, 404, "that upload was not kept")
+        stored, path = kept
+        return FileResponse(path, media_type="application/octet-stream",
+                            headers={"content-disposition": attachment(stored.name)})
+
+    async def delete(request: Request) -> Response:
+        async with request.form(max_files=0, max_fields=4) as form:
+            problem = csrf_problem(request, form.get(CSRF_FIELD))
+        if problem:
+            return await index(request, problem, 403)
+        if not await run_in_threadpool(history.delete, request.path_params["id"]):
+            return refuse(request, 404, "no such check (it may have been deleted)")
+        jobs.forget(request.path_params["id"])
+        return RedirectResponse("/", status_code=303)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        await run_in_threadpool(history.forget_expired_uploads)
+        yield
+        await jobs.close()
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/checks", start_check, methods=["POST"]),
+        Route("/jobs/{id}", job_page, methods=["GET"]),
+        Route("/jobs/{id}/status", job_status, methods=["GET"]),
+        Route("/checks/{id}", result_or_missing, methods=["GET"]),
+        Route("/checks/{id}/report.html", report_html, methods=["GET"]),
+        Route("/checks/{id}/download/{name}", download, methods=["GET"]),
+        Route("/checks/{id}/files/{position:int}", original, methods=["GET"]),
+        Route("/checks/{id}/delete", delete, methods=["POST"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(AccessGuard, settings=settings, refuse=refuse)])
+    app.state.history, app.state.jobs, app.state.settings = history, jobs, settings
+    return app
+
+
+def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[CheckSettings, str]:
+    """The project profile and options from the form's fields (UploadRefused with one line when one is bad)."""
+    def choice(name: str, allowed, default: str) -> str:
+        value = fields.get(name, default) or default
+        if value not in allowed:
+            raise UploadRefused(400, f"{name}: choose one of {', '.join(allowed)}")
+        return value
+
+    bid_date = fields.get("bid_date", "").strip()
+    try:
+        day = _dt.date.fromisoformat(bid_date) if bid_date else _dt.date.today()
+    except ValueError:
+        raise UploadRefused(400, f"bid date {bid_date!r} is not a date (YYYY-MM-DD)") from None
+    profile = Profile(city=fields.get("city", "").strip() or "聊城", district=fields.get("district", "").strip(),
+                      project_type=fields.get("project_type", "").strip(), bid_date=day,
+                      urban_area=TRI_STATE[choice("urban_area", TRI_STATE, "yes")],
+                      government_invested=TRI_STATE[choice("government_invested", TRI_STATE, "yes")])
+    check = CheckSettings(profile=profile, uncertified=choice("uncertified", ("warning", "error"), "warning"),
+                          file_seconds=settings.file_seconds, ocr=fields.get("ocr") == "yes")
+    return check, choice("keep", KEEP_CHOICES, "none")
