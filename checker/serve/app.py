@@ -6,7 +6,6 @@ import base64
 import contextlib
 import datetime as _dt
 import hashlib
-from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup

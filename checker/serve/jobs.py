@@ -55,6 +55,12 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
+    def _prune(self, hours: float = 24.0) -> None:
+        """Forget the jobs that ended long ago (their checks are in the history)."""
+        limit = time.time() - hours * 3600
+        for job_id in [j.id for j in self.jobs.values() if j.state in ("done", "failed") and j.started < limit]:
+            del self.jobs[job_id]
+
     def forget(self, job_id: str) -> None:
         """Drop a finished job (its check was deleted from the history)."""
         job = self.jobs.get(job_id)
@@ -63,6 +69,7 @@ class Jobs:
 
     def start(self, upload: Upload, settings: CheckSettings, keep: str) -> Job:
         """Queue a check of the upload's bills; it starts when a slot is free."""
+        self._prune()
         job = Job(id=secrets.token_urlsafe(12), names=[f.name for f in upload.files if f.field == "bills"])
         self.jobs[job.id] = job
         task = asyncio.get_running_loop().create_task(self._run(job, upload, settings, keep))

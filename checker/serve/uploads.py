@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -115,9 +114,9 @@ class _Receiver:
         self.counts[name] = self.counts.get(name, 0) + 1
         if self.counts[name] > most:
             raise UploadRefused(413, f"too many files: at most {most} {what} file(s) in one check")
-        fd, path = tempfile.mkstemp(prefix=f"{name[0]}-{secrets.token_hex(4)}-", suffix=suffix,
-                                    dir=self.upload.folder)
-        self.part = {"kind": "file", "field": name, "name": shown, "path": Path(path),
+        path = self.upload.folder / f"{name}-{self.counts[name]}{suffix}"  # our name: never the client's
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self.part = {"kind": "file", "field": name, "name": shown, "path": path,
                      "handle": os.fdopen(fd, "wb"), "size": 0, "hash": hashlib.sha256()}
 
     def check_csrf(self) -> None:

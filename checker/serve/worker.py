@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -108,34 +109,16 @@ def renamed(report: FileReport, path: str, name: str) -> FileReport:
 def render_reports(reports: list[FileReport], sources: dict[int, str], settings: CheckSettings,
                    folder: str) -> Rendered:
     """Every report of a check: JSON (the history keeps it), HTML, SARIF, and an annotated workbook per bill
-    (a copy of an xlsx/xlsm with the results, else a findings workbook) written from its upload in ``folder``."""
+    (the xlsx format's own choice: a copy of an xlsx/xlsm with the results, else a findings workbook), written
+    from the uploads (``sources``: position → generated path) into ``folder``."""
     from ..report import renderer
-    from ..report import xlsx_report
 
     catalogs = load_catalogs(())
     registry = load_named_registry(settings.registry)
     run = RunReport(files=reports, catalogs=catalogs, profile=settings.profile, registry=registry)
     if registry is not None and registry.example_data:
         run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
-    artifacts = []
-    for position, report in enumerate(reports):
-        if not report.read.ok:
-            continue
-        target = Path(folder) / f"workbook-{position}.xlsx"
-        stem = Path(report.read.path).stem or "bill"
-        copied = report.read.format in xlsx_report.COPYABLE
-        if copied:
-            try:
-                xlsx_report.annotate_copy(report, sources[position], target)
-            except Exception as exc:  # openpyxl cannot take every workbook calamine reads
-                run.warnings.append(f"{report.read.path}: cannot copy the workbook ({type(exc).__name__}); "
-                                    "wrote a findings workbook instead")
-                copied = False
-        if not copied:
-            xlsx_report.findings_workbook(report, target)
-        artifacts.append(Artifact(f"workbook-{position}", f"{stem}.{'checked' if copied else 'findings'}.xlsx",
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                  target.read_bytes()))
+    artifacts = list(workbooks(run, sources, Path(folder) / "workbooks"))
     report_json = renderer("json")(run)
     artifacts[:0] = [Artifact("report.html", "gbm-check-report.html", "text/html; charset=utf-8",
                               renderer("html")(run).encode("utf-8")),
@@ -145,6 +128,34 @@ def render_reports(reports: list[FileReport], sources: dict[int, str], settings:
                               renderer("sarif")(run).encode("utf-8"))]
     return Rendered(verdict=run.verdict(), counts=run.counts(), report_json=report_json,
                     artifacts=tuple(artifacts), warnings=tuple(run.warnings))
+
+
+def workbooks(run: RunReport, sources: dict[int, str], folder: Path) -> list[Artifact]:
+    """The annotated workbooks, through the xlsx format's ``render`` (which reads each bill from its path: the
+    generated one), offered for download under the client's names; the format's notes join ``run.warnings``."""
+    from ..report import renderer
+
+    names = {Path(sources[n]).stem: report.read.path for n, report in enumerate(run.files)}
+    positions = {Path(sources[n]).stem: n for n in range(len(run.files))}
+    os.chdir(Path(sources[0]).parent)  # this worker's own process: the workbooks name bills-1.xlsx …, no folder
+    local = {n: Path(path).name for n, path in sources.items()}
+    on_disk = RunReport(files=[replace(r, read=replace(r.read, path=local[n])) for n, r in enumerate(run.files)],
+                        catalogs=run.catalogs, profile=run.profile, registry=run.registry)
+    if not any(r.read.ok for r in on_disk.files):
+        return []
+    written = renderer("xlsx")(on_disk, f"{folder}{os.sep}")
+    for warning in on_disk.warnings:
+        for n, report in enumerate(run.files):
+            warning = warning.replace(local[n], report.read.path)
+        run.warnings.append(warning)
+    artifacts = []
+    for path in map(Path, written):
+        stem, _, rest = path.name.partition(".")  # generated stems hold no dot: bill-0.checked.xlsx
+        client = Path(names[stem]).stem or "bill"
+        artifacts.append(Artifact(f"workbook-{positions[stem]}", f"{client}.{rest}",
+                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                  path.read_bytes()))
+    return artifacts
 
 
 def _child(conn, function: Callable, args: tuple) -> None:
