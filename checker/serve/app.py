@@ -25,7 +25,7 @@ from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_t
 from .settings import ServeSettings
 from .store import CHECK_ID, History
 from .uploads import UploadRefused, receive
-from .worker import CheckSettings
+from .worker import MAIN_VIEW, CheckSettings
 
 PROJECT_TYPES = ("学校", "医院", "办公楼", "综合体", "展览馆", "会展中心", "体育馆", "保障房", "住宅")
 TRI_STATE = {"yes": True, "no": False, "unknown": None}
@@ -108,11 +108,13 @@ def create_app(settings: ServeSettings) -> Starlette:
             if job is not None and job.state != "done":
                 return RedirectResponse(f"/jobs/{job.id}", status_code=303)
             return refuse(request, 404, "no such check (it may have been deleted)")
-        return pages.render(request, "result.html.j2", record=record)
+        return pages.render(request, "result.html.j2", record=record, view=MAIN_VIEW.get(record.kind, "report.html"))
 
     async def report_html(request: Request) -> Response:
-        artifact = await run_in_threadpool(history.artifact, request.path_params["id"], "report.html")
-        if artifact is None:
+        """A stored HTML report, framed by the result page or opened on its own, under its own policy."""
+        name = request.path_params["name"] + ".html"
+        artifact = await run_in_threadpool(history.artifact, request.path_params["id"], name)
+        if artifact is None or not artifact.media_type.startswith("text/html"):
             return refuse(request, 404, "no such report")
         html = artifact.body.decode("utf-8")
         return HTMLResponse(html, headers={"content-security-policy": report_csp(html)})
@@ -156,7 +158,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         Route("/jobs/{id}", job_page, methods=["GET"]),
         Route("/jobs/{id}/status", job_status, methods=["GET"]),
         Route("/checks/{id}", result_or_missing, methods=["GET"]),
-        Route("/checks/{id}/report.html", report_html, methods=["GET"]),
+        Route("/checks/{id}/{name}.html", report_html, methods=["GET"]),
         Route("/checks/{id}/download/{name}", download, methods=["GET"]),
         Route("/checks/{id}/files/{position:int}", original, methods=["GET"]),
         Route("/checks/{id}/delete", delete, methods=["POST"]),

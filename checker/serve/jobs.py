@@ -15,8 +15,8 @@ from ..engine import FileReport
 from .settings import ServeSettings
 from .store import CheckRecord, History, StoredFile, keep_uploads
 from .uploads import Upload
-from .worker import (CheckSettings, Input, Workers, WorkerError, WorkerTimeout, check_one, load_named_registry,
-                     not_checked, render_reports)
+from .worker import (RENDERERS, CheckSettings, Input, Workers, WorkerError, WorkerTimeout, check_one,
+                     load_named_registry, not_checked)
 
 GRACE_SECONDS = 15.0  # a worker gets this long past the per-file limit before it is stopped
 REPORT_SECONDS = 600.0  # rendering every report of one check
@@ -29,6 +29,7 @@ class Job:
 
     id: str
     names: list[str]
+    kind: str = "check"  # what the job makes of its files (worker.RENDERERS)
     state: str = "waiting"  # waiting → running → done | failed
     done: int = 0  # bills checked so far
     current: str = ""  # what the worker is doing now
@@ -67,10 +68,11 @@ class Jobs:
         if job is not None and job.state in ("done", "failed"):
             del self.jobs[job_id]
 
-    def start(self, upload: Upload, settings: CheckSettings, keep: str) -> Job:
+    def start(self, upload: Upload, settings: CheckSettings, keep: str, kind: str = "check") -> Job:
         """Queue a check of the upload's bills; it starts when a slot is free."""
         self._prune()
-        job = Job(id=secrets.token_urlsafe(12), names=[f.name for f in upload.files if f.field == "bills"])
+        job = Job(id=secrets.token_urlsafe(12), names=[f.name for f in upload.files if f.field == "bills"],
+                  kind=kind)
         self.jobs[job.id] = job
         task = asyncio.get_running_loop().create_task(self._run(job, upload, settings, keep))
         self.tasks.add(task)
@@ -100,7 +102,7 @@ class Jobs:
                         job.errors.append(f"gbm-check: {bill.name}: {reports[-1].read.error}")
                     job.done += 1
                 job.current = "报告"
-                rendered = await self.workers.call(render_reports, reports, {b.position: b.path for b in bills},
+                rendered = await self.workers.call(RENDERERS[job.kind], reports, {b.position: b.path for b in bills},
                                                    settings, str(upload.folder), timeout=REPORT_SECONDS)
             await run_in_threadpool(self._store, job, bills, settings, reports, rendered, keep)
             job.state = "done"
@@ -137,7 +139,7 @@ class Jobs:
             files.append(StoredFile(r.position, "registry", r.name, r.sha256, r.size, None, None, kept.get(r.position)))
         profile = settings.profile
         record = CheckRecord(
-            id=job.id, created=now.isoformat(timespec="seconds"), kind="check", verdict=rendered.verdict,
+            id=job.id, created=now.isoformat(timespec="seconds"), kind=job.kind, verdict=rendered.verdict,
             counts=rendered.counts, error=None,
             profile={"city": profile.city, "district": profile.district, "project_type": profile.project_type,
                      "bid_date": profile.bid_date.isoformat(), "urban_area": profile.urban_area,

@@ -158,6 +158,13 @@ def workbooks(run: RunReport, sources: dict[int, str], folder: Path) -> list[Art
     return artifacts
 
 
+# What a kind of job makes of its checked files: the reports to store, and the one its result page shows.
+# A tender + bids review (checker/compare) is one more entry here, one more fieldset on the form (the tender and
+# the control price as their own file fields) and its matrix as the page it shows.
+RENDERERS: dict[str, Callable] = {"check": render_reports}
+MAIN_VIEW: dict[str, str] = {"check": "report.html"}
+
+
 def _child(conn, function: Callable, args: tuple) -> None:
     """A worker process: run ``function(*args)`` and send back ("ok", result) or ("error", one line)."""
     try:
