@@ -2,8 +2,10 @@
 bound to any other address it requires an access token (given with --token, or generated and printed)."""
 from __future__ import annotations
 
+import os
 import secrets
 import socket
+import sys
 import threading
 import webbrowser
 from pathlib import Path
@@ -52,10 +54,18 @@ def serve(host, port, token, no_browser, data_dir, max_jobs) -> None:
     if token:
         url += f"?token={token}"
     click.echo(f"gbm-check serve: {url}  (history in {settings.data_dir}; Ctrl+C stops)", err=True)
-    if not no_browser:
+    if not no_browser and _has_display():
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=5)
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _has_display() -> bool:
+    """Whether a graphical browser can open: without a display, Linux's webbrowser would start a text browser
+    in this terminal (lynx, w3m …) instead."""
+    if sys.platform.startswith("linux"):
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
 
 
 def _bind(host: str, port: int) -> socket.socket:
