@@ -16,6 +16,7 @@ import pytest
 httpx = pytest.importorskip("httpx2")  # the HTTP client Starlette's test client uses
 from starlette.testclient import TestClient  # noqa: E402
 
+from checker.report.json_report import SCHEMA  # noqa: E402
 from checker.serve.app import create_app  # noqa: E402
 
 from .conftest import REPO, REPORT_BILL, write_bill  # noqa: E402
@@ -111,7 +112,7 @@ def test_history_lists_keeps_and_deletes(client, tmp_path, bill_bytes):
             "SELECT verdict, counts, profile, report_json FROM checks WHERE id = ?", (check_id,)).fetchone()
     assert (name, digest, size) == ("a.xlsx", hashlib.sha256(bill_bytes).hexdigest(), len(bill_bytes))
     assert verdict == "fail" and json.loads(counts)["banned"] >= 1
-    assert json.loads(profile)["city"] == "聊城" and json.loads(report)["schema"] == "gbm-check/report@1"
+    assert json.loads(profile)["city"] == "聊城" and json.loads(report)["schema"] == SCHEMA
 
     refused = client.post(f"/checks/{check_id}/delete", data={"csrf": "forged" * 8}, follow_redirects=False)
     assert refused.status_code == 403 and client.get(f"/checks/{check_id}").status_code == 200
@@ -428,3 +429,19 @@ def test_the_history_lives_in_the_user_data_directory(monkeypatch, tmp_path):
     assert default_data_dir() == tmp_path / "home" / ".local" / "share" / "gbm-check"
     assert [is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "127.8.0.1", "0.0.0.0", "192.168.1.5")] == \
         [True, True, True, True, False, False]
+
+
+def test_tender_files_need_the_review_mode(client, tmp_path, bill_bytes):
+    from checker.serve import review
+
+    response = client.post("/checks", data={"csrf": form_token(client)}, follow_redirects=False,
+                           files=[("tender", ("招标.xlsx", bill_bytes)), ("bills", ("a.xlsx", bill_bytes))])
+    assert response.status_code == 400 and "needs the bid review (清标) mode" in response.text
+    response = upload(client, [("a.xlsx", bill_bytes)], mode="review")
+    assert response.status_code == 400
+    if review.AVAILABLE:
+        assert "a bid review needs the tender&#39;s bill" in response.text
+    else:
+        assert "the bid review (清标) mode is not available in this installation" in response.text
+        assert 'name="mode"' not in client.get("/").text  # the form offers only what this installation can do
+    assert uploads_left(tmp_path) == []

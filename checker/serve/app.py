@@ -25,10 +25,14 @@ from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_t
 from .settings import ServeSettings
 from .store import CHECK_ID, History
 from .uploads import UploadRefused, receive
-from .worker import MAIN_VIEW, CheckSettings
+from .kinds import MAIN_VIEW, RENDERERS, upload_problem
+from .worker import CheckSettings
 
 PROJECT_TYPES = ("学校", "医院", "办公楼", "综合体", "展览馆", "会展中心", "体育馆", "保障房", "住宅")
 TRI_STATE = {"yes": True, "no": False, "unknown": None}
+ROLE_TEXT = {"tender": "招标清单", "control": "招标控制价", "bid": "投标", "registry": "证书登记表"}
+ARTIFACT_TEXT = {"report.html": "HTML 报告", "report.json": "JSON", "report.sarif": "SARIF",
+                 "review.html": "清标报告 HTML", "review.json": "清标 JSON", "review.xlsx": "清标工作簿"}
 
 
 class Pages:
@@ -45,7 +49,8 @@ class Pages:
     def render(self, request: Request, name: str, status: int = 200, **values) -> HTMLResponse:
         token, new = csrf_token(request)
         html = self.env.get_template(name).render(script=self.script, version=__version__, csrf=token,
-                                                  verdict_text=VERDICT_TEXT, problem=values.pop("problem", None),
+                                                  verdict_text=VERDICT_TEXT, role_text=ROLE_TEXT,
+                                                  artifact_text=ARTIFACT_TEXT, problem=values.pop("problem", None),
                                                   **values)
         response = HTMLResponse(html, status_code=status, headers={"content-security-policy": self.csp})
         if new:
@@ -69,7 +74,8 @@ def create_app(settings: ServeSettings) -> Starlette:
                   "max_file_mb": s.max_file_bytes // 2**20 or 1, "file_seconds": f"{s.file_seconds:g}",
                   "suffixes": s.bill_suffixes, "registry_suffixes": s.registry_suffixes}
         return pages.render(request, "index.html.j2", status, problem=problem, history=records, limits=limits,
-                            project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path)
+                            project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path,
+                            review="review" in RENDERERS)
 
     async def start_check(request: Request) -> Response:
         try:
@@ -77,14 +83,15 @@ def create_app(settings: ServeSettings) -> Starlette:
         except UploadRefused as exc:
             return await index(request, exc.message, exc.status)
         try:
-            check_settings, keep = form_settings(upload.fields, settings)
-            if not any(f.field == "bills" for f in upload.files):
-                raise UploadRefused(400, "choose at least one bill file")
+            check_settings, keep, kind = form_settings(upload.fields, settings)
+            problem = upload_problem(kind, [f.field for f in upload.files])
+            if problem:
+                raise UploadRefused(400, problem)
         except UploadRefused as exc:
             upload.discard()
             return await index(request, exc.message, exc.status)
         await run_in_threadpool(history.forget_expired_uploads)
-        job = jobs.start(upload, check_settings, keep)
+        job = jobs.start(upload, check_settings, keep, kind)
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     async def job_page(request: Request) -> Response:
@@ -169,8 +176,9 @@ def create_app(settings: ServeSettings) -> Starlette:
     return app
 
 
-def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[CheckSettings, str]:
-    """The project profile and options from the form's fields (UploadRefused with one line when one is bad)."""
+def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[CheckSettings, str, str]:
+    """The project profile and options, how long to keep the uploads and the kind of job, from the form's fields
+    (UploadRefused with one line when one is bad)."""
     def choice(name: str, allowed, default: str) -> str:
         value = fields.get(name, default) or default
         if value not in allowed:
@@ -186,6 +194,13 @@ def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[Chec
                       project_type=fields.get("project_type", "").strip(), bid_date=day,
                       urban_area=TRI_STATE[choice("urban_area", TRI_STATE, "yes")],
                       government_invested=TRI_STATE[choice("government_invested", TRI_STATE, "yes")])
+    band = fields.get("band", "").strip() or "15"
+    try:
+        band_share = float(band) / 100
+    except ValueError:
+        band_share = -1.0
+    if not 0 <= band_share <= 10:
+        raise UploadRefused(400, f"price band {band!r} is not a percentage from 0 to 1000")
     check = CheckSettings(profile=profile, uncertified=choice("uncertified", ("warning", "error"), "warning"),
-                          file_seconds=settings.file_seconds, ocr=fields.get("ocr") == "yes")
-    return check, choice("keep", KEEP_CHOICES, "none")
+                          file_seconds=settings.file_seconds, ocr=fields.get("ocr") == "yes", band=band_share)
+    return check, choice("keep", KEEP_CHOICES, "none"), fields.get("mode", "check") or "check"

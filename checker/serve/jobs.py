@@ -6,7 +6,7 @@ import asyncio
 import datetime as _dt
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -15,8 +15,9 @@ from ..engine import FileReport
 from .settings import ServeSettings
 from .store import CheckRecord, History, StoredFile, keep_uploads
 from .uploads import Upload
-from .worker import (RENDERERS, CheckSettings, Input, Workers, WorkerError, WorkerTimeout, check_one,
-                     load_named_registry, not_checked)
+from .kinds import RENDERERS, ROLES, role_of
+from .worker import (CheckSettings, Input, Workers, WorkerError, WorkerTimeout, check_one, load_named_registry,
+                     not_checked)
 
 GRACE_SECONDS = 15.0  # a worker gets this long past the per-file limit before it is stopped
 REPORT_SECONDS = 600.0  # rendering every report of one check
@@ -29,7 +30,8 @@ class Job:
 
     id: str
     names: list[str]
-    kind: str = "check"  # what the job makes of its files (worker.RENDERERS)
+    kind: str = "check"  # what the job makes of its files (kinds.RENDERERS)
+    roles: list[str] = field(default_factory=list)  # of each file in names: bill; tender, control, bid
     state: str = "waiting"  # waiting → running → done | failed
     done: int = 0  # bills checked so far
     current: str = ""  # what the worker is doing now
@@ -69,23 +71,25 @@ class Jobs:
             del self.jobs[job_id]
 
     def start(self, upload: Upload, settings: CheckSettings, keep: str, kind: str = "check") -> Job:
-        """Queue a check of the upload's bills; it starts when a slot is free."""
+        """Queue a job of the upload's files (a check, or a bid review); it starts when a slot is free."""
         self._prune()
-        job = Job(id=secrets.token_urlsafe(12), names=[f.name for f in upload.files if f.field == "bills"],
-                  kind=kind)
+        order = ROLES[kind]
+        files = sorted((f for f in upload.files if f.field != "registry"),
+                       key=lambda f: order.index(role_of(f.field, kind)))
+        inputs = [Input(n, f.name, str(f.path), f.size, f.sha256, role_of(f.field, kind)) for n, f in enumerate(files)]
+        registry = next((f for f in upload.files if f.field == "registry"), None)
+        if registry is not None:
+            settings = replace(settings, registry=Input(len(inputs), registry.name, str(registry.path), registry.size,
+                                                        registry.sha256, "registry"))
+        job = Job(id=secrets.token_urlsafe(12), names=[i.name for i in inputs], kind=kind,
+                  roles=[i.role for i in inputs])
         self.jobs[job.id] = job
-        task = asyncio.get_running_loop().create_task(self._run(job, upload, settings, keep))
+        task = asyncio.get_running_loop().create_task(self._run(job, upload, inputs, settings, keep))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return job
 
-    async def _run(self, job: Job, upload: Upload, settings: CheckSettings, keep: str) -> None:
-        bills = [Input(n, f.name, str(f.path), f.size, f.sha256)
-                 for n, f in enumerate(f for f in upload.files if f.field == "bills")]
-        registry = next((f for f in upload.files if f.field == "registry"), None)
-        if registry is not None:
-            settings = CheckSettings(**{**settings.__dict__, "registry": Input(
-                len(bills), registry.name, str(registry.path), registry.size, registry.sha256)})
+    async def _run(self, job: Job, upload: Upload, inputs: list[Input], settings: CheckSettings, keep: str) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.max_jobs)
         try:
@@ -95,16 +99,16 @@ class Jobs:
                     job.current = settings.registry.name
                     await self.workers.call(load_named_registry, settings.registry, timeout=REPORT_SECONDS)
                 reports = []
-                for bill in bills:
+                for bill in inputs:
                     job.current = bill.name
                     reports.append(await self._check(bill, settings))
                     if not reports[-1].read.ok:
                         job.errors.append(f"gbm-check: {bill.name}: {reports[-1].read.error}")
                     job.done += 1
                 job.current = "报告"
-                rendered = await self.workers.call(RENDERERS[job.kind], reports, {b.position: b.path for b in bills},
-                                                   settings, str(upload.folder), timeout=REPORT_SECONDS)
-            await run_in_threadpool(self._store, job, bills, settings, reports, rendered, keep)
+                rendered = await self.workers.call(RENDERERS[job.kind], reports, inputs, settings, str(upload.folder),
+                                                   timeout=REPORT_SECONDS)
+            await run_in_threadpool(self._store, job, inputs, settings, reports, rendered, keep)
             job.state = "done"
         except (WorkerError, OSError) as exc:
             job.message = f"gbm-check: {exc}"
@@ -125,15 +129,15 @@ class Jobs:
             why = str(exc)
         return not_checked(bill, time.monotonic() - started, why)
 
-    def _store(self, job, bills, settings, reports, rendered, keep) -> None:
+    def _store(self, job, inputs, settings, reports, rendered, keep) -> None:
         now = _dt.datetime.now()
         days = KEEP_CHOICES.get(keep)
         kept: dict[int, str] = {}
         if days is not None:
-            inputs = bills + ([settings.registry] if settings.registry else [])
-            kept = keep_uploads([(i.position, Path(i.path)) for i in inputs], self.history.upload_folder(job.id))
-        files = [StoredFile(b.position, "bill", b.name, b.sha256, b.size, r.read.format, r.read.error,
-                            kept.get(b.position)) for b, r in zip(bills, reports)]
+            everything = inputs + ([settings.registry] if settings.registry else [])
+            kept = keep_uploads([(i.position, Path(i.path)) for i in everything], self.history.upload_folder(job.id))
+        files = [StoredFile(b.position, b.role, b.name, b.sha256, b.size, r.read.format, r.read.error,
+                            kept.get(b.position)) for b, r in zip(inputs, reports)]
         if settings.registry is not None:
             r = settings.registry
             files.append(StoredFile(r.position, "registry", r.name, r.sha256, r.size, None, None, kept.get(r.position)))
@@ -143,7 +147,8 @@ class Jobs:
             counts=rendered.counts, error=None,
             profile={"city": profile.city, "district": profile.district, "project_type": profile.project_type,
                      "bid_date": profile.bid_date.isoformat(), "urban_area": profile.urban_area,
-                     "government_invested": profile.government_invested, "ocr": settings.ocr},
+                     "government_invested": profile.government_invested, "ocr": settings.ocr,
+                     **({"band": settings.band} if job.kind == "review" else {})},
             keep_until=None if days is None else ("9999-12-31" if days == 0 else
                                                   (now + _dt.timedelta(days=days)).isoformat(timespec="seconds")),
             files=tuple(files))

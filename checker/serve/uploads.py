@@ -56,6 +56,8 @@ class Upload:
 def file_fields(settings: ServeSettings) -> dict[str, tuple[tuple[str, ...], int, str]]:
     """Form fields that take files: (allowed suffixes, how many at most, what they are called on the page)."""
     return {"bills": (settings.bill_suffixes, settings.max_files, "bill"),
+            "tender": (settings.bill_suffixes, 1, "tender bill"),
+            "control": (settings.bill_suffixes, 1, "control price bill"),
             "registry": (settings.registry_suffixes, 1, "certificate registry")}
 
 

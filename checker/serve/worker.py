@@ -33,6 +33,7 @@ class Input:
     path: str
     size: int
     sha256: str
+    role: str = "bill"  # bill; in a bid review: tender, control or bid; registry
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class CheckSettings:
     uncertified: str = "warning"
     file_seconds: float = 60.0
     ocr: bool = False
+    band: float = 0.15  # a bid review's price band (unit prices beyond ± this share of the reference)
 
 
 @dataclass(frozen=True)
@@ -106,19 +108,25 @@ def renamed(report: FileReport, path: str, name: str) -> FileReport:
     return replace(report, read=read, items=items)
 
 
-def render_reports(reports: list[FileReport], sources: dict[int, str], settings: CheckSettings,
-                   folder: str) -> Rendered:
-    """Every report of a check: JSON (the history keeps it), HTML, SARIF, and an annotated workbook per bill
-    (the xlsx format's own choice: a copy of an xlsx/xlsm with the results, else a findings workbook), written
-    from the uploads (``sources``: position → generated path) into ``folder``."""
-    from ..report import renderer
-
+def check_run(reports: list[FileReport], settings: CheckSettings) -> RunReport:
+    """The run of checked files, as the command line makes it (catalogs, profile, registry and its notes)."""
     catalogs = load_catalogs(())
     registry = load_named_registry(settings.registry)
     run = RunReport(files=reports, catalogs=catalogs, profile=settings.profile, registry=registry)
     if registry is not None and registry.example_data:
         run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
-    artifacts = list(workbooks(run, sources, Path(folder) / "workbooks"))
+    return run
+
+
+def render_reports(reports: list[FileReport], inputs: list[Input], settings: CheckSettings,
+                   folder: str) -> Rendered:
+    """Every report of a check: JSON (the history keeps it), HTML, SARIF, and an annotated workbook per bill
+    (the xlsx format's own choice: a copy of an xlsx/xlsm with the results, else a findings workbook), written
+    from the uploads (``inputs``, in the order of ``reports``) into ``folder``."""
+    from ..report import renderer
+
+    run = check_run(reports, settings)
+    artifacts = list(workbooks(run, {n: i.path for n, i in enumerate(inputs)}, Path(folder) / "workbooks"))
     report_json = renderer("json")(run)
     artifacts[:0] = [Artifact("report.html", "gbm-check-report.html", "text/html; charset=utf-8",
                               renderer("html")(run).encode("utf-8")),
@@ -156,13 +164,6 @@ def workbooks(run: RunReport, sources: dict[int, str], folder: Path) -> list[Art
                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                   path.read_bytes()))
     return artifacts
-
-
-# What a kind of job makes of its checked files: the reports to store, and the one its result page shows.
-# A tender + bids review (checker/compare) is one more entry here, one more fieldset on the form (the tender and
-# the control price as their own file fields) and its matrix as the page it shows.
-RENDERERS: dict[str, Callable] = {"check": render_reports}
-MAIN_VIEW: dict[str, str] = {"check": "report.html"}
 
 
 def _child(conn, function: Callable, args: tuple) -> None:

@@ -41,6 +41,16 @@
     document.getElementById('start').disabled = !!problem;
   }
 
+  if (form) {  // the bid review's own files show only in its mode
+    var modeInputs = form.querySelectorAll('input[name=mode]');
+    var showMode = function () {
+      var review = Array.prototype.some.call(modeInputs, function (m) { return m.checked && m.value === 'review'; });
+      form.classList.toggle('check-mode', !review);
+    };
+    Array.prototype.forEach.call(modeInputs, function (m) { m.addEventListener('change', showMode); });
+    if (modeInputs.length) { showMode(); }
+  }
+
   if (form && input && zone) {
     ['dragenter', 'dragover'].forEach(function (name) {
       zone.addEventListener(name, function (event) { event.preventDefault(); zone.classList.add('over'); });
