@@ -333,7 +333,7 @@ def test_the_page_answers_while_a_check_runs_in_a_worker_process(tmp_path):
             status = client.get(f"{job_url}/status").json()
             if status["state"] in ("done", "failed"):
                 break
-            time.sleep(0.05)
+            time.sleep(0.01)
             if status["state"] != "running":
                 continue
             workers = client.app.state.jobs.workers.running
