@@ -445,3 +445,12 @@ def test_tender_files_need_the_review_mode(client, tmp_path, bill_bytes):
         assert "the bid review (清标) mode is not available in this installation" in response.text
         assert 'name="mode"' not in client.get("/").text  # the form offers only what this installation can do
     assert uploads_left(tmp_path) == []
+
+
+def test_a_post_that_is_not_a_form_upload_is_refused(client, tmp_path):
+    response = client.post("/checks", data={"csrf": form_token(client)}, follow_redirects=False)
+    assert response.status_code == 415 and "send the files as a form upload (multipart/form-data)" in response.text
+    broken = client.post("/checks", content=b"--x\r\nnot a part", follow_redirects=False,
+                         headers={"content-type": "multipart/form-data; boundary=x"})
+    assert broken.status_code in (400, 403) and "gbm-check: " in broken.text
+    assert uploads_left(tmp_path) == []

@@ -24,7 +24,7 @@ from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_t
                        set_csrf_cookie)
 from .settings import ServeSettings
 from .store import CHECK_ID, History
-from .uploads import UploadRefused, receive
+from .uploads import UploadRefused, receive, size_text
 from .kinds import MAIN_VIEW, RENDERERS, upload_problem
 from .worker import CheckSettings
 
@@ -71,7 +71,7 @@ def create_app(settings: ServeSettings) -> Starlette:
         records = await run_in_threadpool(history.list)
         s = settings
         limits = {"max_files": s.max_files, "max_file_bytes": s.max_file_bytes,
-                  "max_file_mb": s.max_file_bytes // 2**20 or 1, "file_seconds": f"{s.file_seconds:g}",
+                  "max_file_size": size_text(s.max_file_bytes), "file_seconds": f"{s.file_seconds:g}",
                   "suffixes": s.bill_suffixes, "registry_suffixes": s.registry_suffixes}
         return pages.render(request, "index.html.j2", status, problem=problem, history=records, limits=limits,
                             project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path,

@@ -113,6 +113,9 @@ class Jobs:
         except (WorkerError, OSError) as exc:
             job.message = f"gbm-check: {exc}"
             job.state = "failed"
+        except Exception as exc:  # noqa: BLE001 — a job never ends silently: the page gets one line
+            job.message = f"gbm-check: the check failed ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
+            job.state = "failed"
         finally:
             upload.discard()
 

@@ -140,7 +140,7 @@ class _Receiver:
             return
         part["size"] += end - start
         if part["size"] > self.settings.max_file_bytes:
-            raise UploadRefused(413, f"{part['name']}: file is over the {_mb(self.settings.max_file_bytes)} "
+            raise UploadRefused(413, f"{part['name']}: file is over the {size_text(self.settings.max_file_bytes)} "
                                      "input limit")
         part["handle"].write(data[start:end])
         part["hash"].update(data[start:end])
@@ -170,8 +170,9 @@ async def receive(request: Request, settings: ServeSettings,
     if content_type != b"multipart/form-data" or not boundary:
         raise UploadRefused(415, "send the files as a form upload (multipart/form-data)")
     declared = request.headers.get("content-length")
+    too_big = UploadRefused(413, f"the upload is over the {size_text(settings.max_request_bytes)} limit of one check")
     if declared and declared.isdigit() and int(declared) > settings.max_request_bytes:
-        raise UploadRefused(413, f"the upload is over the {_mb(settings.max_request_bytes)} limit of one check")
+        raise too_big
     upload = Upload(Path(tempfile.mkdtemp(prefix="gbm-check-upload-", dir=settings.temp_dir)))
     receiver = _Receiver(upload, settings, csrf_ok)
     parser = MultipartParser(boundary, receiver.callbacks())
@@ -180,7 +181,7 @@ async def receive(request: Request, settings: ServeSettings,
         async for chunk in request.stream():
             received += len(chunk)
             if received > settings.max_request_bytes:
-                raise UploadRefused(413, f"the upload is over the {_mb(settings.max_request_bytes)} limit of one check")
+                raise too_big
             parser.write(chunk)
         parser.finalize()
         if not receiver.csrf_checked:
@@ -196,6 +197,6 @@ async def receive(request: Request, settings: ServeSettings,
     return upload
 
 
-def _mb(size: int) -> str:
+def size_text(size: int) -> str:
     """A limit as people say it: 200 MB, 512 KB."""
     return f"{size / 2**20:.0f} MB" if size >= 2**20 else f"{size / 2**10:.0f} KB"

@@ -22,7 +22,7 @@
         return name + ': not a bill file (allowed: ' + suffixes.join(', ') + ')';
       }
       if (files[i].size > biggest) {
-        return name + ': file is over the ' + Math.round(biggest / 1048576) + ' MB input limit';
+        return name + ': file is over the ' + form.dataset.maxSize + ' input limit';
       }
     }
     return '';
