@@ -20,8 +20,13 @@ from ..match.matcher import Matcher
 from ..model import FileRead
 from .store import Artifact
 
-_CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["checker.serve.preload"])
+# Workers start from a fork server that has the checker and the report templates loaded (fast, and safe in a
+# threaded server); where there is none (Windows), they are spawned.
+if "forkserver" in multiprocessing.get_all_start_methods():
+    _CONTEXT = multiprocessing.get_context("forkserver")
+    _CONTEXT.set_forkserver_preload(["checker.serve.preload"])
+else:  # pragma: no cover - Windows
+    _CONTEXT = multiprocessing.get_context("spawn")
 
 
 @dataclass(frozen=True)
