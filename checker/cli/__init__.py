@@ -6,6 +6,7 @@ import click
 from .. import __version__
 from .catalog import catalog, explain
 from .check import check
+from .compare import compare
 from .serve import serve
 
 
@@ -18,4 +19,5 @@ def main() -> None:
 main.add_command(check)
 main.add_command(catalog)
 main.add_command(explain)
+main.add_command(compare)
 main.add_command(serve)
