@@ -1,9 +1,11 @@
-"""Screenshots of `gbm-check serve` for the README: the start page after one check, and its result page.
+"""Screenshots of `gbm-check serve` for the README: the start page after one check, its result page, and a bid
+review's result (tender + bids).
 
     python tools/serve_screenshot.py [-o docs]     (needs chromium and the test extra's playwright)
 
 Runs the real command on a private data directory, uploads sample bills in headless Chromium (Playwright driving
-the system Chromium: no browser is downloaded) and writes docs/serve.png and docs/serve-result.png.
+the system Chromium: no browser is downloaded) and writes docs/serve.png, docs/serve-result.png and, with the bid review
+installed, docs/serve-review.png (a generated tender, control price and three bids).
 """
 from __future__ import annotations
 
@@ -59,6 +61,9 @@ def main() -> int:
                 page.wait_for_url(re.compile(r"/checks/[A-Za-z0-9_-]+$"), timeout=300_000)
                 page.frame_locator("#report").locator("#verdict").wait_for()
                 page.screenshot(path=str(out / "serve-result.png"))
+                page.goto(url)
+                if page.locator("input[name=mode]").count():
+                    review(page, url, Path(folder) / "bills", out / "serve-review.png")
                 page.set_viewport_size({"width": 1280, "height": 640})
                 page.goto(url)
                 page.set_input_files("#bills", [str(SAMPLES / "liaocheng_school_boq_paged.xlsx")])
@@ -67,8 +72,26 @@ def main() -> int:
         finally:
             server.terminate()
             server.wait(20)
-    print(f"wrote {out / 'serve.png'} and {out / 'serve-result.png'}")
+    print(f"wrote the pictures in {out}")
     return 0
+
+
+def review(page, url: str, folder: Path, picture: Path) -> None:
+    """A bid review of the generated tender, control price and three bids; the result page's picture."""
+    sys.path.insert(0, str(REPO))
+    from tools import make_compare_bills
+
+    files = make_compare_bills.write(folder)
+    page.goto(url)
+    page.check("input[name=mode][value=review]")
+    page.set_input_files("input[name=tender]", str(files["tender"]))
+    page.set_input_files("input[name=control]", str(files["control"]))
+    page.set_input_files("#bills", [str(files[f"bid{n}"]) for n in (1, 2, 3)])
+    page.fill("input[name=bid_date]", "2026-11-24")
+    page.click("#start")
+    page.wait_for_url(re.compile(r"/checks/[A-Za-z0-9_-]+$"), timeout=300_000)
+    page.frame_locator("#report").locator("table").first.wait_for()
+    page.screenshot(path=str(picture))
 
 
 if __name__ == "__main__":
