@@ -128,3 +128,15 @@ def test_a_wrong_file_is_refused_on_the_page_before_it_is_sent(server, page, tmp
     page.click("#start")
     page.wait_for_load_state()
     assert "gbm-check: 会议纪要.docx: not a bill file" in page.inner_text("#problem")
+
+
+def test_the_tender_fields_show_only_in_the_review_mode(server, page):
+    page.goto(server)
+    if not page.locator("input[name=mode]").count():
+        pytest.skip("the bid review is not installed")
+    assert not page.locator("input[name=tender]").is_visible()
+    page.check("input[name=mode][value=review]")
+    assert page.locator("input[name=tender]").is_visible() and page.locator("input[name=control]").is_visible()
+    page.check("input[name=mode][value=check]")
+    assert not page.locator("input[name=tender]").is_visible()
+    assert page.problems == []

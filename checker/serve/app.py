@@ -59,7 +59,9 @@ class Pages:
 
 
 def create_app(settings: ServeSettings) -> Starlette:
-    """The app for these settings; its history lives in ``settings.data_dir``."""
+    """The app for these settings; its history lives in ``settings.data_dir``.  Its checks run in worker
+    processes, which import the main module as multiprocessing does: a script that embeds the app starts it under
+    ``if __name__ == "__main__":`` (``gbm-check serve`` and ``python -m checker serve`` do)."""
     history = History(settings.data_dir)
     jobs = Jobs(settings, history)
     pages = Pages(settings)
