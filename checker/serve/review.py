@@ -8,9 +8,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..engine import FileReport
-from ..match.catalog import load_catalogs
 from .store import Artifact
-from .worker import CheckSettings, Input, Rendered, render_reports
+from .worker import CheckSettings, Input, Rendered, render_reports, shipped
 
 AVAILABLE = importlib.util.find_spec("checker.compare") is not None
 ROLES = ("tender", "control", "bid")  # the order the files of a review are checked and listed in
@@ -27,7 +26,7 @@ def render_review(reports: list[FileReport], inputs: list[Input], settings: Chec
     checked = render_reports(reports, inputs, settings, folder)
     by_role = {role: [r for r, i in zip(reports, inputs) if i.role == role] for role in ROLES}
     comparison = compare(by_role["tender"][0], by_role["bid"], (by_role["control"] or [None])[0],
-                         CompareSettings(band=settings.band), profile=settings.profile, catalogs=load_catalogs(()))
+                         CompareSettings(band=settings.band), profile=settings.profile, catalogs=shipped()[0])
     workbook = Path(folder) / "review.xlsx"
     renderer("xlsx")(comparison, str(workbook), lang="zh")
     artifacts = (Artifact("review.html", "gbm-check-review.html", "text/html; charset=utf-8",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import multiprocessing
 import os
 import time
@@ -15,7 +16,7 @@ from ..engine import FileReport, RunReport, check_file
 from ..judge.certificates import Registry, RegistryError, load_registry
 from ..judge.certification import Certification
 from ..judge.rules import Judge, Profile
-from ..match.catalog import load_catalogs
+from ..match.catalog import CatalogSet, load_catalogs
 from ..match.matcher import Matcher
 from ..model import FileRead
 from .store import Artifact
@@ -85,13 +86,20 @@ def load_named_registry(registry: Input | None) -> Registry | None:
     return replace(loaded, path=registry.name)
 
 
+@functools.lru_cache(maxsize=1)
+def shipped() -> tuple[CatalogSet, Matcher]:
+    """The shipped catalogs and their matcher: built once in the fork server, inherited by every worker."""
+    catalogs = load_catalogs(())
+    return catalogs, Matcher(catalogs)
+
+
 def check_one(bill: Input, settings: CheckSettings) -> FileReport:
     """Check one uploaded bill (the CLI's per-file check and time limit) and name it by the client's name."""
-    catalogs = load_catalogs(())
+    catalogs, matcher = shipped()
     registry = load_named_registry(settings.registry)
     certification = (Certification(registry, settings.profile, settings.uncertified)
                      if registry is not None else None)
-    report = check_file(bill.path, Matcher(catalogs), Judge(catalogs, settings.profile), settings.file_seconds,
+    report = check_file(bill.path, matcher, Judge(catalogs, settings.profile), settings.file_seconds,
                         ocr=settings.ocr, certification=certification)
     return renamed(report, bill.path, bill.name)
 
@@ -115,7 +123,7 @@ def renamed(report: FileReport, path: str, name: str) -> FileReport:
 
 def check_run(reports: list[FileReport], settings: CheckSettings) -> RunReport:
     """The run of checked files, as the command line makes it (catalogs, profile, registry and its notes)."""
-    catalogs = load_catalogs(())
+    catalogs = shipped()[0]
     registry = load_named_registry(settings.registry)
     run = RunReport(files=reports, catalogs=catalogs, profile=settings.profile, registry=registry)
     if registry is not None and registry.example_data:
