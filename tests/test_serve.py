@@ -454,3 +454,14 @@ def test_a_post_that_is_not_a_form_upload_is_refused(client, tmp_path):
                          headers={"content-type": "multipart/form-data; boundary=x"})
     assert broken.status_code in (400, 403) and "gbm-check: " in broken.text
     assert uploads_left(tmp_path) == []
+
+
+def test_the_history_outlives_the_server(tmp_path, bill_bytes):
+    settings = small_settings(tmp_path)
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        check_id = run_check(client, [("a.xlsx", bill_bytes)], keep="always")
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:  # a new server on the same data
+        assert f'data-check="{check_id}"' in client.get("/").text
+        assert "NPOL-01" in client.get(f"/checks/{check_id}/report.html").text
+        assert client.get(f"/checks/{check_id}/files/0").content == bill_bytes
+        assert client.get(f"/jobs/{check_id}", follow_redirects=False).status_code == 200  # the result
