@@ -216,28 +216,18 @@ class Matcher:
         kinds: set[str] = set()
         combined: set[tuple[int, int, int]] = set()
         parts: set[int] = set()
-        placed: list[tuple[str, int, _SegmentEval]] = []
-        for field, text in fields.items():
-            if not text:
-                continue
-            segments = text.split(";") if field == "features" else (text,)
-            several, position, last = len(segments) > 1, 0, 0
-            for segment in segments:
-                found = self._segment(field, segment, last + 1, several)
-                if found.number is not None:
-                    last = found.number
-                placed.append((field, position, found))
-                hits.extend(_shift(h, position) for _, h in found.terms)
-                if found.vague:
-                    vague.extend((i, _shift(h, position)) for i, h in found.vague)
-                if found.near:
-                    near.extend((i, _shift(h, position)) for i, h in found.near)
-                excluded |= found.excluded
-                cancelled.extend(found.cancelled)
-                kinds |= found.kinds
-                combined |= found.combos
-                parts |= found.parts
-                position += len(segment) + 1
+        placed = self._segments_of(name, features, code, fields)
+        for field, position, found in placed:
+            hits.extend(_shift(h, position) for _, h in found.terms)
+            if found.vague:
+                vague.extend((i, _shift(h, position)) for i, h in found.vague)
+            if found.near:
+                near.extend((i, _shift(h, position)) for i, h in found.near)
+            excluded |= found.excluded
+            cancelled.extend(found.cancelled)
+            kinds |= found.kinds
+            combined |= found.combos
+            parts |= found.parts
         entries = self.entries
         exact = {h.entry.id for h in hits}
         for index, hit in vague:
@@ -281,29 +271,67 @@ class Matcher:
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure,
                          source=source)
 
-    def _segment(self, field: str, segment: str, expected: int, several: bool) -> _SegmentEval:
-        key = (field, segment, expected, several) if segment[:1].isdigit() else (field, segment)
-        found = self._segments.get(key)
-        if found is None:
-            found = self._evaluate_segment(field, segment, expected, several)
-            if len(self._segments) >= SEGMENT_MEMO:
-                self._segments.clear()
-            self._segments[key] = found
-        return found
+    def _segments_of(self, name: str, features: str, code: str, fields: dict[str, str]) -> list[tuple]:
+        """(field, position, evaluation) of every segment of the line.  New segments are evaluated on their own
+        structure; when a line brings several new ones, on the line's structure, built once."""
+        memo, out, new = self._segments, [], []
+        for field, text in fields.items():
+            if not text:
+                continue
+            segments = text.split(";") if field == "features" else (text,)
+            several, position, last = len(segments) > 1, 0, 0
+            for segment in segments:
+                expected = last + 1
+                key = (field, segment, expected, several) if segment[:1].isdigit() else (field, segment)
+                found = memo.get(key)
+                if found is None:
+                    raw = self._scan_segment(segment)
+                    if any(k.role in _CONTEXTUAL for k, *_ in raw):
+                        new.append((len(out), key, field, position, segment, expected, several, raw))
+                        number, _ = self.reader.segment_summary(field, segment, expected, several)
+                        found = _SegmentEval(number, raw, (), (), (), frozenset(), (), frozenset(), frozenset(), (),
+                                             frozenset())  # a placeholder until evaluated below
+                    else:
+                        found = self._summarise_segment(field, segment, expected, several, raw)
+                        self._remember(key, found)
+                if found.number is not None:
+                    last = found.number
+                out.append((field, position, found))
+                position += len(segment) + 1
+        if new:
+            whole = self.reader.analyse(name, features, code) if len(new) > 1 else None
+            for slot, key, field, position, segment, expected, several, raw in new:
+                found = self._evaluate_segment(field, segment, expected, several, raw, whole, position)
+                self._remember(key, found)
+                out[slot] = (field, position, found)
+        return out
 
-    def _evaluate_segment(self, field: str, segment: str, expected: int, several: bool) -> _SegmentEval:
-        raw = self._scan_segment(segment)
-        if not any(key.role in _CONTEXTUAL for key, *_ in raw):  # nothing that needs the segment's structure
-            number, kinds = self.reader.segment_summary(field, segment, expected, several)
-            excluded = frozenset(key.entry_index for key, start, _, _ in raw
-                                 if key.role == "excl" and not _negated_exclusion(segment, start))
-            parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
-            return _SegmentEval(number, raw, (), (), (), excluded, (), kinds, frozenset(), (), parts)
-        s = self.reader.analyse_segment(field, segment, expected, several)
+    def _remember(self, key: tuple, found: _SegmentEval) -> None:
+        if len(self._segments) >= SEGMENT_MEMO:
+            self._segments.clear()
+        self._segments[key] = found
+
+    def _summarise_segment(self, field: str, segment: str, expected: int, several: bool, raw) -> _SegmentEval:
+        """A segment with nothing that needs its structure: its look-alikes, pattern words and vocabulary."""
+        number, kinds = self.reader.segment_summary(field, segment, expected, several)
+        excluded = frozenset(key.entry_index for key, start, _, _ in raw
+                             if key.role == "excl" and not _negated_exclusion(segment, start))
+        parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
+        return _SegmentEval(number, raw, (), (), (), excluded, (), kinds, frozenset(), (), parts)
+
+    def _evaluate_segment(self, field: str, segment: str, expected: int, several: bool, raw,
+                          whole: Optional[LineStructure] = None, offset: int = 0) -> _SegmentEval:
+        """A segment's term hits, family names, near misses and combo parts in their context, positions relative to
+        the segment.  The context is the segment's own structure, or the line's (``whole``, the segment at
+        ``offset``): inside a segment both say the same."""
+        if whole is None:
+            s, offset = self.reader.analyse_segment(field, segment, expected, several), 0
+        else:
+            s = whole
         per_entry: dict[int, list] = {}
         combos, parts = set(), set()
         for key, start, end, word in raw:
-            per_entry.setdefault(key.entry_index, []).append((key, field, start, end, word))
+            per_entry.setdefault(key.entry_index, []).append((key, field, start + offset, end + offset, word))
             if key.role == "combo":
                 combos.add((key.entry_index, key.combo, key.group))
             elif key.role == "part":
@@ -311,7 +339,7 @@ class Matcher:
         terms, vague, near, excluded, cancelled, combo_parts = [], [], [], set(), [], []
         for index, found in per_entry.items():
             roles = {key.role for key, *_ in found}
-            if "excl" in roles and any(key.role == "excl" and not _negated_exclusion(segment, start)
+            if "excl" in roles and any(key.role == "excl" and not _negated_exclusion(segment, start - offset)
                                        for key, _, start, _, _ in found):
                 excluded.add(index)
             if roles & _TERMS:
@@ -321,11 +349,15 @@ class Matcher:
                 near.extend((index, hit) for hit in self._near_miss_hits(index, found, s, cancelled))
             if "combo" in roles:
                 combo_parts.extend(self._combo_parts(index, found, s, cancelled))
-        clause = s.clauses[1] if field == "features" and len(s.clauses) > 1 else None
-        number = clause.number if clause is not None else None
+        number, kinds = self.reader.segment_summary(field, segment, expected, several)
         valid = frozenset((part[0], part[1], part[2]) for part in combo_parts)
+        if offset:
+            terms = [(i, _shift(h, -offset)) for i, h in terms]
+            vague = [(i, _shift(h, -offset)) for i, h in vague]
+            near = [(i, _shift(h, -offset)) for i, h in near]
+            combo_parts = [_shift_part(part, -offset) for part in combo_parts]
         return _SegmentEval(number, raw, tuple(terms), tuple(vague), tuple(near), frozenset(excluded),
-                            tuple(cancelled), frozenset(s.mentions), valid, tuple(combo_parts), frozenset(parts))
+                            tuple(cancelled), kinds, valid, tuple(combo_parts), frozenset(parts))
 
     def _scan_segment(self, text: str) -> tuple[tuple[_Key, int, int, str], ...]:
         """Hits in one line of text; where brackets split a name (粘土（实心）砖), also in the text without them."""
