@@ -329,25 +329,27 @@ class Matcher:
         else:
             s = whole
         per_entry: dict[int, list] = {}
-        combos, parts = set(), set()
+        roles: dict[int, set[str]] = {}  # the entries with a word whose context matters, and the kinds of words
+        parts, excluded = set(), set()
         for key, start, end, word in raw:
-            per_entry.setdefault(key.entry_index, []).append((key, field, start + offset, end + offset, word))
-            if key.role == "combo":
-                combos.add((key.entry_index, key.combo, key.group))
-            elif key.role == "part":
-                parts.add((key.entry_index, key.combo, key.group))
-        terms, vague, near, excluded, cancelled, combo_parts = [], [], [], set(), [], []
-        for index, found in per_entry.items():
-            roles = {key.role for key, *_ in found}
-            if "excl" in roles and any(key.role == "excl" and not _negated_exclusion(segment, start - offset)
-                                       for key, _, start, _, _ in found):
-                excluded.add(index)
-            if roles & _TERMS:
+            index, role = key.entry_index, key.role
+            per_entry.setdefault(index, []).append((key, field, start + offset, end + offset, word))
+            if role == "excl":
+                if not _negated_exclusion(segment, start):
+                    excluded.add(index)
+            elif role == "part":
+                parts.add((index, key.combo, key.group))
+            else:
+                roles.setdefault(index, set()).add(role)
+        terms, vague, near, cancelled, combo_parts = [], [], [], [], []
+        for index, present in roles.items():
+            found = per_entry[index]
+            if present & _TERMS:
                 for hit in self._term_hits(self.entries[index], found, s, cancelled):
                     (vague if hit.via == "vague" else terms).append((index, hit))
-            if "near" in roles:
+            if "near" in present:
                 near.extend((index, hit) for hit in self._near_miss_hits(index, found, s, cancelled))
-            if "combo" in roles:
+            if "combo" in present:
                 combo_parts.extend(self._combo_parts(index, found, s, cancelled))
         number, kinds = self.reader.segment_summary(field, segment, expected, several)
         valid = frozenset((part[0], part[1], part[2]) for part in combo_parts)
