@@ -16,6 +16,7 @@ COMMANDS = {
     "catalog": "checker.cli.catalog:catalog",
     "explain": "checker.cli.catalog:explain",
     "compare": "checker.cli.compare:compare",
+    "serve": "checker.cli.serve:serve",
 }
 
 
