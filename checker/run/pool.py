@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 import selectors
 import signal
 import subprocess
@@ -120,7 +121,6 @@ class _Worker:
     process: subprocess.Popen | None = None
     task: _Task | None = None
     tail: bytearray = field(default_factory=bytearray)
-    killed: bool = False
 
 
 class _Pool:
@@ -133,7 +133,7 @@ class _Pool:
         self.fork = hasattr(os, "fork") and (START == "fork" or (START == "auto" and threading.active_count() == 1))
         self.selector = selectors.DefaultSelector()
         self.workers: list[_Worker] = []
-        self.done: dict[int, bytes | FileReport] = {}
+        self.done: dict[int, tuple[bytes, tuple | None, int] | FileReport] = {}  # finished, not yet yielded
         self.buffered = 0
         self.again: list[_Task] = []  # files whose worker exited cleanly before finishing them
 
@@ -183,7 +183,7 @@ class _Pool:
         worker = _Worker(pid, request_write, result_read, output_read, process)
         if not self.fork:
             protocol.write_message(worker.requests, protocol.SETTINGS, 0,
-                                   __import__("pickle").dumps(self.settings, protocol=5))
+                                   pickle.dumps(self.settings, protocol=pickle.HIGHEST_PROTOCOL))
         self.selector.register(result_read, selectors.EVENT_READ, (worker, "results"))
         self.selector.register(output_read, selectors.EVENT_READ, (worker, "output"))
         self.workers.append(worker)
@@ -193,7 +193,6 @@ class _Pool:
         """Stop a worker (killing its process group if asked) and return how it ended (-signal or code);
         ``wait=False``: a worker that has not ended yet is reaped later (``_reap_exited``)."""
         if kill:
-            worker.killed = True
             try:
                 os.killpg(worker.pid, signal.SIGKILL)
             except OSError:

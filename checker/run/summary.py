@@ -30,11 +30,9 @@ def summary_row(report: FileReport) -> dict:
 
 def default_name() -> str:
     """gbm-check-summary.parquet when pyarrow is installed, else gbm-check-summary.csv."""
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return "gbm-check-summary.csv"
-    return "gbm-check-summary.parquet"
+    from importlib.util import find_spec
+
+    return "gbm-check-summary.parquet" if find_spec("pyarrow") else "gbm-check-summary.csv"
 
 
 class SummaryTable:
