@@ -160,14 +160,14 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     else:
         results = check_files(files, check_settings, jobs=jobs)
     try:
-        with progress(len(files)) as advance:
+        with progress(len(files)) as shown:
             for report in results:
-                advance()
                 reports.append(report)
                 if summary is not None:
                     summary.add(report)
                 if not report.read.ok:
-                    click.echo(file_error_line(report.read.path, report.read.error), err=True)
+                    shown.line(file_error_line(report.read.path, report.read.error))
+                shown.advance()
     except ClusterError as exc:  # only raised on the --dask path
         usage_error(str(exc))
     if summary is not None:

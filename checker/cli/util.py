@@ -58,15 +58,31 @@ def usage_error(message: str) -> None:
     sys.exit(EXIT_NOT_CHECKED)
 
 
+class _Progress:
+    """What a run reports as files finish: a bar on a terminal, and lines that do not run into it."""
+
+    def __init__(self, bar=None):
+        self.bar = bar
+
+    def advance(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def line(self, text: str) -> None:
+        """One line on stderr (the bar, if any, is cleared first and redrawn on the next file)."""
+        if self.bar is not None:
+            sys.stderr.write("\r\033[K")
+        click.echo(text, err=True)
+
+
 @contextmanager
 def progress(total: int, minimum: int = 5):
-    """A progress bar on stderr when it is a terminal and there are at least ``minimum`` files; yields the
-    function to call once per finished file."""
+    """A progress bar on stderr when it is a terminal and there are at least ``minimum`` files."""
     if not (sys.stderr.isatty() and total >= minimum):
-        yield lambda: None
+        yield _Progress()
         return
     with click.progressbar(length=total, label="checking", file=sys.stderr, show_pos=True, show_eta=True) as bar:
-        yield lambda: bar.update(1)
+        yield _Progress(bar)
 
 
 def exit_cleanly_on_sigterm() -> None:
