@@ -87,7 +87,7 @@ EXPECTED = {
                        "电缆终端头制作安装 户外", "户外终端 110kV 1×800", "电力电缆", "户外终端", "镀锌角钢"]},
     "substation": {"sheets": {"表三甲 安装工程预算表": ("boq", 3), "装置性材料汇总表": ("material", 2)},
                    "lines": ["三相双绕组变压器安装 110kV 50MVA", "软导线 JL/G1A-240/30", "接地母线敷设",
-                             "镀锌扁钢 -60×6"]},
+                             "软导线 JL/G1A-240/30", "镀锌扁钢 -60×6"]},
 }
 VARIANTS = {"line": line_budget, "substation": substation_budget}
 

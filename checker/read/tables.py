@@ -21,7 +21,7 @@ from ..model import DeclaredTotal, LineItem, Provenance, SheetRead, TableInfo
 from . import accounting as acc
 from .cells import cell_text, code_text, is_bill_code, seq_text, to_number
 from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, SEQ, SPEC, UNIT, Header,
-                      MergedFill, build_header, is_header_word, looks_like_header, role_of)
+                      MergedFill, build_header, is_clause, is_header_word, looks_like_header, role_of)
 from .kinds import (ANALYSIS, ANALYSIS_WORDS, BOQ, FEE, ITEM_KINDS, SUMMARY, is_fee_name, money_label, table_kind,
                     total_scope)
 
@@ -421,8 +421,9 @@ class _GridReader:
                 spills.append((cols.spill_cols[col], text))
             else:
                 return False
-        if total_scope(texts[0][1]) or _header_label(row, cols) or _page_mark(texts[0][1]):
-            return False  # an unpriced 本页小计, the header's own label for this column, or a page marker
+        first = texts[0][1]
+        if not is_clause(header_key(first)) and (total_scope(first) or _header_label(row, cols) or _page_mark(first)):
+            return False  # a bare label: an unpriced 本页小计, the column's own header label, or a page marker
         if seq_text(cols.cell(row, cols.seq)) or is_bill_code(cols.cell(row, cols.code)) or cols.has_numbers(row):
             return False
         self.join(r, "", features, spills)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
+from ..read.accounting import reading_summary
 from ..engine import RunReport
 from ..model import CheckedItem, Finding
 from ..gate.waivers import expired_message
@@ -206,6 +207,7 @@ def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
         "warnings": [w for w in run.warnings if w not in {expired_message(x) for x in run.expired_waivers}],
         "waived_count": counts["waived_findings"], "fail_lines": fail_lines, "review_lines": review_lines,
         "adoption": adoption, "registry": run.registry, "undecided": run.undecided(adoption),
+        "reading_summary": reading_summary,
         "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
     }
 

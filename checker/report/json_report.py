@@ -6,7 +6,9 @@ import json
 from ..judge.adoption import Adoption
 from ..engine import RunReport
 from ..gate.fingerprint import item_fingerprint
-from ..model import CheckedItem, Finding, LineItem
+from ..model import CheckedItem, FileRead, Finding, LineItem
+from ..read.accounting import reading_summary
+from ..read.kinds import ITEM_KINDS
 from ..gate.waivers import waiver_dict
 from . import VERDICT_TEXT
 
@@ -66,6 +68,18 @@ def adoption_dict(adoption: Adoption) -> dict:
     }
 
 
+def reading_dict(read: FileRead) -> dict:
+    """What reading made of a file's sheets, the rows it did not take as items, and the totals the file states."""
+    return {
+        "sheets": [{"sheet": s.sheet, "kind": s.kind, "read": s.read, "reason": s.reason, "items": s.items}
+                   for s in read.sheets],
+        "skipped_rows": [{"reason": s.reason, "count": s.count, "examples": list(s.examples)} for s in read.skipped],
+        "totals": [{"scope": t.scope, "label": t.label, "amount": t.amount, "sheet": t.sheet, "row": t.row,
+                    "location": t.location} for t in read.totals],
+        "reading": reading_summary(read),
+    }
+
+
 def report_dict(run: RunReport) -> dict:
     counts = run.counts()
     adoption = run.adoption()
@@ -87,9 +101,11 @@ def report_dict(run: RunReport) -> dict:
             {"path": f.read.path, "sha256": f.read.sha256, "format": f.read.format,
              "status": "ok" if f.read.ok else "error", "error": f.read.error, "project": f.read.project,
              "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
-                         "title": t.title} for t in f.read.tables],
-             "table_count": sum(t.kind != "analysis" for t in f.read.tables),
-             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3)}
+                         "title": t.title, "amount_basis": t.amount_basis, "unread_columns": list(t.unread_columns)}
+                        for t in f.read.tables],
+             "table_count": sum(t.kind in ITEM_KINDS for t in f.read.tables),
+             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3),
+             **reading_dict(f.read)}
             for f in run.files
         ],
         "items": [item_dict(c) for f in run.files for c in f.items],

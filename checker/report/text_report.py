@@ -5,6 +5,7 @@ import click
 
 from ..engine import FileReport, RunReport
 from ..model import CheckedItem
+from ..read.accounting import reading_summary
 
 MAX_LINES_PER_FILE = 25
 _STYLE = {"banned": ("ERROR", "red"), "restricted": ("WARN ", "yellow"), "promoted": ("info ", "cyan")}
@@ -31,7 +32,7 @@ def _file_block(report: FileReport, color: bool) -> list[str]:
             f" · promoted {statuses.count('promoted')}"
             + (f" · uncertified {sum(any(f.kind == 'uncertified' for f in c.findings) for c in report.items)}"
                if any(c.certification for c in report.items) else ""))
-    lines = [style(head, bold=True)]
+    lines = [style(head, bold=True)] + ([f"  {reading_summary(read)}"] if read.sheets else [])
     for warning in read.warnings:
         lines.append(style(f"  warning: {warning}", fg="yellow"))
     worst = [c for c in report.items if c.status in ("banned", "restricted")
