@@ -78,10 +78,11 @@ def test_fee_and_total_lines_inside_a_bill_are_not_items_but_measures_are():
             [3, "", "安全文明施工费", "", "项", 1, 800, 800],
             [4, "", "税金（9%）", "", "", "", "", 700],
             [5, "", "含税合计", "", "", "", "", 8500],
-            [6, "", "措施费", "1.含夜间施工、二次搬运；2.现场搅拌砂浆", "项", 1, 100, 100]]
+            [6, "", "措施费", "1.含夜间施工、二次搬运；2.现场搅拌砂浆", "项", 1, 100, 100],
+            ["七", "", "管理费", "0.03", "项", 1, 50, 50]]
     result = read(grid)
     assert [i.name for i in result.items] == ["综合脚手架", "垂直运输", "措施费"]  # a fee that says what it holds stays
-    assert {s.reason: s.count for s in result.skipped.rows()} == {"fee row": 2, "subtotal": 1}
+    assert {s.reason: s.count for s in result.skipped.rows()} == {"fee row": 3, "subtotal": 1}
     assert [(t.scope, t.amount) for t in result.totals] == [("sheet", 8500)]
 
 

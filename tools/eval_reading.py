@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from checker.read import read_path  # noqa: E402
 from checker.read import accounting  # noqa: E402
 from checker.read.cells import code_text  # noqa: E402
-from checker.read.kinds import is_fee_name, total_scope  # noqa: E402
+from checker.read.kinds import is_fee_line, total_scope  # noqa: E402
 from checker.read.tables import extract_tables  # noqa: E402
 
 CODE12 = re.compile(r"^(01|02|03|04|05)\d{10}$")
@@ -96,7 +96,7 @@ def real_bills(shared: Path) -> bool:
         apart = {c: fate for c, fate in codes.items() if fate in NOT_ITEMS}
         share = len(found & printed) / len(printed) if printed else 1.0
         money_items = [i for i in read.items if i.table == "boq" and not CODE12.match(i.code)
-                       and ((is_fee_name(i.name) and not i.features) or total_scope(i.name))]
+                       and (is_fee_line(i.name, i.features) or total_scope(i.name))]
         items = [i for i in read.items if i.table == "boq"] or read.items
         with_qty = sum(i.quantity is not None for i in items) / max(len(items), 1)
         with_amount = sum(i.amount is not None or i.amount_missing for i in items) / max(len(items), 1)

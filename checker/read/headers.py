@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from ..match.normalize import header_key
+from .cells import is_bill_code, to_number
 
 SEQ, CODE, NAME, FEATURES, SPEC, BRAND, MAKER, UNIT, QTY, PRICE, AMOUNT = (
     "seq", "code", "name", "features", "spec", "brand", "manufacturer", "unit", "quantity", "unit_price", "amount",
@@ -160,8 +161,6 @@ def looks_like_header(row: Sequence[object]) -> bool:
     others = set(roles) - {NAME}
     if len(others) < 2 and not (others and _known_other_columns(row) >= 2):
         return False
-    from .cells import is_bill_code  # local import: cells imports nothing from here
-
     # 表-09 prints "项目编码 | 031001006001 | 项目名称 | 塑料管 …" label/value pairs: not a table header.
     return not any(is_bill_code(c) for c in row)
 
@@ -306,7 +305,7 @@ def _is_header_continuation(row: Sequence[object]) -> bool:
     known = 0
     for text in texts:
         key = header_key(text)
-        if not key or is_clause(key):
+        if not key or is_clause(key) or to_number(text) is not None:
             return False
         if is_header_word(text) or (len(key) <= 12 and _is_cost_part(key)):
             known += 1

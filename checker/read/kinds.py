@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Optional
 
 from ..match.normalize import header_key
+from .cells import to_number
 from .headers import CODE, FEATURES, QTY, Header
 
 BOQ, MATERIAL, ANALYSIS, FEE, SUMMARY = "boq", "material", "analysis", "fee", "summary"
@@ -85,6 +86,12 @@ def is_fee_name(name: str) -> bool:
     """A bill line named only by a fee (规费, 税金9%, 其中：安全文明施工费 …): money, not work or material."""
     key = _bare(name)
     return key in _FEE_NAMES
+
+
+def is_fee_line(name: str, features: str) -> bool:
+    """A bill line that is only a fee: named by one, and its 项目特征 describes nothing (empty, or a rate such as
+    0.09).  A fee line that says what it holds (措施费: 1.夜间施工…; 2.现场搅拌…) stays a line: rules read its text."""
+    return is_fee_name(name) and (not features or to_number(features.rstrip("%％")) is not None)
 
 
 _LABEL_ENDS = frozenset("%)）]】") | {w[-1] for w in _FEE_NAMES} | set("计价额")

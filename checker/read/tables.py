@@ -22,7 +22,7 @@ from . import accounting as acc
 from .cells import cell_text, code_text, is_bill_code, seq_text, to_number
 from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, SEQ, SPEC, UNIT, Header,
                       MergedFill, build_header, is_clause, is_header_word, looks_like_header, role_of)
-from .kinds import (ANALYSIS, ANALYSIS_WORDS, BOQ, FEE, ITEM_KINDS, SUMMARY, is_fee_name, money_label, table_kind,
+from .kinds import (ANALYSIS, ANALYSIS_WORDS, BOQ, FEE, ITEM_KINDS, SUMMARY, is_fee_line, money_label, table_kind,
                     total_scope)
 
 _SUBTOTAL_RE = re.compile(r"^(本页|本表|分部|本章|累计|分项|单位工程|总)?(小计|合计|总计)")
@@ -191,7 +191,8 @@ class _GridReader:
         self.pending: Optional[_Pending] = None
         self.section = ""  # the section row above the rows being read
         self.pending_section = ""  # the section of the pending item
-        self.title = ""
+        self.title = ""  # the last title row seen (分部分项工程和单价措施项目清单与计价表 …)
+        self.title_fresh = False  # seen since the last table opened: it names the next table, not an earlier one
         self.analysis_sheet = any(w in sheet for w in ANALYSIS_WORDS)
         self.audit: Optional[dict[int, tuple]] = {} if audit else None
         if audit:
@@ -240,6 +241,9 @@ class _GridReader:
         page = None if self.plain_rows else self.page_of(r)
         self.result.totals.append(DeclaredTotal(scope, " ".join(label.split()), amount, self.sheet or None,
                                                 page if page is not None else self.row_number(r)))
+
+    def set_title(self, text: str) -> None:
+        self.title, self.title_fresh = text, True
 
     # -- items and tables ---------------------------------------------------------------------------
     def start_item(self, r: int, fields: tuple, name: str, features: str) -> None:
@@ -304,8 +308,10 @@ class _GridReader:
 
     def open_table(self, header: Header) -> None:
         self.close_table()
-        kind = table_kind(header, self.sheet + " " + self.title, self.analysis_sheet)
-        self.table = _Table(header, kind, self.title.strip(), _Columns(header))
+        title = self.title.strip() if self.title_fresh else ""
+        self.title_fresh = False
+        kind = table_kind(header, self.sheet + " " + title, self.analysis_sheet)
+        self.table = _Table(header, kind, title, _Columns(header))
         self.section = ""
         for r in range(header.first_row, header.last_row + 1):
             self.mark(r, "header")
@@ -379,7 +385,7 @@ class _GridReader:
             if table is not None and table.kind != ANALYSIS:
                 self.flush()
                 table.kind = ANALYSIS
-            self.title = texts[0][1]
+            self.set_title(texts[0][1])
             self.note_outside_or_skip(r, acc.ANALYSIS_ROW, texts)
             return r + 1
         if _is_meta(keys) and not _starts_with_item(row, table):
@@ -390,7 +396,7 @@ class _GridReader:
             return r + 1
         if table is None or table.kind == ANALYSIS:
             if len(texts) == 1:
-                self.title = texts[0][1]
+                self.set_title(texts[0][1])
             self.note_outside_or_skip(r, acc.ANALYSIS_ROW, texts)
             return r + 1
         if table.kind in (FEE, SUMMARY):
@@ -434,7 +440,7 @@ class _GridReader:
         as declared totals (a summary line: scope "unit", the amount of a 单位工程 or part of the bill)."""
         cols = table.columns
         if len(texts) == 1 and any(w in keys[0] for w in _TITLE_WORDS):
-            self.title = texts[0][1]
+            self.set_title(texts[0][1])
             self.skip(r, acc.PAGE_FURNITURE, texts)
             return
         if _header_residue(texts, cols):
@@ -468,13 +474,13 @@ class _GridReader:
                 return
         if len(texts) == 1 and any(w in keys[0] for w in _TITLE_WORDS) and not seq and not valid_code:
             self.flush()
-            self.title = texts[0][1]
+            self.set_title(texts[0][1])
             self.skip(r, acc.PAGE_FURNITURE, texts)
             return
         if not has_numbers and _header_residue(texts, cols):
             self.skip(r, acc.REPEATED_HEADER, texts)
             return
-        if not valid_code and table.kind == BOQ and not features and is_fee_name(label):
+        if not valid_code and table.kind == BOQ and is_fee_line(label, features):
             self.flush()  # 税金, 安全文明施工费 with an amount (a fee line that describes its content stays a line)
             self.skip(r, acc.FEE_ROW, texts)
             return
