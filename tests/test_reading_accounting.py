@@ -142,5 +142,8 @@ def test_reading_summary_line_in_chinese():
         SheetRead("表-08(2)", "boq", True, "", 5), SheetRead("主材表", "material", True, "", 3),
         SheetRead("表-13", "fee", False, "fee")),
         skipped=(SkippedRows("page furniture", 30), SkippedRows("subtotal", 8), SkippedRows("定额 sub-row", 3)))
-    assert reading_summary(read_) == ("读取 3 张表（清单 2、材料 1），未读 2 张（封面：无清单表、表-13：费用表，不是清单行）；"
+    assert reading_summary(read_) == ("读取 3 张表（清单 2、材料 1），未读 2 张（封面：无清单表、表-13：费用表）；"
                                       "跳过 41 行：页眉页脚 30、小计合计 8、定额子目 3")
+    many = FileRead("b.xlsx", "xlsx", "", sheets=read_.sheets + tuple(
+        SheetRead(f"表-1{n}", "fee", False, "fee") for n in range(3)))
+    assert reading_summary(many) == "读取 3 张表（清单 2、材料 1），未读 5 张（费用表 4、无清单表 1）"

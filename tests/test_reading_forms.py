@@ -89,3 +89,14 @@ def test_json_report_lists_sheets_skipped_rows_and_totals(tmp_path):
     assert entry["table_count"] == 2
     assert entry["reading"].startswith("读取 2 张表（清单 1、材料 1），未读 2 张")
     assert [t["amount_basis"] for t in entry["tables"] if t["kind"] == "boq"] == ["合价=装置性材料费+安装费"]
+
+
+def test_workbook_with_only_fee_and_summary_tables_is_not_checked(make_xlsx):
+    path = make_xlsx({"汇总": [["工程汇总表"], ["序号", "项目名称", "金额（元）", "备注"], [1, "1号楼", 1000, ""],
+                               ["", "合计", 1000, ""]],
+                      "表-13": [["规费、税金项目计价表"], ["序号", "项目名称", "计算基础", "费率(%)", "金额（元）"],
+                               [1, "税金", "税前造价", 9, 90]]})
+    read = read_path(str(path))
+    assert read.error == ("no bill table found in sheets: 汇总, 表-13 (only fee table, summary table: not bill lines)")
+    assert [(s.sheet, s.kind) for s in read.sheets] == [("汇总", "summary"), ("表-13", "fee")]
+    assert [(t.scope, t.label, t.amount) for t in read.totals] == [("unit", "1号楼", 1000), ("sheet", "合计", 1000)]

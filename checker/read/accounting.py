@@ -34,8 +34,9 @@ KIND_TEXT = {BOQ: "清单", MATERIAL: "材料", ANALYSIS: "分析", FEE: "费用
 EMPTY_SHEET = "empty sheet"
 NO_TABLE = "no bill table"
 NO_ITEMS = "table holds no items"
-SHEET_REASON_TEXT = {EMPTY_SHEET: "空表", NO_TABLE: "无清单表", NO_ITEMS: "表中无清单行",
-                     ANALYSIS: "分析表，与清单重复", FEE: "费用表，不是清单行", SUMMARY: "汇总表，不是清单行"}
+SHEET_REASON_TEXT = {EMPTY_SHEET: "空表", NO_TABLE: "无清单表", NO_ITEMS: "表中无清单行", ANALYSIS: "分析表",
+                     FEE: "费用表", SUMMARY: "汇总表"}
+MAX_SHEETS_NAMED = 3  # more sheets not read are summarised by reason
 MAX_EXAMPLES = 3
 _KIND_ORDER = (BOQ, MATERIAL, FEE, SUMMARY, ANALYSIS)
 
@@ -99,9 +100,12 @@ def reading_summary(read: FileRead) -> str:
     if kinds:
         text += "（" + "、".join(f"{KIND_TEXT.get(k, k)} {n}" for k, n in _ordered(kinds)) + "）"
     rest = [s for s in sheets if not s.read]
-    if rest:
-        shown = "、".join(f"{s.sheet.strip() or 'PDF'}：{_sheet_reason(s)}" for s in rest[:4])
-        text += f"，未读 {len(rest)} 张（{shown}{' …' if len(rest) > 4 else ''}）"
+    if len(rest) > MAX_SHEETS_NAMED:
+        reasons = Counter(_sheet_reason(s) for s in rest)
+        text += f"，未读 {len(rest)} 张（" + "、".join(f"{r} {n}" for r, n in reasons.most_common()) + "）"
+    elif rest:
+        text += f"，未读 {len(rest)} 张（" + "、".join(f"{s.sheet.strip() or 'PDF'}：{_sheet_reason(s)}"
+                                                   for s in rest) + "）"
     skipped = sum(s.count for s in read.skipped)
     if skipped:
         text += f"；跳过 {skipped} 行：" + "、".join(f"{REASON_TEXT.get(s.reason, s.reason)} {s.count}"
