@@ -65,6 +65,14 @@ class _Columns:
         self.text_cols = frozenset(c for c in (self.name, self.features, self.spec, self.brand, self.maker) if c >= 0)
         self.spill_cols = {c: i for c, i in ((self.spec, 6), (self.brand, 7), (self.maker, 8)) if c >= 0}
 
+    def text_only_in_spill_columns(self, row: Sequence[object]) -> bool:
+        """No non-empty cell outside the 项目特征 / 规格 / 品牌 / 厂家 columns (a cheap test before reading texts)."""
+        allowed = self.spill_cols if self.features < 0 else (self.features, *self.spill_cols)
+        for col, value in enumerate(row):
+            if value is not None and value != "" and col not in allowed:
+                return False
+        return True
+
     @staticmethod
     def cell(row: Sequence[object], col: int) -> object:
         return row[col] if 0 <= col < len(row) else None
@@ -224,9 +232,13 @@ class _GridReader:
         if self.audit is not None:
             self.audit[r] = (what,)
 
-    def skip(self, r: int, reason: str, texts: Sequence[tuple[int, str]]) -> None:
-        """Count row r as not an item, under ``reason``."""
-        self.result.skipped.add(reason, self.where(r), (t for _, t in texts))
+    def skip(self, r: int, reason: str, row: Sequence[object], texts: Optional[list] = None) -> None:
+        """Count row r as not an item, under ``reason`` (its text is read only when kept as an example)."""
+        ledger = self.result.skipped
+        if ledger.wants_example(reason):
+            ledger.add(reason, self.where(r), (t for _, t in (texts if texts is not None else _texts(row))))
+        else:
+            ledger.counts[reason] += 1
         self.mark(r, reason)
 
     def where(self, r: int) -> str:
@@ -355,49 +367,52 @@ class _GridReader:
         if band:
             self.flush()  # the header repeated on a new page, cell for cell: same table
             for offset in range(band):
-                self.skip(r + offset, acc.REPEATED_HEADER, _texts(self.grid[r + offset]))
+                self.skip(r + offset, acc.REPEATED_HEADER, self.grid[r + offset])
             return r + band
-        texts = _texts(row)
-        if not texts:
-            return r + 1
         table = self.table
-        if table is not None and table.kind in ITEM_KINDS and self.pending is not None and self.spill(r, row, texts):
-            return r + 1
+        if table is not None and table.kind in ITEM_KINDS and self.pending is not None and \
+                table.columns.text_only_in_spill_columns(row):
+            texts = _texts(row)
+            if texts and self.spill(r, row, texts):
+                return r + 1
         furniture = self.furniture(row)
         if furniture is not None:
             self.flush()
             if furniture == acc.SUBTOTAL:
-                label = texts[0][1]
+                label = next(cell_text(v) for v in row if v is not None and v != "")
                 self.declare(r, row, total_scope(label) or "section", label)
-            self.skip(r, furniture, texts)
+            self.skip(r, furniture, row)
             return r + 1
         if looks_like_header(row):
             header = build_header(self.grid, r, self.fill)
             if table is not None and table.header.signature() == header.signature():
                 self.flush()  # the header repeated on a new page: same table
                 for h in range(header.first_row, header.last_row + 1):
-                    self.skip(h, acc.REPEATED_HEADER, _texts(self.grid[h]))
+                    self.skip(h, acc.REPEATED_HEADER, self.grid[h])
             else:
                 self.open_table(header)
             return header.last_row + 1
+        texts = _texts(row)
+        if not texts:
+            return r + 1
         keys = [header_key(t) for _, t in texts]
         if any(w in k for k in keys for w in ANALYSIS_WORDS):
             if table is not None and table.kind != ANALYSIS:
                 self.flush()
                 table.kind = ANALYSIS
             self.set_title(texts[0][1])
-            self.note_outside_or_skip(r, acc.ANALYSIS_ROW, texts)
+            self.note_outside_or_skip(r, acc.ANALYSIS_ROW, row, texts)
             return r + 1
         if _is_meta(keys) and not _starts_with_item(row, table):
             for k, (_, t) in zip(keys, texts):
                 if k.startswith("工程名称") and not self.result.project:
                     self.result.project = re.split(r"[:：]", t, maxsplit=1)[-1].strip()
-            self.note_outside_or_skip(r, acc.PAGE_FURNITURE, texts)
+            self.note_outside_or_skip(r, acc.PAGE_FURNITURE, row, texts)
             return r + 1
         if table is None or table.kind == ANALYSIS:
             if len(texts) == 1:
                 self.set_title(texts[0][1])
-            self.note_outside_or_skip(r, acc.ANALYSIS_ROW, texts)
+            self.note_outside_or_skip(r, acc.ANALYSIS_ROW, row, texts)
             return r + 1
         if table.kind in (FEE, SUMMARY):
             self.money_row(r, row, texts, keys, table)
@@ -405,12 +420,12 @@ class _GridReader:
             self.body_row(r, row, texts, keys, table)
         return r + 1
 
-    def note_outside_or_skip(self, r: int, reason: str, texts: list) -> None:
+    def note_outside_or_skip(self, r: int, reason: str, row: Sequence[object], texts: list) -> None:
         """Inside a table: a counted skip; before any table: outside, not counted."""
         if self.table is None:
             self.mark(r, "outside")
         else:
-            self.skip(r, reason, texts)
+            self.skip(r, reason, row, texts)
 
     def spill(self, r: int, row: Sequence[object], texts: list) -> bool:
         """Join row r to the pending item when it only continues its text: no 序号, code, unit or number, and
@@ -441,20 +456,20 @@ class _GridReader:
         cols = table.columns
         if len(texts) == 1 and any(w in keys[0] for w in _TITLE_WORDS):
             self.set_title(texts[0][1])
-            self.skip(r, acc.PAGE_FURNITURE, texts)
+            self.skip(r, acc.PAGE_FURNITURE, row, texts)
             return
         if _header_residue(texts, cols):
-            self.skip(r, acc.REPEATED_HEADER, texts)
+            self.skip(r, acc.REPEATED_HEADER, row, texts)
             return
         label = cols.text(row, cols.name) or next((t for _, t in texts if to_number(t) is None), "")
         scope = total_scope(label) if label else None
         if scope or any(_SUBTOTAL_RE.match(k) for k in keys):
             self.declare(r, row, scope or "sheet", label)
-            self.skip(r, acc.SUBTOTAL, texts)
+            self.skip(r, acc.SUBTOTAL, row, texts)
             return
         if table.kind == SUMMARY and label and cols.amount_of(row) is not None:
             self.declare(r, row, "unit", label)
-        self.skip(r, acc.SUMMARY_TABLE if table.kind == SUMMARY else acc.FEE_TABLE, texts)
+        self.skip(r, acc.SUMMARY_TABLE if table.kind == SUMMARY else acc.FEE_TABLE, row, texts)
 
     def body_row(self, r: int, row: Sequence[object], texts: list, keys: list[str], table: _Table) -> None:
         cols = table.columns
@@ -470,19 +485,19 @@ class _GridReader:
             if scope or _is_footer(keys, seq, code):
                 self.flush()
                 self.declare(r, row, scope or total_scope(keys[0]) or "section", label)
-                self.skip(r, acc.SUBTOTAL, texts)
+                self.skip(r, acc.SUBTOTAL, row, texts)
                 return
         if len(texts) == 1 and any(w in keys[0] for w in _TITLE_WORDS) and not seq and not valid_code:
             self.flush()
             self.set_title(texts[0][1])
-            self.skip(r, acc.PAGE_FURNITURE, texts)
+            self.skip(r, acc.PAGE_FURNITURE, row, texts)
             return
         if not has_numbers and _header_residue(texts, cols):
-            self.skip(r, acc.REPEATED_HEADER, texts)
+            self.skip(r, acc.REPEATED_HEADER, row, texts)
             return
         if not valid_code and table.kind == BOQ and is_fee_line(label, features):
             self.flush()  # 税金, 安全文明施工费 with an amount (a fee line that describes its content stays a line)
-            self.skip(r, acc.FEE_ROW, texts)
+            self.skip(r, acc.FEE_ROW, row, texts)
             return
         material_text = table.kind == "material" and any(
             cols.text(row, c) for c in (cols.spec, cols.brand, cols.maker) if c >= 0)
@@ -500,11 +515,11 @@ class _GridReader:
             self.start_item(r, cols.fields(row, seq or cols.text(row, cols.seq), code), name, features)
             return
         if code and not valid_code and (unit or has_numbers):
-            self.skip(r, acc.QUOTA_ROW, texts)  # a 定额 sub-row (C13-1-136 …) under an item
+            self.skip(r, acc.QUOTA_ROW, row, texts)  # a 定额 sub-row (C13-1-136 …) under an item
             return
         words = [(c, t) for c, t in texts if to_number(t) is None]
         if not words:
-            self.skip(r, acc.NUMBERS_ONLY, texts)  # amounts with nothing to hang them on
+            self.skip(r, acc.NUMBERS_ONLY, row, texts)  # amounts with nothing to hang them on
             return
         if not seq and not unit and not has_numbers:
             spills = [(cols.spill_cols[c], t) for c, t in texts if c in cols.spill_cols]
@@ -515,9 +530,9 @@ class _GridReader:
                 self.section = " ".join(t for _, t in texts)
                 self.mark(r, "section")
             elif any(c in cols.text_cols for c, _ in texts):
-                self.skip(r, acc.UNRECOGNISED, texts)
+                self.skip(r, acc.UNRECOGNISED, row, texts)
             else:
-                self.skip(r, acc.OUTSIDE_COLUMNS, texts)
+                self.skip(r, acc.OUTSIDE_COLUMNS, row, texts)
             return
         if name and not code and (cols.number(row, cols.qty) is not None or cols.price_of(row) is not None):
             self.start_item(r, cols.fields(row, seq or cols.text(row, cols.seq), code), name, features)  # no unit
@@ -529,7 +544,7 @@ class _GridReader:
             self.declare(r, row, "section", name or heading)
             self.mark(r, "section")
             return
-        self.skip(r, acc.UNRECOGNISED, texts)
+        self.skip(r, acc.UNRECOGNISED, row, texts)
 
 
 def _texts(row: Sequence[object]) -> list[tuple[int, str]]:
