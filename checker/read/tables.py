@@ -509,8 +509,8 @@ class _GridReader:
         starts_item = valid_code or (seq and (name or features or code or material_text))
         if not starts_item and cols.seq < 0 and cols.code < 0 and name and (unit or has_numbers):
             starts_item = True
-        if not starts_item and name and unit and not code:
-            starts_item = True  # an unnumbered item in a numbered table (with or without its quantity)
+        if not starts_item and name and unit and has_numbers and not code:
+            starts_item = True  # an unnumbered item in a numbered table
         if starts_item:
             self.start_item(r, cols.fields(row, seq or cols.text(row, cols.seq), code), name, features)
             return
@@ -534,14 +534,12 @@ class _GridReader:
             else:
                 self.skip(r, acc.OUTSIDE_COLUMNS, row, texts)
             return
-        if name and not code and (cols.number(row, cols.qty) is not None or cols.price_of(row) is not None):
-            self.start_item(r, cols.fields(row, seq or cols.text(row, cols.seq), code), name, features)  # no unit
-            return
-        if has_numbers and not unit and not code:
-            self.flush()  # "一 | 装饰工程 | … | 1241384.24": a section heading that states its amount
+        if has_numbers and not unit and not code and not cols.number(row, cols.qty) and not cols.price_of(row):
+            self.flush()  # "一 | 装饰工程 | … | 1241384.24": a section heading that states its amount; "补充项 | 0"
             heading = " ".join(t for _, t in words)
             self.section = heading
-            self.declare(r, row, "section", name or heading)
+            if cols.amount_of(row):
+                self.declare(r, row, "section", name or heading)
             self.mark(r, "section")
             return
         self.skip(r, acc.UNRECOGNISED, row, texts)
