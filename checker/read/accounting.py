@@ -117,7 +117,8 @@ def reading_summary(read: FileRead) -> str:
 
 
 def _sheet_reason(sheet: SheetRead) -> str:
-    return SHEET_REASON_TEXT.get(sheet.reason, sheet.reason)
+    """The reason in Chinese: by its id, else by the sheet's kind (a fee or summary table), else as given."""
+    return SHEET_REASON_TEXT.get(sheet.reason) or SHEET_REASON_TEXT.get(sheet.kind) or sheet.reason
 
 
 def _ordered(kinds: Counter) -> list[tuple[str, int]]:
