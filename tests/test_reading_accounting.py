@@ -147,3 +147,20 @@ def test_reading_summary_line_in_chinese():
     many = FileRead("b.xlsx", "xlsx", "", sheets=read_.sheets + tuple(
         SheetRead(f"表-1{n}", "fee", False, "fee") for n in range(3)))
     assert reading_summary(many) == "读取 3 张表（清单 2、材料 1），未读 5 张（费用表 4、无清单表 1）"
+
+
+ANY_CELL = st.one_of(st.none(), st.just(""), st.integers(0, 50),
+                     st.text(alphabet="砖墙砂浆钢管1、：:2.规格名称", max_size=8),
+                     st.sampled_from(["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价",
+                                      "合计", "本页小计", "010401001001", "03B001", "A.4 砌筑工程", "注：见图", "第1页", "一",
+                                      "（二）", "2、砖品种、规格：MU10", "规费", "税金", "C13-1-1"]))
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.lists(ANY_CELL, max_size=9), max_size=12))
+def test_whatever_rows_follow_a_header_no_text_is_lost(rows):
+    """Any row under a bill header: its text ends up in an item, in a counted skip, a section, or a header."""
+    grid = [HEADER, *rows]
+    result = read(grid)
+    fates, lost = audit(grid, result)
+    assert fates[LOST] == 0, lost

@@ -6,6 +6,7 @@ as ``UNRECOGNISED`` with its text, so a reader gap shows up in every report inst
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from typing import Iterable, Optional, Sequence
 
@@ -165,17 +166,22 @@ def audit(grid: Sequence[Sequence[object]], result) -> tuple[Counter, list[str]]
             continue
         item, table = result.items[what[1]], result.tables[what[2]]
         roles = {col: role for role, col in table.columns}
-        held = (item.seq, item.code, item.name, item.features, item.unit, item.spec, item.brand,
-                item.manufacturer, item.section)
+        held = [_fold(field) for field in (item.seq, item.code, item.name, item.features, item.unit, item.spec,
+                                           item.brand, item.manufacturer, item.section)]
         for c, text in cells:
             role = roles.get(c)
             if role is None:
                 fates["unread column"] += 1
             elif role not in _TEXT_ROLES:
                 fates["number column"] += 1
-            elif any(text in field for field in held):
+            elif any(_fold(text) in field for field in held):
                 fates["item"] += 1
             else:
                 fates[LOST] += 1
                 lost.append(f"row {r + 1} col {c + 1}: {text[:40]}")
     return fates, lost
+
+
+def _fold(text: str) -> str:
+    """Text compared as an item keeps it: width-folded, upper case, no white space (项目编码 are kept so)."""
+    return "".join(unicodedata.normalize("NFKC", text).upper().split())

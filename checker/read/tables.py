@@ -120,6 +120,8 @@ class _Columns:
                     self.number(row, self.amount) is None:
                 return None  # "2.1.1 拆除工程": a numbered heading, decided on the careful path
         code = code_text(code_raw) if code_raw is not None and code_raw != "" else ""
+        if not seq and seq_raw is not None and seq_raw != "":
+            seq = cell_text(seq_raw)  # a coded line numbered "一" or "A1": keep the 序号 as printed
         name_col, features_col = self.name, self.features
         name = cell_text(row[name_col]) if 0 <= name_col < width else ""
         features = cell_text(row[features_col]) if 0 <= features_col < width else ""
@@ -523,7 +525,7 @@ class _GridReader:
             return
         if not seq and not unit and not has_numbers:
             spills = [(cols.spill_cols[c], t) for c, t in texts if c in cols.spill_cols]
-            if (features or spills) and self.pending is not None:
+            if (features or spills) and self.pending is not None and not code and not cols.text(row, cols.seq):
                 self.join(r, name, features, spills)
             elif name or code or seq or cols.text(row, cols.seq) or texts[0][0] < min(cols.text_cols, default=0):
                 self.flush()  # a heading: in the name column, or marked in the 序号 column (一, (二), A.4)
