@@ -58,9 +58,6 @@ class SkipLedger:
             text = " | ".join(t for t in texts if t)
             kept.append(f"{where}: {text[:80]}")
 
-    def wants_example(self, reason: str) -> bool:
-        return len(self.examples.get(reason, ())) < MAX_EXAMPLES
-
     def merge(self, other: "SkipLedger") -> None:
         self.counts.update(other.counts)
         for reason, examples in other.examples.items():

@@ -237,11 +237,12 @@ class _GridReader:
     def skip(self, r: int, reason: str, row: Sequence[object], texts: Optional[list] = None) -> None:
         """Count row r as not an item, under ``reason`` (its text is read only when kept as an example)."""
         ledger = self.result.skipped
-        if ledger.wants_example(reason):
+        if len(ledger.examples.get(reason, ())) < acc.MAX_EXAMPLES:
             ledger.add(reason, self.where(r), (t for _, t in (texts if texts is not None else _texts(row))))
         else:
             ledger.counts[reason] += 1
-        self.mark(r, reason)
+        if self.audit is not None:
+            self.audit[r] = (reason,)
 
     def where(self, r: int) -> str:
         return acc.where(self.sheet, self.row_number(r), None if self.plain_rows else self.page_of(r))
