@@ -96,7 +96,7 @@ class SkippedRows:
 class DeclaredTotal:
     """A total the file itself states (本页小计, 合计, a 单位工程's amount): what its lines should add up to."""
 
-    scope: str  # page, section, sheet, unit (单位工程, a 汇总表 line), bill, or fee (a fee line's amount: not an item)
+    scope: str  # page, section, sheet, unit (单位工程) or bill
     label: str  # as printed: 本页小计, 合计, the 单位工程's name …
     amount: Optional[float]
     sheet: Optional[str] = None

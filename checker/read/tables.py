@@ -454,8 +454,8 @@ class _GridReader:
         return True
 
     def money_row(self, r: int, row: Sequence[object], texts: list, keys: list[str], table: _Table) -> None:
-        """A row of a fee or summary table: never an item.  Its amount is kept as a declared total: a summary
-        line as scope "unit" (a 单位工程 or part of the bill), a fee line as "fee", a 合计 by its label."""
+        """A row of a fee or summary table: never an item.  A summary's lines and every table's totals are kept
+        as declared totals (a summary line: scope "unit", the amount of a 单位工程 or part of the bill)."""
         cols = table.columns
         if len(texts) == 1 and any(w in keys[0] for w in _TITLE_WORDS):
             self.set_title(texts[0][1])
@@ -470,8 +470,8 @@ class _GridReader:
             self.declare(r, row, scope or "sheet", label)
             self.skip(r, acc.SUBTOTAL, row, texts)
             return
-        if label and cols.amount_of(row) is not None:
-            self.declare(r, row, "unit" if table.kind == SUMMARY else "fee", label)
+        if table.kind == SUMMARY and label and cols.amount_of(row) is not None:
+            self.declare(r, row, "unit", label)
         self.skip(r, acc.SUMMARY_TABLE if table.kind == SUMMARY else acc.FEE_TABLE, row, texts)
 
     def body_row(self, r: int, row: Sequence[object], texts: list, keys: list[str], table: _Table) -> None:
@@ -500,8 +500,6 @@ class _GridReader:
             return
         if not valid_code and table.kind == BOQ and is_fee_line(label, features):
             self.flush()  # 税金, 安全文明施工费 with an amount (a fee line that describes its content stays a line)
-            if cols.amount_of(row) is not None:
-                self.declare(r, row, "fee", label)  # not an item, but part of the sums stated below it
             self.skip(r, acc.FEE_ROW, row, texts)
             return
         material_text = table.kind == "material" and any(
