@@ -7,6 +7,7 @@ from .. import __version__
 from .catalog import catalog, explain
 from .check import check
 from .compare import compare
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -19,3 +20,4 @@ main.add_command(check)
 main.add_command(catalog)
 main.add_command(explain)
 main.add_command(compare)
+main.add_command(serve)
