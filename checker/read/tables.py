@@ -296,10 +296,10 @@ class _GridReader:
         if table.kind == "material" and not features:
             features = spec
         if self.plain_rows:
-            where = _provenance(self.file, self.sheet, p.first_row + 1, p.last_row + 1, None)
+            where = Provenance(self.file, self.sheet, p.first_row + 1, p.last_row + 1, None)
         else:
-            where = _provenance(self.file, self.sheet, self.row_number(p.first_row), self.row_number(p.last_row),
-                                self.page_of(p.first_row))
+            where = Provenance(self.file, self.sheet, self.row_number(p.first_row), self.row_number(p.last_row),
+                               self.page_of(p.first_row))
         self.result.items.append(LineItem.build({
             "provenance": where,
             "table": table.kind, "seq": seq, "code": code, "name": "".join(p.names), "features": features,
@@ -546,13 +546,6 @@ class _GridReader:
             self.mark(r, "section")
             return
         self.skip(r, acc.UNRECOGNISED, row, texts)
-
-
-def _provenance(file: str, sheet: str, first: Optional[int], last: Optional[int], page: Optional[int]) -> Provenance:
-    """The same frozen Provenance, built without a __setattr__ per field (one per item: hot)."""
-    where = object.__new__(Provenance)
-    where.__dict__.update(file=file, sheet=sheet, first_row=first, last_row=last, page=page, location="")
-    return where
 
 
 def _texts(row: Sequence[object]) -> list[tuple[int, str]]:
