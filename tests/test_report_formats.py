@@ -46,7 +46,7 @@ def test_json_findings_carry_fingerprint_waiver_and_baseline_fields(run):
     assert {"fingerprint", "waived", "waiver", "baseline"} <= set(finding)
     assert re.fullmatch(r"[0-9a-f]{64}", finding["fingerprint"])
     assert finding["waived"] is False and finding["waiver"] is None and finding["baseline"] is None
-    assert report["verdict"] == {"result": "fail", "text": "不通过"}
+    assert report["verdict"] == {"result": "fail", "text": "不通过", "limits": ["未载入山东省目录", "3 项需人工复核"]}
     assert report["expired_waivers"] == [] and report["gate"]["fail_on"] == "banned"
     assert report["summary"]["failing_findings"] == 3  # NPOL-01, NPOL-05, SD-LC-01
 
@@ -271,7 +271,7 @@ def test_cli_writes_several_formats_in_one_run(report_bill, tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert "NPOL-01" in result.stdout  # text went to stdout
-    assert json.loads(outs["json"].read_text(encoding="utf-8"))["schema"] == "gbm-check/report@1"
+    assert json.loads(outs["json"].read_text(encoding="utf-8"))["schema"] == "gbm-check/report@2"
     assert outs["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert json.loads(outs["sarif"].read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert outs["junit"].read_text(encoding="utf-8").startswith("<?xml")

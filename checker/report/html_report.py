@@ -20,6 +20,7 @@ from ..engine import RunReport
 from ..model import CheckedItem, Finding
 from ..gate.waivers import expired_message
 from . import VERDICT_TEXT
+from .stream import KeepingWriter
 
 STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "无发现"}
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
@@ -212,3 +213,11 @@ def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
 
 def render(run: RunReport, now: _dt.datetime | None = None) -> str:
     return environment().get_template("report.html.j2").render(**context(run, now))
+
+
+class Writer(KeepingWriter):
+    def end(self, run: RunReport) -> list[str]:
+        import dataclasses
+        whole = dataclasses.replace(run, files=self.files)
+        self.sink.write(render(whole, now=self.options.now))
+        return super().end(run)

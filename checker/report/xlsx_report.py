@@ -29,6 +29,7 @@ from openpyxl.utils import get_column_letter
 from ..engine import FileReport, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem
+from .stream import KeepingWriter, ReportOutputError
 
 COPYABLE = ("xlsx", "xlsm")
 STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "—"}
@@ -48,8 +49,7 @@ ITEM_COLUMNS = ("文件", "工作表", "行", "页", "表", "序号", "项目编
                 "综合单价", "合价", "状态", "规则", "绿色建材类别")
 
 
-class XlsxOutputError(ValueError):
-    """The -o path cannot take the workbooks (one line, for the CLI)."""
+XlsxOutputError = ReportOutputError
 
 
 def put(sheet, row: int, column: int, value):
@@ -277,3 +277,19 @@ def render(run: RunReport, output: str) -> list[str]:
             findings_workbook(report, target)
         written.append(str(target))
     return written
+
+
+class Writer(KeepingWriter):
+    def __init__(self, output: str, options=None):
+        super().__init__(None)
+        self.output = output
+
+    def end(self, run: RunReport) -> list[str]:
+        import dataclasses
+        whole = dataclasses.replace(run, files=self.files)
+        written = render(whole, self.output)
+        run.warnings[:] = whole.warnings
+        return written
+
+    def abort(self) -> None:
+        pass
