@@ -202,8 +202,14 @@ def test_xlsx_annotated_copy(run, report_bill, tmp_path):
     assert sheet.cell(5, 9).value.startswith("限制") and sheet.cell(5, 1).fill.fgColor.rgb.endswith("FFEB9C")
     assert sheet.cell(2, 9).value == "—" and sheet.cell(2, 1).fill.fill_type is None
     findings = book["检查结果清单"]
-    assert findings.cell(1, 1).value == "文件"
-    assert {findings.cell(r, 9).value for r in range(2, findings.max_row + 1)} >= {"NPOL-01", "NPOL-05", "N24-10"}
+    assert findings.cell(1, 1).value == "状态" and findings.cell(1, 23).value == "指纹"
+    assert findings.column_dimensions["W"].hidden  # fingerprints last, hidden
+    rules = [findings.cell(r, 8).value for r in range(2, findings.max_row + 1)]
+    assert set(rules) >= {"NPOL-01", "NPOL-05", "N24-10"}
+    statuses = [findings.cell(r, 1).value[:2] for r in range(2, findings.max_row + 1)]
+    assert statuses == sorted(statuses, key=["禁用", "限制", "推广"].index)  # banned → restricted → promoted
+    assert findings.cell(2, 22).value == "bill.xlsx" or not findings.cell(2, 22).value.startswith("/")
+    assert book.sheetnames[0] == "检查摘要"
 
 
 def test_xlsx_text_starting_with_formula_characters_stays_text(run, report_bill, tmp_path):
@@ -242,7 +248,7 @@ def test_xlsx_findings_workbook_for_csv_and_folder_output(report_bill, tmp_path)
     written = renderer("xlsx")(run, str(tmp_path / "books"))
     assert sorted(p.rsplit("/", 1)[-1] for p in written) == ["bill.checked.xlsx", "bill.findings.xlsx"]
     book = load_workbook(tmp_path / "books" / "bill.findings.xlsx")
-    assert book.sheetnames == ["检查结果清单", "清单项目"]
+    assert book.sheetnames == ["检查摘要", "检查结果清单", "清单项目"]
     assert book["清单项目"].max_row == 7
 
 
@@ -252,12 +258,14 @@ def test_libreoffice_opens_the_annotated_copy(run, tmp_path):
     renderer("xlsx")(run, str(out))
     converted = tmp_path / "converted"
     result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                             "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(converted),
-                             str(out)], capture_output=True, timeout=180)
+                             "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,'
+                             'false,-1', "--outdir", str(converted), str(out)], capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr
-    text = (converted / "annotated.csv").read_text(encoding="utf-8")  # the first sheet, as LibreOffice read it
-    assert "检查结果" in text and "禁用" in text and "NPOL-01" in text
-    assert FORMULA_NAME.replace('"', '""') in text  # shown as the text it is, not evaluated
+    summary = (converted / "annotated-检查摘要.csv").read_text(encoding="utf-8")  # every sheet, as LibreOffice read it
+    assert "绿色建材检查摘要" in summary and "不通过" in summary and "审核人" in summary
+    bill = (converted / "annotated-表-08.csv").read_text(encoding="utf-8")
+    assert "检查结果" in bill and "禁用" in bill and "NPOL-01" in bill
+    assert FORMULA_NAME.replace('"', '""') in bill  # shown as the text it is, not evaluated
 
 
 # --- several formats in one run ---------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_waived_finding_shows_in_text_html_sarif_junit_and_xlsx(tmp_path, report
     renderer("xlsx")(run, str(tmp_path / "w.xlsx"))
     sheet = load_workbook(tmp_path / "w.xlsx")["检查结果清单"]
     waived_rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 16).value == "是"]
-    assert [sheet.cell(r, 9).value for r in waived_rows] == ["NPOL-01"]
+    assert [sheet.cell(r, 8).value for r in waived_rows] == ["NPOL-01"]
     assert sheet.cell(waived_rows[0], 17).value == "设计变更：拆除旧墙利用"
 
 

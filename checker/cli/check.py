@@ -253,6 +253,13 @@ def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> N
             if fmt in FILE_FORMATS:
                 raise click.UsageError(f"--format {fmt} writes workbooks: give it -o FILE.xlsx or -o FOLDER")
             continue
+        if fmt == "xlsx":
+            from ..report.xlsx_report import check_output
+
+            try:
+                check_output(out, len(files))
+            except ReportOutputError as exc:
+                raise click.UsageError(str(exc)) from None
         if _is_one_of(out, files):
             raise click.UsageError(f"refusing to write the report over an input file: {out}")
         key = Path(out).resolve()
