@@ -87,7 +87,7 @@ def test_html_escapes_markup_from_the_bill(run):
     assert "<script>alert" not in html and "<img src=x" not in html and "onerror=alert(2)>" not in html
     assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;构造柱" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert html.count("<script>") == 1  # ours, allowed by hash in the CSP
+    assert html.count("<script>") == 1  # ours, allowed by hash in the CSP (the item rows are a JSON data block)
     csp = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
     assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "unsafe-inline" not in csp.split(
         "script-src")[1]
@@ -105,7 +105,7 @@ def test_html_header_verdict_catalogs_gaps_and_totals(run):
     assert 'id="verdict">不通过<' in html
     for catalog in run.catalogs.catalogs:
         assert str(escape(catalog.edition)) in html
-    assert "no provincial Shandong catalogue loaded" in html
+    assert "未载入山东省级目录" in html and "no provincial Shandong catalogue loaded" not in html
     assert str(run.files[0].read.path) in html
 
 
@@ -129,10 +129,11 @@ def test_highlight_escapes_before_wrapping():
 
 def test_html_item_table_has_filter_data_for_every_line(run):
     html = renderer("html")(run)
-    rows = re.findall(r'<tr class="r-(\w+)" data-flags="([^"]*)" data-file="(\d+)" data-cats="([^"]*)"', html)
+    data = re.search(r'<script type="application/json" id="item-data">(.*?)</script>', html, re.DOTALL).group(1)
+    rows = json.loads(data)  # [n, file, where, code, name, features, unit, quantity, amount, status, flags, cats …]
     assert len(rows) == len(run.files[0].items) == 6
-    assert rows[0][0] == "clean" and rows[1][0] == "banned" and "flagged" in rows[1][1]
-    assert rows[2][3] == "砌体材料"
+    assert rows[0][9] == "clean" and rows[1][9] == "banned" and "flagged" in rows[1][10]
+    assert rows[2][11] == "砌体材料"
     assert 'id="f-status"' in html and 'id="f-category"' in html and 'id="f-file"' in html
 
 

@@ -62,8 +62,14 @@ def split_ref(ref: str) -> tuple[int, int]:
     return column_number(match.group(1)), int(match.group(2))
 
 
+_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_NEEDS_ESCAPE = re.compile(r'[&<>"\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
 def text(value: str) -> str:
     """Text safe inside an XML element or attribute."""
+    if not _NEEDS_ESCAPE.search(value):
+        return value
     return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
 
 
@@ -274,6 +280,8 @@ class SheetSpec:
     merges: list[str] = field(default_factory=list)
     landscape: bool = True
     heights: dict[int, float] = field(default_factory=dict)
+    plain: int = -1  # the plain text format: blank cells in it are left out (they would only draw a border)
+    one_page: bool = False  # print on one page (a summary), not only one page wide
 
     @property
     def last_column(self) -> int:
@@ -296,11 +304,18 @@ class SheetSpec:
                 f'<col min="{c}" max="{c}" width="{self.widths.get(c, 10)}" customWidth="1"'
                 f'{hidden if c in self.hidden else ""}/>' for c in columns) + "</cols>"
         yield "<sheetData>"
+        letters = [column_letters(c) for c in range(1, self.last_column + 1)]
+        batch: list[str] = []
         for number, row in enumerate(self.rows, 1):
             height = self.heights.get(number)
-            yield (f'<row r="{number}"' + (f' ht="{height}" customHeight="1"' if height else "") + ">"
-                   + "".join(inline_cell(f"{column_letters(c)}{number}", v, s) for c, (v, s) in enumerate(row, 1))
-                   + "</row>")
+            batch.append(f'<row r="{number}"' + (f' ht="{height}" customHeight="1"' if height else "") + ">"
+                         + "".join(inline_cell(f"{letters[c]}{number}", v, s) for c, (v, s) in enumerate(row)
+                                   if v is not None and v != "" or number == 1 or s != self.plain)
+                         + "</row>")
+            if len(batch) >= 500:
+                yield "".join(batch)
+                batch = []
+        yield "".join(batch)
         yield "</sheetData>"
         if self.filter_header and len(self.rows) > self.filter_header:
             yield f'<autoFilter ref="A{self.filter_header}:{last}{len(self.rows)}"/>'
@@ -309,7 +324,7 @@ class SheetSpec:
                 f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>"
         yield ('<printOptions gridLines="0"/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                f'footer="0.3"/><pageSetup paperSize="9" orientation="{"landscape" if self.landscape else "portrait"}" '
-               'fitToWidth="1" fitToHeight="0"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
+               f'fitToWidth="1" fitToHeight="{1 if self.one_page else 0}"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
                '</headerFooter></worksheet>')
 
     def print_titles(self) -> Optional[str]:
@@ -331,29 +346,60 @@ def stream_member(source: IO[bytes]) -> Iterator[bytes]:
         yield block
 
 
-def scan_sheet(chunks: Iterable[bytes], rows: tuple[int, int]) -> tuple[int, bytes]:
-    """One pass over a sheet: the highest column holding a value in rows ``first..last``, and the part after
-    ``</sheetData>`` (merges, auto-filter, page set-up)."""
+def _beyond(column: int) -> str:
+    """A regex alternation of the column letters after ``column`` (A–XFD), to skip narrower cells fast."""
+    letters = column_letters(column) if column else ""
+    if len(letters) <= 1:
+        single = chr(ord(letters) + 1) if letters else "A"
+        return ("[" + single + "-Z]|" if single <= "Z" else "") + "[A-Z]{2,3}"
+    return "[A-Z]{2,3}"  # wide tables: every two-letter column is checked exactly below
+
+
+def scan_sheet(chunks: Iterable[bytes], rows: tuple[int, int], beyond: int = 0) -> tuple[int, bytes]:
+    """One pass over a sheet: the highest column holding a value in rows ``first..last`` (only columns after
+    ``beyond`` are looked at), and the part after ``</sheetData>`` (merges, auto-filter, page set-up)."""
     first, last = rows
-    highest, carry = 0, b""
+    pattern = re.compile(rb'<c r="(' + _beyond(beyond).encode() + rb')(\d+)"[^>]*?>(?=<[vfi])')
+    highest, carry = beyond, b""
+
+    def scan(data: bytes, end: int) -> None:
+        nonlocal highest
+        for match in pattern.finditer(data, 0, end):
+            row = int(match.group(2))
+            if first <= row <= last:
+                highest = max(highest, column_number(match.group(1).decode()))
+
     for block in chunks:
         data = carry + block
         cut = data.rfind(b"<c ")
         if cut <= 0:
             carry = data
             continue
-        for match in _VALUE_CELL.finditer(data, 0, cut):
-            row = int(match.group(2))
-            if first <= row <= last:
-                highest = max(highest, column_number(match.group(1).decode()))
+        scan(data, cut)
         carry = data[cut:]
-    for match in _VALUE_CELL.finditer(carry):
-        row = int(match.group(2))
-        if first <= row <= last:
-            highest = max(highest, column_number(match.group(1).decode()))
+    scan(carry, len(carry))
     end = carry.rfind(b"</sheetData>")
     tail = carry[end + len(b"</sheetData>"):] if end >= 0 else b""
     return highest, tail
+
+
+class Batched:
+    """Collects small writes into blocks of about a megabyte (a zip member pays per write)."""
+
+    def __init__(self, target: IO[bytes]):
+        self.target = target
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.parts.append(data)
+        self.size += len(data)
+        if self.size >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.target.write(b"".join(self.parts))
+        self.parts, self.size = [], 0
 
 
 def split_sheet(chunks: Iterator[bytes]) -> tuple[str, Iterator[bytes]]:
@@ -409,6 +455,13 @@ def rewrite_row(row: str, number: int, fill_upto: int, style_of, extra: dict[int
     head_end = row.find(">")
     head = row[:head_end + 1]
     self_closing = head.endswith("/>")
+    if not fill_upto and extra and not self_closing:  # the usual case: new cells after every existing one
+        last = row.rfind("<c ")
+        ref = attribute(row[last:row.find(">", last) + 1], "r") if last > 0 else None
+        if last < 0 or ref and split_ref(ref)[0] < min(extra):
+            end = row.rindex("</row>")
+            return set_attribute(head, "spans", None) + row[head_end + 1:end] + "".join(
+                extra[c] for c in sorted(extra)) + "</row>"
     body = "" if self_closing else row[head_end + 1: row.rindex("</row>")]
     head = set_attribute(head, "spans", None)
     if self_closing:

@@ -167,7 +167,7 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
     for label in ("审核人", "复核人", "日期", "意见"):
         pair(label, "", height=80 if label == "意见" else 30)
     return ooxml.SheetSpec(name=SUMMARY_SHEET, rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
-                           landscape=False, heights=heights)
+                           landscape=False, heights=heights, one_page=True)
 
 
 def _yes_no(value) -> str:
@@ -199,7 +199,7 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str = FINDING
                   "、".join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
         rows.append([(value, style if column == 0 else p.text) for column, value in enumerate(values)])
     return ooxml.SheetSpec(name=name, rows=rows, widths=FINDING_WIDTHS, hidden=(len(FINDING_COLUMNS),),
-                           freeze_rows=1, filter_header=1)
+                           freeze_rows=1, filter_header=1, plain=p.text)
 
 
 def items_sheet(report: FileReport, p: Palette) -> ooxml.SheetSpec:
@@ -214,7 +214,8 @@ def items_sheet(report: FileReport, p: Palette) -> ooxml.SheetSpec:
                   item.features, item.unit, item.quantity, item.unit_price, item.amount, line_status(checked, status),
                   _rules(checked), "、".join(checked.green_categories))
         rows.append([(value, style) for value in values])
-    return ooxml.SheetSpec(name=ITEMS_SHEET, rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1)
+    return ooxml.SheetSpec(name=ITEMS_SHEET, rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
+                           plain=p.text)
 
 
 # --- the annotated copy -----------------------------------------------------------------------------------------
@@ -379,11 +380,14 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
                 dst.write(block)
         return None
     with source.open(name) as src:
-        highest, tail_bytes = ooxml.scan_sheet(ooxml.stream_member(src), (plan.header_row, plan.last_row))
+        highest, tail_bytes = ooxml.scan_sheet(ooxml.stream_member(src), (plan.header_row, plan.last_row),
+                                               plan.table_last_column)
     tail_parts = ooxml.elements(tail_bytes.decode("utf-8").replace("</worksheet>", ""))
     header_end = _header_end(tail_parts, plan.header_row)
     status_col = max(highest, plan.table_last_column, _merged_right(tail_parts, plan.header_row, header_end)) + 1
     last_col = status_col + 1
+    output = dst
+    dst = ooxml.Batched(output)
     with source.open(name) as src:
         head, rest = ooxml.split_sheet(ooxml.stream_member(src))
         dst.write(_annotated_head(head, plan, status_col, last_col, header_end).encode("utf-8"))
@@ -438,6 +442,7 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
                 dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, 0, None, extra).encode("utf-8"))
         dst.write(_annotated_tail(tail_text.decode("utf-8"), plan, status_col, last_col, header_end,
                                   names).encode("utf-8"))
+        dst.flush()
     return plan.header_row, status_col, last_col, plan.last_row
 
 
