@@ -182,7 +182,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         run.baseline = baseline_path or config.baseline
     if quiet and not (fmt or output or config.outputs):
         outputs = []  # quiet and no report asked for: only the summary line
-    color = not no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+    color = wants_color(no_color, os.environ, sys.stdout)
     options = ReportOptions(lang=lang, color=color, max_lines=max_lines, item_table=item_table)
     t = texts(lang)
     writers = _writers(outputs, options)
@@ -222,6 +222,11 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         stdout_taken = any(out is None for _, out in outputs)
         click.echo(summary_line(run.counts(), t), err=stdout_taken)
     sys.exit(exit_code(run))
+
+
+def wants_color(no_color: bool, environ, stream) -> bool:
+    """Colours only on a terminal, and never with --no-color or NO_COLOR set (https://no-color.org)."""
+    return not no_color and not environ.get("NO_COLOR") and stream.isatty()
 
 
 def _writers(outputs: list[tuple[str, str | None]], options: ReportOptions) -> list:
