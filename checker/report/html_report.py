@@ -39,7 +39,7 @@ FIELD_OF_LABEL = {"项目名称": "name", "项目特征": "features"}
 _SPAN = re.compile(r"(项目名称|项目特征)\[(\d+):(\d+)\]「")
 MAX_CHART_CATEGORIES = 12
 JURISDICTION_TEXT = {"national": "国家", "shandong": "山东省", "city": "市级"}
-SPOOL_BYTES = 16 * 2**20
+SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 FLAGGED_MARK, ITEMS_MARK = "<!--gbm:flagged-->", "<!--gbm:items-->"
 
 _ENV: Environment | None = None

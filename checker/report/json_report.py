@@ -23,7 +23,7 @@ from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
 
 SCHEMA = "gbm-check/report@2"
 RULE_FIELDS = ("entry", "source", "scope", "replacement")  # per rule in ``rules``, no longer per finding (@2)
-SPOOL_BYTES = 16 * 2**20
+SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 
 
 def finding_dict(finding: Finding, item: LineItem) -> dict:

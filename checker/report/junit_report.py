@@ -100,7 +100,7 @@ class Writer(BaseWriter):
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
-        self.spool = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)
+        self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
         self.totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         self.fail_kinds: tuple[str, ...] = ()
 

@@ -91,9 +91,10 @@ class Writer(BaseWriter):
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
-        self.spool = tempfile.SpooledTemporaryFile(max_size=16 * 2**20)
+        self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
         self.rules: dict[str, dict] = {}
-        self.artifacts: list[dict] = []
+        self.artifacts = tempfile.SpooledTemporaryFile(max_size=2**20)  # one per file: spooled too
+        self.files = 0
         self.notifications: list[dict] = []
         self.results = 0
         self.run: RunReport | None = None
@@ -102,9 +103,11 @@ class Writer(BaseWriter):
         self.run = run
 
     def add(self, report: FileReport, summary=None) -> None:
-        read, index = report.read, len(self.artifacts)
-        self.artifacts.append({"location": {"uri": artifact_uri(read.path)}, "hashes": {"sha-256": read.sha256},
-                               "properties": {"format": read.format, "project": read.project}})
+        read, index = report.read, self.files
+        self.artifacts.write((b",\n" if self.files else b"\n") + orjson.dumps(
+            {"location": {"uri": artifact_uri(read.path)}, "hashes": {"sha-256": read.sha256},
+             "properties": {"format": read.format, "project": read.project}}))
+        self.files += 1
         if not read.ok:
             self.notifications.append({"level": "error", "message": {"text": f"{read.path}: not checked: {read.error}"},
                                        "locations": [{"physicalLocation": {"artifactLocation": {
@@ -135,19 +138,21 @@ class Writer(BaseWriter):
                                     "semanticVersion": run.tool_version,
                                     "rules": [r["rule"] for r in self.rules.values()]}},
                 "invocations": [invocation],
-                "artifacts": self.artifacts,
+                "artifacts": [],
                 "results": [],
                 "properties": {"catalogs": [{"id": c.id, "edition": c.edition} for c in run.catalogs.catalogs],
                                "catalogGaps": run.catalogs.gaps, "failOn": run.fail_on},
             }],
         }
         text = orjson.dumps(document, option=orjson.OPT_INDENT_2)
-        head, tail = text.split(b'"results": []', 1)
-        self.sink.write(head + b'"results": [')
-        self.spool.seek(0)
-        shutil.copyfileobj(self.spool, self.sink.stream)
-        self.spool.close()
-        self.sink.write(b"\n      ]" + tail + b"\n")
+        head, rest = text.split(b'"artifacts": []', 1)
+        middle, tail = rest.split(b'"results": []', 1)
+        self.sink.write(head + b'"artifacts": [')
+        for spool, after in ((self.artifacts, b"\n      ]" + middle + b'"results": ['), (self.spool, b"\n      ]" + tail + b"\n")):
+            spool.seek(0)
+            shutil.copyfileobj(spool, self.sink.stream)
+            spool.close()
+            self.sink.write(after)
         return super().end(run)
 
 
