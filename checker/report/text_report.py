@@ -23,6 +23,9 @@ class Writer(BaseWriter):
         self.t = texts(self.options.lang)
         self.zh = self.options.lang == "zh"
 
+    def begin(self, run: RunReport) -> None:
+        self.run = run
+
     def _style(self, text: str, **kw) -> str:
         return click.style(text, **kw) if self.options.color else text
 
@@ -46,7 +49,7 @@ class Writer(BaseWriter):
             tail += t("file.uncertified", n=counts["uncertified"])
         self._line(self._style(f"{head}  {tail}", bold=True))
         self._line("  " + t("verdict") + ("：" if self.zh else ": ")
-                   + t(f"verdict.{summary.verdict}"))
+                   + verdict_text(summary.verdict, dict(counts, files_error=0), self.run.catalogs, t))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
         self._flagged(report)
