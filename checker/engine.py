@@ -19,7 +19,7 @@ from .judge.certification import Certification
 from .model import CheckedItem, Evidence, FileRead, Finding, Waiver
 from .read import read_path
 
-BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv")
+BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv", ".xml", ".zip")
 FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
 
 

@@ -9,6 +9,7 @@ from .csvfile import read_csv
 from .pdf import read_pdf
 from .sniff import InputRefused, sniff
 from .spreadsheet import read_workbook
+from .xmlbill import XML_FORMATS, read_xml_bill
 
 __all__ = ["read_path", "InputRefused"]
 
@@ -26,6 +27,8 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
         digest = _sha256(path)
+        if fmt in XML_FORMATS:
+            return read_xml_bill(path, name, fmt, digest)
         if fmt == "csv":
             with open(path, "rb") as handle:
                 result, _encoding = read_csv(handle.read(), name)
@@ -58,7 +61,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
-                   ".csv": "csv", ".txt": "csv", ".tsv": "csv"}
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml"}
 
 
 def _name_mismatch(path: str, fmt: str) -> str:
@@ -67,7 +70,7 @@ def _name_mismatch(path: str, fmt: str) -> str:
     named = _SUFFIX_FORMATS.get(suffix)
     if named is None or fmt == "unknown" or named == fmt or {named, fmt} <= {"xlsx", "xlsm"}:
         return ""
-    return f" (named {suffix}, but it is not {'a' if named != 'xlsx' else 'an'} {named.upper()} file)"
+    return f" (named {suffix}, but it is not {'an' if named[0] in 'ox' else 'a'} {named.upper()} file)"
 
 
 def _sha256(path: str) -> str:

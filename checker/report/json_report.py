@@ -49,6 +49,8 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
         "green_categories": checked.green_categories,
         "findings": [finding_dict(f, item) for f in checked.findings],
     }
+    if where.location:  # an XML element path (bid-file XML) or another locator
+        data["location"] = where.location
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
     if checked.certification is not None:
