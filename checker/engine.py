@@ -39,6 +39,7 @@ class FileSummary:
     read: FileRead  # the file as read, without its items
     seconds: float
     counts: dict  # lines per status and per mark (see ``RunReport.counts``), for this file
+    statuses: tuple[str, ...] = ()  # each line's status, in order: on the summary ``add`` returns, not kept
 
     @property
     def ok(self) -> bool:
@@ -61,44 +62,68 @@ def _verdict(counts: dict, files_error: bool) -> str:
     return "pass"
 
 
+_FINDING_COUNTS = ("needs_manual_check", "waived_findings", "failing_findings", "failing_banned", "uncertified",
+                   "live_banned", "live_review")
+
+
+def _findings_facts(checked: CheckedItem, fail_kinds: tuple[str, ...]) -> tuple:
+    """(status, counts the line adds for its findings, its undecided findings) — a function of the findings alone."""
+    if not checked.findings:
+        return "clean", (0,) * len(_FINDING_COUNTS), ()
+    live = set()
+    waived = failing = failing_banned = 0
+    for finding in checked.findings:
+        waived += finding.waived
+        fails = is_failing(finding, fail_kinds)
+        failing += fails
+        failing_banned += fails and finding.kind == "banned"
+        if not finding.waived:
+            live.add(finding.kind)
+    adds = (checked.needs_manual_check, waived, failing, failing_banned,
+            any(f.kind == "uncertified" for f in checked.findings), "banned" in live,
+            bool(live & {"restricted", "uncertified"}) and "banned" not in live)
+    return checked.status, adds, tuple(f for f in checked.findings if f.needs_manual_check)
+
+
 def summarise(report: FileReport, fail_kinds: tuple[str, ...]) -> tuple[dict, dict[tuple[str, bool], list],
-                                                                        dict[str, dict]]:
+                                                                        dict[str, dict], tuple[str, ...]]:
     """One pass over a file's lines: its counts, its green lines by (first category, certified) as
-    [lines, amount], and its undecided rules (rule → entry, reason, lines).  Status is computed once per line."""
+    [lines, amount], its undecided rules (rule → entry, reason, lines), and each line's status.
+
+    Lines that share their findings (the judge memoises them per text) are summed up once per findings tuple:
+    status and marks are computed once per distinct tuple, not once per line."""
     counts = dict.fromkeys(COUNT_KEYS, 0)
     green: dict[tuple[str, bool], list] = {}
     undecided: dict[str, dict] = {}
     amounts = line_amounts(list(report.items)) if report.items else ()
+    facts: dict[int, tuple] = {}
+    statuses = []
+    adding = [0] * len(_FINDING_COUNTS)
     for checked, amount in zip(report.items, amounts):
-        counts[checked.status] += 1
-        counts["needs_manual_check"] += checked.needs_manual_check
-        certified = bool(checked.certification and checked.certification.status == "certified")
+        key = id(checked.findings)  # the report holds every tuple for the whole loop: ids stay unique
+        fact = facts.get(key)
+        if fact is None:
+            fact = facts[key] = _findings_facts(checked, fail_kinds)
+        status, adds, manual = fact
+        statuses.append(status)
+        counts[status] += 1
+        if checked.findings:
+            for index, value in enumerate(adds):
+                adding[index] += value
+            for finding in manual:
+                entry = undecided.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
+                                                            "reason": finding.message, "lines": 0})
+                entry["lines"] += 1
+        certified = checked.certification is not None and checked.certification.status == "certified"
         counts["certified"] += certified
         if checked.green_categories:
             counts["green_items"] += 1
             row = green.setdefault((checked.green_categories[0], certified), [0, 0.0])
             row[0] += 1
             row[1] += amount
-        if not checked.findings:
-            continue
-        live = set()
-        uncertified = False
-        for finding in checked.findings:
-            uncertified = uncertified or finding.kind == "uncertified"
-            counts["waived_findings"] += finding.waived
-            failing = is_failing(finding, fail_kinds)
-            counts["failing_findings"] += failing
-            counts["failing_banned"] += failing and finding.kind == "banned"
-            if not finding.waived:
-                live.add(finding.kind)
-            if finding.needs_manual_check:
-                entry = undecided.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
-                                                            "reason": finding.message, "lines": 0})
-                entry["lines"] += 1
-        counts["uncertified"] += uncertified
-        counts["live_banned"] += "banned" in live
-        counts["live_review"] += bool(live & {"restricted", "uncertified"}) and "banned" not in live
-    return counts, green, undecided
+    for name, value in zip(_FINDING_COUNTS, adding):
+        counts[name] += value
+    return counts, green, undecided, tuple(statuses)
 
 
 class _Line:
@@ -137,7 +162,7 @@ class RunReport:
 
     def add(self, report: FileReport) -> FileSummary:
         """Count one checked file (waivers and baseline already marked) and keep its summary, not its lines."""
-        counts, green, undecided = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
+        counts, green, undecided, statuses = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
         for key, (lines, amount) in green.items():
             row = self._green.setdefault(key, [0, 0.0])
             row[0] += lines
@@ -148,7 +173,7 @@ class RunReport:
         summary = FileSummary(read=dataclasses.replace(report.read, items=()), seconds=report.seconds,
                               counts=counts)
         self.summaries.append(summary)
-        return summary
+        return dataclasses.replace(summary, statuses=statuses)
 
     def _sync(self) -> None:
         """With ``files`` passed in: (re)compute the summaries from them."""

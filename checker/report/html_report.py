@@ -30,7 +30,7 @@ from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding
 from .common import evidence_text, gaps, shown_findings, verdict_text, where
 from .i18n import texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "无发现"}
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
@@ -146,8 +146,7 @@ class Writer(BaseWriter):
         self.files.append(summary)
         flagged = []
         table = self.item_table is not False
-        for checked in report.items:
-            status = checked.status
+        for checked, status in zip(report.items, statuses(report, summary)):
             amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
             self.total_amount += amount
             self.by_status[status]["lines"] += 1

@@ -13,26 +13,26 @@ import tempfile
 import orjson
 
 from ..engine import FileReport, FileSummary, RunReport
-from ..gate.fingerprint import item_fingerprint
+from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
 from ..model import CheckedItem, Finding, LineItem
 from .common import exit_status, gaps, limits
 from .i18n import texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 SCHEMA = "gbm-check/report@2"
 RULE_FIELDS = ("entry", "source", "scope", "replacement")  # per rule in ``rules``, no longer per finding (@2)
 SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 
 
-def finding_dict(finding: Finding, item: LineItem) -> dict:
+def finding_dict(finding: Finding, item: LineItem, fingerprint: str | None = None) -> dict:
     return {
         "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "evidence": finding.evidence,
         "clause": finding.clause, "matched": finding.matched, "field": finding.field, "position": finding.start,
         "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": finding.also,
         "alternative": finding.alternative, "message": finding.message,
-        "fingerprint": item_fingerprint(item, finding.rule), "waived": finding.waived,
+        "fingerprint": fingerprint or item_fingerprint(item, finding.rule), "waived": finding.waived,
         "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
     }
 
@@ -47,7 +47,8 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
         "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
         "status": status or checked.status,
         "green_categories": checked.green_categories,
-        "findings": [finding_dict(f, item) for f in checked.findings],
+        "findings": [finding_dict(f, item, fp) for f, fp in
+                     zip(checked.findings, item_fingerprints(item, [f.rule for f in checked.findings]))],
     }
     if where.location:  # an XML element path (bid-file XML) or another locator
         data["location"] = where.location
@@ -166,14 +167,16 @@ class Writer(BaseWriter):
         self.run = run
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        dumps, spool, rules = orjson.dumps, self.spool, self.rules
-        for checked in report.items:
+        dumps, rules = orjson.dumps, self.rules
+        lines = []
+        for checked, status in zip(report.items, statuses(report, summary)):
             for finding in checked.findings:
                 if finding.rule not in rules:
                     rules[finding.rule] = rule_dict(finding, self.run)
-            spool.write(b",\n " if self.items else b"\n ")
-            spool.write(dumps(item_dict(checked)))
-            self.items += 1
+            lines.append(dumps(item_dict(checked, status)))
+        if lines:
+            self.spool.write((b",\n " if self.items else b"\n ") + b",\n ".join(lines))
+            self.items += len(lines)
 
     def end(self, run: RunReport) -> list[str]:
         lang = self.options.lang

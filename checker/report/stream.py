@@ -92,6 +92,13 @@ def write_run(writer: Writer, run: RunReport) -> list[str]:
     return writer.end(run)
 
 
+def statuses(report: FileReport, summary: FileSummary) -> tuple[str, ...]:
+    """Each line's status: from the summary when it carries them (computed once), else from the lines."""
+    if len(summary.statuses) == len(report.items):
+        return summary.statuses
+    return tuple(checked.status for checked in report.items)
+
+
 def render_run(writer_class: type, run: RunReport, **options) -> str:
     """A whole run's report as text (for callers that hold the run: tests, serve, compare)."""
     buffer = io.BytesIO()

@@ -11,7 +11,7 @@ import click
 from ..engine import FileReport, FileSummary, RunReport
 from .common import (evidence_text, gaps, line_sort_key, shown_findings, summary_line, verdict_text, where)
 from .i18n import texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 _COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
 MAX_CATALOG_EDITION = 36
@@ -52,14 +52,15 @@ class Writer(BaseWriter):
                    + verdict_text(summary.verdict, dict(counts, files_error=0), self.run.catalogs, t))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
-        self._flagged(report)
+        self._flagged(report, statuses(report, summary))
         self._line()
 
-    def _flagged(self, report: FileReport) -> None:
+    def _flagged(self, report: FileReport, line_statuses) -> None:
         t = self.t
         lines = []
-        for checked in report.items:
-            status = checked.status
+        for checked, status in zip(report.items, line_statuses):
+            if status in ("promoted", "clean") and not checked.findings:
+                continue
             shown = shown_findings(checked)
             if shown:
                 label = status if status in ("banned", "restricted") else "uncertified"

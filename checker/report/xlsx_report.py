@@ -36,7 +36,7 @@ from ..model import CheckedItem
 from . import ooxml
 from .common import STATUS_ORDER, evidence_text, gaps, rows_text, shown_findings, verdict_text
 from .i18n import Texts, texts
-from .stream import ReportOptions, ReportOutputError, Writer as BaseWriter
+from .stream import ReportOptions, ReportOutputError, Writer as BaseWriter, statuses
 
 COPYABLE = ("xlsx", "xlsm")
 FINDINGS_SHEET = "检查结果清单"
@@ -233,7 +233,7 @@ class SheetPlan:
     last_row: int
 
 
-def _plans(report: FileReport) -> dict[str, SheetPlan]:
+def _plans(report: FileReport, line_statuses) -> dict[str, SheetPlan]:
     headers: dict[str, tuple[int, int]] = {}
     for table in report.read.tables:
         if table.kind == "analysis":
@@ -243,11 +243,10 @@ def _plans(report: FileReport) -> dict[str, SheetPlan]:
         if known is None or table.header_row < known[0]:
             headers[table.sheet] = (table.header_row, max(last, known[1] if known else 0))
     plans: dict[str, SheetPlan] = {}
-    for checked in report.items:
+    for checked, status in zip(report.items, line_statuses):
         where = checked.item.provenance
         if where.first_row is None or where.sheet not in headers:
             continue
-        status = checked.status
         plan = plans.get(where.sheet)
         if plan is None:
             header, width = headers[where.sheet]
@@ -274,7 +273,7 @@ def annotate_copy(report: FileReport, summary: FileSummary, run: RunReport, targ
                               else ooxml.MINIMAL_STYLES)
         palette = Palette(styles)
         parts = _sheet_parts(workbook_xml, rels_xml)  # sheet name → (part name, index in <sheets>)
-        plans = _plans(report)
+        plans = _plans(report, statuses(report, summary))
         defined = _defined_names(workbook_xml)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         target.parent.mkdir(parents=True, exist_ok=True)
