@@ -8,7 +8,12 @@
   var rows = JSON.parse(data.textContent);
   var body = table.tBodies[0];
   var many = Number(table.getAttribute("data-files")) > 1;
-  var names = Array.prototype.map.call(document.querySelectorAll("#file-names span"), function (s) { return s.textContent; });
+  function texts(id) {  // the names in a <template> (its content is not part of the page)
+    var holder = document.getElementById(id);
+    var spans = holder ? holder.content.querySelectorAll("span") : [];
+    return Array.prototype.map.call(spans, function (s) { return s.textContent; });
+  }
+  var names = texts("file-names"), sheets = texts("sheet-names");
   var label = {banned: "禁用", restricted: "限制", promoted: "推广", clean: "无发现"};
   var status = document.getElementById("f-status");
   var category = document.getElementById("f-category");
@@ -18,7 +23,13 @@
   var size = document.getElementById("p-size");
   var at = document.getElementById("p-at");
   var page = 0, shown = rows, printLimit = 5000;
-  // row: [n, file, where, code, name, features, unit, quantity, amount, status, flags, categories, rules, marks…]
+  // row: [n, file, rows, code, name, features, unit, quantity, amount, status, flags, categories, rules,
+  //       marks in name, marks in features, page, sheet]
+  function place(r) {
+    if (r[15]) { return "第" + r[15] + "页"; }
+    var sheet = sheets[r[16]] || "";
+    return (sheet && sheet !== "csv" ? sheet + " " : "") + (r[2] ? "第" + r[2] + "行" : "");
+  }
   function has(list, value) { return (" " + list + " ").indexOf(" " + value + " ") >= 0; }
   function cell(tr, value, css) {
     var td = document.createElement("td");
@@ -51,7 +62,7 @@
       cell(tr, r[0], "num");
       var where = cell(tr, null, "small");
       if (many) { where.appendChild(document.createTextNode(names[r[1]] || "")); where.appendChild(document.createElement("br")); }
-      where.appendChild(document.createTextNode(r[2]));
+      where.appendChild(document.createTextNode(place(r)));
       cell(tr, r[3], "code");
       marked(cell(tr, null, ""), r[4], r[13]);
       marked(cell(tr, null, "pre small"), r[5], r[14]);

@@ -78,6 +78,11 @@ def test_category_and_file_filters(page):
     page.evaluate(choose("f-file", ""))
 
 
+def test_rows_name_their_sheet_and_row(page):
+    where = page.evaluate("document.querySelector('#item-table tbody tr td:nth-child(2)').textContent")
+    assert where == "表-08 第2行"
+
+
 def test_the_page_renders_to_a_screenshot(page, tmp_path):
     page.screenshot(str(tmp_path / "report.png"))
     assert (tmp_path / "report.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..engine import FAIL_KINDS
 from ..match.catalog import CatalogSet
 from ..model import CheckedItem, Finding
 from .i18n import Texts
@@ -103,7 +102,3 @@ def summary_line(counts: dict, t: Texts, exit_code: int | None = None) -> str:
 
 def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:
     return [t.msg(gap) for gap in catalogs.gaps]
-
-
-def fail_kinds(fail_on: str) -> tuple[str, ...]:
-    return FAIL_KINDS.get(fail_on, ())

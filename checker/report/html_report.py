@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding
-from .common import evidence_text, gaps, shown_findings, verdict_text, where
+from .common import evidence_text, gaps, rows_text, shown_findings, verdict_text, where
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -128,6 +128,8 @@ class Writer(BaseWriter):
         self.flagged = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.items = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.item_count = 0
+        self.rows: list[bytes] = []  # encoded item rows not yet in the spool
+        self.sheets: dict[str, int] = {}  # sheet name → index (rows name their sheet by number)
         self.flagged_count = 0
         self.fail_lines = self.review_lines = 0
         self.by_status = {s: {"lines": 0, "amount": 0.0} for s in STATUS_ORDER}
@@ -182,26 +184,37 @@ class Writer(BaseWriter):
                               "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))]}
 
     def _item_row(self, number: int, checked: CheckedItem, status: str) -> None:
-        item = checked.item
-        flags = [status]
-        if checked.needs_manual_check:
-            flags.append("manual")
-        if checked.waived:
-            flags.append("waived")
-        if status in ("banned", "restricted"):
-            flags.append("flagged")
-        rules = [f.rule for f in checked.findings] if status in ("banned", "restricted") else []
-        row = [self.item_count + 1, number, _where_in_sheet(checked, self.t), item.code or item.seq, item.name,
+        item, where_ = checked.item, checked.item.provenance
+        flags = status
+        if checked.findings:
+            if checked.needs_manual_check:
+                flags += " manual"
+            if checked.waived:
+                flags += " waived"
+            if status in ("banned", "restricted"):
+                flags += " flagged"
+        rules = " ".join(f.rule for f in checked.findings) if status in ("banned", "restricted") else ""
+        sheet = self.sheets.setdefault(where_.sheet or "", len(self.sheets))
+        row = [self.item_count + 1, number, rows_text(checked), item.code or item.seq, item.name,
                item.features + (f" {item.spec}" if item.spec else ""), item.unit,
                "" if item.quantity is None else f"{item.quantity:g}",
-               "" if item.amount is None else money(item.amount), status, " ".join(flags),
-               "|".join(checked.green_categories), " ".join(rules),
-               [[s, e, c] for s, e, c, _ in _marks(checked, "name")],
-               [[s, e, c] for s, e, c, _ in _marks(checked, "features")]]
-        self.items.write((b",\n" if self.item_count else b"") + orjson.dumps(row))
+               "" if item.amount is None else money(item.amount), status, flags,
+               "|".join(checked.green_categories), rules,
+               [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
+               [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else [],
+               where_.page or 0, sheet]
+        self.rows.append(orjson.dumps(row))
         self.item_count += 1
+        if len(self.rows) == 500:
+            self._flush_rows()
+
+    def _flush_rows(self) -> None:
+        if self.rows:
+            self.items.write((b",\n" if self.item_count > len(self.rows) else b"") + b",\n".join(self.rows))
+            self.rows = []
 
     def end(self, run: RunReport) -> list[str]:
+        self._flush_rows()
         page = environment().get_template("report.html.j2").render(**self._context(run))
         before, rest = page.split(FLAGGED_MARK, 1)
         middle, after = rest.split(ITEMS_MARK, 1)
@@ -265,7 +278,7 @@ class Writer(BaseWriter):
             "status_lines": _bars(status_rows, "lines"), "status_amounts": _bars(status_rows, "amount"),
             "category_lines": _bars(chart_categories, "lines"), "category_amounts": _bars(chart_categories, "amount"),
             "coverage": coverage, "flagged_count": self.flagged_count, "item_count": self.item_count,
-            "table_shown": self._table_shown(),
+            "table_shown": self._table_shown(), "sheet_names": list(self.sheets),
             "categories": sorted(self.by_category), "kind_text": KIND_TEXT, "status_text": STATUS_TEXT,
             "script": Markup(script), "script_hash": f"sha256-{digest}",
             "expired_waivers": run.expired_waivers,

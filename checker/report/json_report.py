@@ -23,6 +23,7 @@ from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statu
 
 SCHEMA = "gbm-check/report@2"
 RULE_FIELDS = ("entry", "source", "scope", "replacement")  # per rule in ``rules``, no longer per finding (@2)
+BATCH = 500
 SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 
 
@@ -174,6 +175,12 @@ class Writer(BaseWriter):
                 if finding.rule not in rules:
                     rules[finding.rule] = rule_dict(finding, self.run)
             lines.append(dumps(item_dict(checked, status)))
+            if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
+                self._write(lines)
+                lines = []
+        self._write(lines)
+
+    def _write(self, lines: list[bytes]) -> None:
         if lines:
             self.spool.write((b",\n " if self.items else b"\n ") + b",\n ".join(lines))
             self.items += len(lines)

@@ -105,13 +105,3 @@ def render_run(writer_class: type, run: RunReport, **options) -> str:
     write_run(writer_class(Sink(stream=buffer), ReportOptions(**options)), run)
     return buffer.getvalue().decode("utf-8")
 
-
-class KeepingWriter(Writer):
-    """For a format that needs every line at the end: keeps the files' reports and renders them all at once."""
-
-    def __init__(self, sink, options: ReportOptions = ReportOptions()):
-        super().__init__(sink, options)
-        self.files: list[FileReport] = []
-
-    def add(self, report: FileReport, summary: FileSummary) -> None:
-        self.files.append(report)
