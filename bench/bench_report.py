@@ -54,7 +54,9 @@ def main() -> int:
         if not args.file:
             subprocess.run([sys.executable, str(HERE / "make_bench_bill.py"), str(path), "--lines", str(args.lines)],
                            check=True, capture_output=True)
-        commands = {"baseline": [sys.executable, "-c", BASELINE, str(path)]}
+        commands = {"baseline": [sys.executable, "-c", BASELINE, str(path)],
+                    # the same check with no report written: what the reports add is the difference
+                    "none": [sys.executable, "-m", "checker", "check", str(path), "-q"]}
         for fmt in formats:
             out = Path(tmp) / f"report.{fmt}"
             commands[fmt] = [sys.executable, "-m", "checker", "check", str(path), "-q", "-f", fmt, "-o", str(out)]
@@ -70,6 +72,9 @@ def main() -> int:
     base = best["baseline"][0]
     print(f"bill: {args.file or f'{args.lines} generated lines'}; best of {args.repeat}, interleaved")
     print(f"{'baseline':12} calamine read   {base:6.2f}s  peak {best['baseline'][1]:5.0f} MB")
+    none = best["none"][0]
+    print(f"{'no report':12} check -q         {none:6.2f}s  peak {best['none'][1]:5.0f} MB  ratio {none / base:5.2f}×  "
+          "(read + match + judge: the floor every format stands on)")
     ok = True
     for fmt in [f for f in formats for f in (f, f"{f}-before") if f in best]:
         seconds, peak = best[fmt]
@@ -82,7 +87,7 @@ def main() -> int:
         ok &= met
         target = f"target ≤ {limit}×" + (f", ≤ {memory} MB" if memory else "") if limit else ""
         print(f"{fmt:12} check -f {fmt.split('-')[0]:5} {seconds:6.2f}s  peak {peak:5.0f} MB  ratio {ratio:5.2f}×  "
-              f"{target}{'' if met else '  NOT MET'}")
+              f"report adds {(seconds - none) / base:5.2f}×  {target}{'' if met else '  NOT MET'}")
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
 
