@@ -139,12 +139,19 @@ def test_annotated_workbook_prints_its_results(bill, tmp_path):
     assert findings.print_title_rows in ("1:1", "$1:$1") and findings.auto_filter.ref.startswith("A1:W")
 
 
-def test_gd_school_results_inside_print_area_and_filter(tmp_path):
+@pytest.fixture
+def gd_school_copy(tmp_path):
+    """The real gd_school settlement bill and its annotated copy (skipped without ../shared)."""
     path = shared_path(GD_SCHOOL)
     if path is None:
         pytest.skip("../shared is not here")
     out = tmp_path / "gd.xlsx"
     invoke("check", path, "-f", "xlsx", "-o", out)
+    return path, out
+
+
+def test_gd_school_results_inside_print_area_and_filter(gd_school_copy):
+    path, out = gd_school_copy
     book = load_workbook(out)
     first = book["表-08 分部分项工程和单价措施项目清单-综合楼"]
     assert first.cell(3, 36).value == "检查结果"  # after every column the auditors wrote notes in (AA…AI)
@@ -164,12 +171,8 @@ def test_gd_school_results_inside_print_area_and_filter(tmp_path):
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice or poppler is not installed")
-def test_printed_gd_school_shows_results_beside_their_rows(tmp_path):
-    path = shared_path(GD_SCHOOL)
-    if path is None:
-        pytest.skip("../shared is not here")
-    out = tmp_path / "gd.xlsx"
-    invoke("check", path, "-f", "xlsx", "-o", out)
+def test_printed_gd_school_shows_results_beside_their_rows(gd_school_copy, tmp_path):
+    _, out = gd_school_copy
     done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
                            "pdf", "--outdir", str(tmp_path), str(out)], capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr
