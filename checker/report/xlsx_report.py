@@ -156,6 +156,9 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
     for catalog in run.catalogs.catalogs:
         rows.append([(catalog.title, p.text), (catalog.edition, p.text), (catalog.source, p.text),
                      (len(catalog.entries), p.text)])
+        # wrapped text needs its height: about 11 / 17 / 17 Chinese characters a line in these columns
+        lines = max(len(catalog.title) / 11, len(catalog.edition) / 17, len(catalog.source) / 17)
+        heights[len(rows)] = min(14 * (int(lines) + 1), 120)
     rows.append([])
     banner("已知缺口")
     for gap in gaps(run.catalogs, t):
