@@ -120,12 +120,15 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
               help="Government-invested project?  [default: yes]")
 @click.option("--height", "height_m", type=click.FloatRange(min=0), default=None,
               help="Building height in metres (height-bound restrictions).")
-@click.option("--ocr", is_flag=True, help="Read scanned PDF pages with tesseract (tesseract-ocr, tesseract-ocr-chi-sim).")
+@click.option("--ocr/--no-ocr", default=True, show_default=True,
+              help="Read scanned PDF pages and bill images (png, jpg, tiff) by OCR; --no-ocr refuses them.")
+@click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
+              help="OCR engine: rapidocr (installed with gbm-check) or tesseract (optional system package).")
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr) -> None:
-    """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
+          ocr, ocr_engine) -> None:
+    """Check bill files (xlsx, xls, ods, csv, pdf; scanned pages and png, jpg, tiff images by OCR); directories are walked."""
     from .. import config as configuration
     from ..gate import baseline, waivers
 
@@ -164,7 +167,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     reports = []
     show_bar = sys.stderr.isatty() and len(files) >= 5
     with click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar else _nullbar(files) as bar:
-        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification):
+        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification, ocr_engine=ocr_engine):
             reports.append(report)
             if not report.read.ok:
                 click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)

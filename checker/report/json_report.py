@@ -38,6 +38,7 @@ def item_dict(checked: CheckedItem) -> dict:
     }
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
@@ -89,7 +90,8 @@ def report_dict(run: RunReport) -> dict:
              "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
                          "title": t.title} for t in f.read.tables],
              "table_count": sum(t.kind != "analysis" for t in f.read.tables),
-             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3)}
+             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3),
+             "ocr_pages": f.read.ocr_pages}
             for f in run.files
         ],
         "items": [item_dict(c) for f in run.files for c in f.items],
