@@ -241,8 +241,8 @@ def _rapidocr():
 
 def read_rapidocr(image) -> PageText:
     """Text boxes of a greyscale page image with RapidOCR: the page straightened first when it is askew, a box
-    that runs across a column ruling cut there (by its characters' positions), and lone glyphs in ruled cells
-    that detection missed read on their own."""
+    that runs across a column ruling cut there (by its characters' positions), and lone glyphs read again on
+    their own (see ``_read_glyphs``)."""
     import numpy as np
 
     engine = _rapidocr()
@@ -256,8 +256,7 @@ def read_rapidocr(image) -> PageText:
     hrules, vrules, clean = find_rulings(image)
     boxes = [box for index, line in enumerate(lines) for box in line.boxes(index, vrules)]
     cells = [_snap(cell, hrules, vrules) for cell in find_cells(clean.size, hrules, vrules)]
-    boxes.extend(_read_empty_cells(engine, image, cells, boxes, first_id=len(lines)))
-    return PageText(boxes, hrules, vrules)
+    return PageText(_read_glyphs(engine, image, boxes, cells, hrules, vrules, len(lines)), hrules, vrules)
 
 
 class _Line(NamedTuple):
@@ -358,50 +357,87 @@ def _bilinear():
     return Image.Resampling.BILINEAR
 
 
-def _read_empty_cells(engine, image, cells: Sequence[tuple[float, float, float, float]], boxes: Sequence[Box],
-                      first_id: int) -> list[Box]:
-    """Boxes for ruled cells that hold ink but no detected text (detection misses a lone glyph): the ink,
-    cropped inside the rulings and set on a white margin, read by the recogniser alone — the better of two
-    margins, kept when it is as confident as a detected box must be."""
+def _read_glyphs(engine, image, boxes: list[Box], cells: Sequence[tuple[float, float, float, float]],
+                 hrules, vrules, first_id: int) -> list[Box]:
+    """The boxes with lone glyphs read again, plus boxes for ruled cells that hold ink but no detected text.
+
+    Detection misses, or the recogniser misreads, a glyph standing alone in its box (a 序号 ``1`` read as T, a
+    unit ``t``): cropped to its ink inside the rulings and set on a wide white margin, it reads reliably.  A
+    short box takes the new reading when that is more confident; an empty cell's ink is kept when it is as
+    confident as a detected box must be."""
+    out = []
+    for box in boxes:
+        if len(box.text) <= 3 and box.x1 - box.x0 < 2 * (box.bottom - box.top):
+            again = _read_glyph(engine, image, (box.x0, box.top, box.x1, box.bottom), hrules, vrules)
+            if again and again.text and again.confidence > box.confidence:
+                box = box._replace(text=again.text, confidence=again.confidence)
+        out.append(box)
+    if not cells or not out:
+        return out
+    heights = sorted(b.bottom - b.top for b in out)
+    typical = heights[len(heights) // 2]
+    found = 0
+    for x0, y0, x1, y1 in cells:
+        if x1 - x0 <= 8 or y1 - y0 <= 8:
+            continue
+        if any(x0 <= (b.x0 + b.x1) / 2 <= x1 and y0 <= (b.top + b.bottom) / 2 <= y1 for b in out):
+            continue
+        glyph = _read_glyph(engine, image, (x0, y0, x1, y1), hrules, vrules, typical)
+        if glyph and glyph.text and glyph.confidence >= TEXT_SCORE:
+            out.append(glyph._replace(line=first_id + found))
+            found += 1
+            if found >= 400:
+                break
+    return out
+
+
+def _read_glyph(engine, image, area: tuple[float, float, float, float], hrules, vrules,
+                typical: float = 0.0) -> Optional[Box]:
+    """The ink inside ``area`` (x0, top, x1, bottom; rulings excluded) read by the recogniser alone, or None when
+    there is no ink, only a speck (smaller than a third of ``typical`` text), or more than a lone glyph."""
     import numpy as np
     from PIL import Image
 
-    if not cells or not boxes:
-        return []
-    heights = sorted(b.bottom - b.top for b in boxes)
-    typical = heights[len(heights) // 2]
-    inset = 2  # clear of the ruling's anti-aliased edge
-    out: list[Box] = []
-    for x0, y0, x1, y1 in cells:
-        if x1 - x0 <= 4 * inset or y1 - y0 <= 4 * inset:
-            continue
-        if any(x0 <= (b.x0 + b.x1) / 2 <= x1 and y0 <= (b.top + b.bottom) / 2 <= y1 for b in boxes):
-            continue
-        left, top = int(x0) + inset, int(y0) + inset
-        cell = image.crop((left, top, int(x1) - inset, int(y1) - inset))
-        ink = cell.point(lambda v: 255 if v < 200 else 0)
-        bbox = ink.getbbox()
-        if not bbox or bbox[3] - bbox[1] < 0.35 * typical or ink.histogram()[255] < 12:
-            continue  # an empty cell, or a speck of dust
-        if bbox[3] - bbox[1] > 2 * typical or bbox[2] - bbox[0] > 3 * typical:
-            continue  # not a lone glyph: a stamp, a signature or a picture
-        glyph = cell.crop(bbox)
-        best = ("", 0.0)
-        for share in (0.2, 0.4):
-            pad = max(3, int(share * glyph.size[1]))
-            width = max(glyph.size[0] + 2 * pad, 2 * (glyph.size[1] + 2 * pad))  # wide: never taken as vertical
-            canvas = Image.new("L", (width, glyph.size[1] + 2 * pad), 255)
-            canvas.paste(glyph, (pad, pad))
-            read, _ = engine(np.asarray(canvas), use_det=False, use_cls=False, use_rec=True)
-            if read and float(read[0][1]) > best[1]:
-                best = (_clean_text(str(read[0][0])), float(read[0][1]))
-        text, score = best
-        if text and score >= TEXT_SCORE:
-            out.append(Box(float(left + bbox[0]), float(left + bbox[2]), float(top + bbox[1]), float(top + bbox[3]),
-                           text, score, first_id + len(out)))
-        if len(out) >= 400:
-            break
-    return out
+    x0, top, x1, bottom = _inside_rulings(area, hrules, vrules)
+    if x1 - x0 < 3 or bottom - top < 3:
+        return None
+    left, upper = int(x0), int(top)
+    crop = image.crop((left, upper, int(x1), int(bottom)))
+    ink = crop.point(lambda v: 255 if v < 200 else 0)
+    bbox = ink.getbbox()
+    if not bbox or ink.histogram()[255] < 12:
+        return None
+    height, width = bbox[3] - bbox[1], bbox[2] - bbox[0]
+    if typical and (height < 0.35 * typical or height > 2 * typical or width > 3 * typical):
+        return None  # a speck of dust, or not a lone glyph (a stamp, a signature, a picture)
+    glyph = crop.crop(bbox)
+    pad = max(3, int(0.2 * height))
+    canvas = Image.new("L", (max(width + 2 * pad, 2 * (height + 2 * pad)), height + 2 * pad), 255)
+    canvas.paste(glyph, (pad, pad))  # wide: never taken for vertical text
+    read, _ = engine(np.asarray(canvas), use_det=False, use_cls=False, use_rec=True)
+    if not read:
+        return None
+    return Box(float(left + bbox[0]), float(left + bbox[2]), float(upper + bbox[1]), float(upper + bbox[3]),
+               _clean_text(str(read[0][0])), float(read[0][1]))
+
+
+def _inside_rulings(area: tuple[float, float, float, float], hrules, vrules) -> tuple[float, float, float, float]:
+    """``area`` shrunk to keep clear (2 px) of the ruling lines that run through it or along its edges."""
+    x0, top, x1, bottom = area
+    xm, ym = (x0 + x1) / 2, (top + bottom) / 2
+    for x, a, b in vrules:
+        if x0 - 1 <= x <= x1 + 1 and a <= ym <= b:
+            if x < xm:
+                x0 = max(x0, x + 2)
+            else:
+                x1 = min(x1, x - 2)
+    for y, a, b in hrules:
+        if top - 1 <= y <= bottom + 1 and a <= xm <= b:
+            if y < ym:
+                top = max(top, y + 2)
+            else:
+                bottom = min(bottom, y - 2)
+    return x0, top, x1, bottom
 
 
 # ------------------------------------------------------------------------------------------------------------
