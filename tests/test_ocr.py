@@ -109,15 +109,26 @@ def test_cli_checks_a_scanned_png_bill(tmp_path):
     assert status["010401003004"] == "banned"  # 实心粘土砖, read from pixels
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @needs_ocr
-def test_tiff_pages_one_askew(tmp_path):
+def test_tiff_pages_one_askew(tmp_path, monkeypatch):
     """A two-frame TIFF is two pages; the second, photographed 1.5° askew and without a dpi, is straightened
-    and scaled from its text."""
+    and scaled from its text.  On a terminal each page reports its progress."""
+    import sys
+
     first = draw_bill_image(ROWS[:2])
     second = draw_bill_image(ROWS[2:], angle=1.5)
     path = tmp_path / "scan.tif"
     first.save(path, save_all=True, append_images=[second])
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
     read = read_path(str(path))
+    lines = terminal.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines] == [f"gbm-check: {path}: OCR page {n} of 2" for n in (1, 2)]
     assert read.ok, read.error
     assert read.format == "tiff" and read.ocr_pages == 2
     _assert_rows([i for i in read.items if i.provenance.page == 1], ROWS[:2], page=1)

@@ -41,7 +41,7 @@ DPI = 200  # render resolution: RapidOCR scales a page to 2000 px at most (≈ 1
 TIMEOUT = 300  # seconds for one tesseract run
 # measured on a 2-core machine (real scanned A4 bill, 59 boxes, other jobs running): 3–8 s a page, 1 s model load;
 # the budget allows three times that, for dense pages and a busy machine
-SECONDS_PER_PAGE = 25.0
+SECONDS_PER_PAGE = 40.0
 SECONDS_TO_LOAD = 15.0
 TEXT_SCORE = 0.5  # boxes recognised with less confidence are dropped (RapidOCR's own default)
 SKEW_MIN_DEGREES = 0.15  # a smaller slope moves a line less than a third of a row across an A4 page
@@ -236,7 +236,20 @@ def _rapidocr():
     """The RapidOCR engine, its models loaded once per process."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR(text_score=TEXT_SCORE, print_verbose=False)
+    threads = _threads()
+    return RapidOCR(text_score=TEXT_SCORE, print_verbose=False, intra_op_num_threads=threads,
+                    inter_op_num_threads=1 if threads > 0 else -1)
+
+
+def _threads() -> int:
+    """onnxruntime threads: ``GBM_CHECK_OCR_THREADS`` when set; 1 in a worker process (a pool runs one per core,
+    and threads fighting over busy cores cost twice the time); else -1, onnxruntime's choice (every core)."""
+    import multiprocessing
+
+    try:
+        return max(1, int(os.environ["GBM_CHECK_OCR_THREADS"]))
+    except (KeyError, ValueError):
+        return 1 if multiprocessing.parent_process() is not None else -1
 
 
 def read_rapidocr(image) -> PageText:
