@@ -18,7 +18,7 @@ from .judge.certification import Certification
 from .model import CheckedItem, FileRead, Finding, Waiver
 from .read import read_path
 
-BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv",
+BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv", ".xml", ".zip",
                  ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: photographed or scanned bills, read by OCR
 FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
 

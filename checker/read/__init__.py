@@ -10,6 +10,7 @@ from .image import read_image
 from .pdf import read_pdf
 from .sniff import InputRefused, sniff
 from .spreadsheet import read_workbook
+from .xmlbill import XML_FORMATS, read_xml_bill
 
 __all__ = ["read_path", "InputRefused"]
 
@@ -29,6 +30,8 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
         digest = _sha256(path)
+        if fmt in XML_FORMATS:
+            return read_xml_bill(path, name, fmt, digest)
         if fmt == "csv":
             with open(path, "rb") as handle:
                 result, _encoding = read_csv(handle.read(), name)
@@ -65,8 +68,8 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
-                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg",
-                   ".tif": "tiff", ".tiff": "tiff"}
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml", ".png": "png", ".jpg": "jpeg",
+                   ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
 _PAGED = ("pdf", "png", "jpeg", "tiff")  # formats of pages, not sheets
 
 
@@ -76,7 +79,7 @@ def _name_mismatch(path: str, fmt: str) -> str:
     named = _SUFFIX_FORMATS.get(suffix)
     if named is None or fmt == "unknown" or named == fmt or {named, fmt} <= {"xlsx", "xlsm"}:
         return ""
-    return f" (named {suffix}, but it is not {'a' if named != 'xlsx' else 'an'} {named.upper()} file)"
+    return f" (named {suffix}, but it is not {'an' if named[0] in 'ox' else 'a'} {named.upper()} file)"
 
 
 def _sha256(path: str) -> str:

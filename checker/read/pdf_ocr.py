@@ -121,7 +121,7 @@ def ocr_page(path: str, data: PageData, engine: str = DEFAULT_ENGINE, pages: int
     image = render(path, data.number)
     read = ocr_image(image, data.number, engine, points_per_pixel=72.0 / DPI)
     progress(path, data.number, pages, time.perf_counter() - started)
-    return PageData(data.number, data.width, data.height, read.frags, read.hrules, read.vrules, chars=read.chars,
+    return PageData(data.number, read.width, read.height, read.frags, read.hrules, read.vrules, chars=read.chars,
                     cid=0, scanned=True, ocr=read.ocr, scan_dpi=data.scan_dpi, confidence=read.confidence)
 
 

@@ -22,7 +22,7 @@ class InputRefused(Exception):
 
 @dataclass(frozen=True)
 class Sniffed:
-    format: str  # xlsx, xlsm, xls, ods, pdf, csv, png, jpeg, tiff
+    format: str  # xlsx, xlsm, xls, ods, pdf, csv, xml, zip (a bid package holding XML), png, jpeg, tiff
 
 
 def sniff(path: str, head: bytes, size: int) -> Sniffed:
@@ -43,6 +43,10 @@ def sniff(path: str, head: bytes, size: int) -> Sniffed:
         return Sniffed("pdf")
     if image_format(head):
         return Sniffed(image_format(head))
+    from .xmlbill.detect import looks_like_xml  # here: the xmlbill package imports this module
+
+    if looks_like_xml(head):
+        return Sniffed("xml")
     if head.startswith(b"{\\rtf") or head.lstrip().lower().startswith((b"<html", b"<!doctype")):
         raise InputRefused("not a bill format (RTF/HTML); export the bill as xlsx, xls, PDF or CSV")
     return Sniffed("csv")
@@ -85,6 +89,10 @@ def _zip_format(path: str) -> str:
                 raise InputRefused("an OpenDocument file that is not a spreadsheet")
             if "word/document.xml" in names:
                 raise InputRefused("a Word document, not a bill workbook; export the bill table as xlsx or PDF")
+            from .xmlbill.detect import is_bid_package
+
+            if is_bid_package(names):
+                return "zip"
             raise InputRefused("a zip archive that is not a workbook")
     except zipfile.BadZipFile as exc:
         raise InputRefused(f"corrupt or truncated workbook (zip: {exc})") from None

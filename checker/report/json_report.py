@@ -36,6 +36,8 @@ def item_dict(checked: CheckedItem) -> dict:
         "green_categories": list(checked.green_categories),
         "findings": [finding_dict(f, item) for f in checked.findings],
     }
+    if where.location:  # an XML element path (bid-file XML) or another locator
+        data["location"] = where.location
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
     data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
