@@ -37,7 +37,10 @@ from .pdf_layout import PageData, build_fragments, merge_rulings
 
 ENGINES = ("rapidocr", "tesseract")
 DEFAULT_ENGINE = "rapidocr"
-DPI = 200  # render resolution: RapidOCR scales a page to 2000 px at most (≈ 170 dpi on A4), finer costs time only
+DPI = {"rapidocr": 200, "tesseract": 300}  # render resolution: RapidOCR scales a page to 2000 px at most (≈ 170 dpi
+# on A4), so finer costs time only; tesseract reads 300 dpi best
+FONT_SHARE = {"rapidocr": 0.8, "tesseract": 1.0}  # font size / box height: RapidOCR's boxes have a margin, tesseract's
+# are its text line
 TIMEOUT = 300  # seconds for one tesseract run
 # measured on a 2-core machine (real scanned A4 bill, 59 boxes, other jobs running): 3–8 s a page, 1 s model load;
 # the budget allows three times that, for dense pages and a busy machine
@@ -118,8 +121,8 @@ def ocr_page(path: str, data: PageData, engine: str = DEFAULT_ENGINE, pages: int
     if ocr_unavailable(engine):
         return data
     started = time.perf_counter()
-    image = render(path, data.number)
-    read = ocr_image(image, data.number, engine, points_per_pixel=72.0 / DPI)
+    image = render(path, data.number, DPI[engine])
+    read = ocr_image(image, data.number, engine, points_per_pixel=72.0 / DPI[engine])
     progress(path, data.number, pages, time.perf_counter() - started)
     return PageData(data.number, read.width, read.height, read.frags, read.hrules, read.vrules, chars=read.chars,
                     cid=0, scanned=True, ocr=read.ocr, scan_dpi=data.scan_dpi, confidence=read.confidence)
@@ -134,7 +137,7 @@ def ocr_image(image, number: int, engine: str = DEFAULT_ENGINE,
     boxes = [b for b in found.boxes if b.text.strip() and b.bottom > b.top]
     scale = points_per_pixel or _scale_from_boxes(boxes)
     glyphs = [(b.x0 * scale, b.x1 * scale, b.top * scale, b.bottom * scale, b.text.strip(),
-               0.8 * (b.bottom - b.top) * scale) for b in boxes]  # a box is about 1.25 times its font size
+               FONT_SHARE[engine] * (b.bottom - b.top) * scale) for b in boxes]
     hr = merge_rulings([(y * scale, a * scale, b * scale) for y, a, b in found.hrules], tol=2.0, join=6.0)
     vr = merge_rulings([(x * scale, a * scale, b * scale) for x, a, b in found.vrules], tol=2.0, join=6.0)
     frags = build_fragments(glyphs, vr)
@@ -189,7 +192,7 @@ def scanned_pages(path: str) -> int:
         return 0
 
 
-def render(path: str, number: int, dpi: float = DPI):
+def render(path: str, number: int, dpi: float = DPI[DEFAULT_ENGINE]):
     """Page ``number`` (1-based) as a greyscale PIL image at ``dpi``."""
     import pypdfium2 as pdfium
 
@@ -205,7 +208,7 @@ def render(path: str, number: int, dpi: float = DPI):
 def _scale_from_boxes(boxes: Sequence[Box]) -> float:
     heights = sorted(b.bottom - b.top for b in boxes)
     if not heights:
-        return 72.0 / DPI
+        return 72.0 / DPI[DEFAULT_ENGINE]
     return BOX_HEIGHT_POINTS / max(heights[len(heights) // 2], 1.0)
 
 
