@@ -253,3 +253,24 @@ def test_shared_scanned_quote_is_checked():
     assert all(len(i.name) >= 6 and "电缆" in i.name for i in read.items)
     assert sum(i.amount for i in read.items) == pytest.approx(1445730.0)
     assert all(i.ocr_confidence > 0.9 for i in read.items)
+
+
+def test_missing_ocr_engine_gives_one_line(tmp_path, monkeypatch):
+    """Without RapidOCR (not installed, or its image library cannot load) a scan is refused with the reason."""
+    import sys
+
+    from PIL import Image
+
+    from checker.read import pdf_ocr
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # import fails
+    monkeypatch.setattr(pdf_ocr, "_rapidocr", pdf_ocr._rapidocr.__wrapped__)
+    pdf_ocr.ocr_unavailable.cache_clear()
+    try:
+        path = tmp_path / "bill.png"
+        Image.new("L", (60, 40), 255).save(path)
+        read = read_path(str(path))
+        assert not read.ok and "RapidOCR is not installed" in read.error and "NOT checked" in read.error
+        assert "\n" not in read.error
+    finally:
+        pdf_ocr.ocr_unavailable.cache_clear()

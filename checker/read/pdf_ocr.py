@@ -440,20 +440,22 @@ def _read_glyph(engine, image, area: tuple[float, float, float, float], hrules, 
 def _inside_rulings(area: tuple[float, float, float, float], hrules, vrules) -> tuple[float, float, float, float]:
     """``area`` shrunk to keep clear (2 px) of the ruling lines that run through it or along its edges."""
     x0, top, x1, bottom = area
-    xm, ym = (x0 + x1) / 2, (top + bottom) / 2
-    for x, a, b in vrules:
-        if x0 - 1 <= x <= x1 + 1 and a <= ym <= b:
-            if x < xm:
-                x0 = max(x0, x + 2)
-            else:
-                x1 = min(x1, x - 2)
-    for y, a, b in hrules:
-        if top - 1 <= y <= bottom + 1 and a <= xm <= b:
-            if y < ym:
-                top = max(top, y + 2)
-            else:
-                bottom = min(bottom, y - 2)
+    x0, x1 = _between(x0, x1, (top + bottom) / 2, vrules)
+    top, bottom = _between(top, bottom, (x0 + x1) / 2, hrules)
     return x0, top, x1, bottom
+
+
+def _between(lo: float, hi: float, across: float, rules) -> tuple[float, float]:
+    """The span lo…hi shrunk to 2 px inside the rulings (position, start, end) that cross it at ``across``."""
+    middle = (lo + hi) / 2
+    new_lo, new_hi = lo, hi
+    for pos, a, b in rules:
+        if lo - 1 <= pos <= hi + 1 and a <= across <= b:
+            if pos < middle:
+                new_lo = max(new_lo, pos + 2)
+            else:
+                new_hi = min(new_hi, pos - 2)
+    return new_lo, new_hi
 
 
 # ------------------------------------------------------------------------------------------------------------
