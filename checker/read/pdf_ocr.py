@@ -39,14 +39,23 @@ ENGINES = ("rapidocr", "tesseract")
 DEFAULT_ENGINE = "rapidocr"
 DPI = {"rapidocr": 200, "tesseract": 300}  # render resolution: RapidOCR scales a page to 2000 px at most (≈ 170 dpi
 # on A4), so finer costs time only; tesseract reads 300 dpi best
-FONT_SHARE = {"rapidocr": 0.8, "tesseract": 1.0}  # font size / box height: RapidOCR's boxes have a margin, tesseract's
-# are its text line
+FONT_SHARE = {"rapidocr": 1.1, "tesseract": 1.0}  # font size / box height: RapidOCR's boxes are fitted to their ink,
+# tesseract's are its text line
 TIMEOUT = 300  # seconds for one tesseract run
 # measured on a 2-core machine (real scanned A4 bill, 59 boxes, other jobs running): 3–8 s a page, 1 s model load;
 # the budget allows three times that, for dense pages and a busy machine
 SECONDS_PER_PAGE = 40.0
 SECONDS_TO_LOAD = 15.0
 TEXT_SCORE = 0.5  # boxes recognised with less confidence are dropped (RapidOCR's own default)
+BOX_THRESH = 0.4  # detection score a box needs (RapidOCR: 0.5, which misses a lone 序号 digit in a table without
+# rulings; what a lower threshold adds must still be recognised with TEXT_SCORE)
+# gaps between the characters of one detected line, in line heights: a typed space is about 0.3–0.5, characters
+# of two cells side by side stand 0.4 or more apart (the layout then decides, as it does for a PDF's glyphs)
+SPACE_GAP = 0.35  # between two Latin letters or digits: a space
+COLUMN_GAP = 0.4  # after a Chinese character: another cell; after a Latin letter or digit: a space
+COLUMN_GAP_WIDE = 1.0  # another cell, whatever the characters
+_CLOSING = "、，。：；！？）》」』】〕"  # full-width punctuation: their glyphs sit in a wide margin
+_OPENING = "（《「『【〔"
 SKEW_MIN_DEGREES = 0.15  # a smaller slope moves a line less than a third of a row across an A4 page
 BOX_HEIGHT_POINTS = 13.0  # a text box of body text (10.5 pt) is about this tall: the scale of an image without dpi
 _CHUNK = 16  # pixels averaged along a line when looking for rulings
@@ -262,7 +271,8 @@ def read_rapidocr(image) -> PageText:
     import numpy as np
 
     engine = _rapidocr()
-    found, _ = engine(np.asarray(image), return_word_box=True)
+    found, _ = engine(np.asarray(image), return_word_box=True, box_thresh=BOX_THRESH, unclip_ratio=1.6,
+                      text_score=TEXT_SCORE)  # given every call: a call with options resets the others
     lines = [_Line.of(entry) for entry in (found or [])]
     angle = _skew_degrees([line.quad for line in lines])
     if abs(angle) >= SKEW_MIN_DEGREES:
@@ -271,6 +281,7 @@ def read_rapidocr(image) -> PageText:
         lines = [line.rotated(angle, centre) for line in lines]
     hrules, vrules, clean = find_rulings(image)
     boxes = [box for index, line in enumerate(lines) for box in line.boxes(index, vrules)]
+    boxes = _without_echoes([fitted for fitted in (_fit_to_ink(clean, box) for box in boxes) if fitted is not None])
     cells = [_snap(cell, hrules, vrules) for cell in find_cells(clean.size, hrules, vrules)]
     return PageText(_read_glyphs(engine, image, boxes, cells, hrules, vrules, len(lines)), hrules, vrules)
 
@@ -297,36 +308,81 @@ class _Line(NamedTuple):
         return _Line(turn(self.quad), self.text, self.score, [(c, turn(q)) for c, q in self.chars])
 
     def boxes(self, index: int, vrules: Sequence[tuple[int, int, int]]) -> list[Box]:
-        """The line as boxes: one, or one per column where a vertical ruling crosses it."""
+        """The line as boxes: cut where a vertical ruling crosses it and where its characters stand a column gap
+        apart (RapidOCR reads 计量单位 and 工程量 of a table without rulings as one line); a narrower gap
+        between a Latin letter or digit and the next character is a typed space (A.5 混凝土, DM M7.5)."""
         top, bottom = min(y for _, y in self.quad), max(y for _, y in self.quad)
         x0, x1 = min(x for x, _ in self.quad), max(x for x, _ in self.quad)
         if not self.chars:
             return [Box(x0, x1, top, bottom, _clean_text(self.text), self.score, index)]
-        middle = (top + bottom) / 2
-        cuts = sorted(x for x, a, b in vrules if x0 < x < x1 and a <= middle <= b)
+        middle, height = (top + bottom) / 2, bottom - top
+        cuts = [x for x, a, b in vrules if x0 < x < x1 and a <= middle <= b]
+        chars = sorted(((c, min(x for x, _ in q), max(x for x, _ in q)) for c, q in self.chars
+                        if c not in _RULING_CHARS), key=lambda c: c[1] + c[2])
+        spaces = set()
+        for number, ((a, _, right), (b, left, _)) in enumerate(zip(chars, chars[1:]), start=1):
+            kind = _gap_kind(a, b, (left - right) / max(height, 1.0))
+            if kind == "cut":
+                cuts.append((left + right) / 2)
+            elif kind == "space":
+                spaces.add(number)
+        cuts.sort()
+        bounds = [x0] + cuts + [x1]
         groups: list[list] = [[] for _ in range(len(cuts) + 1)]
-        for char, quad in self.chars:
-            if char in _RULING_CHARS:
-                continue
-            centre = sum(x for x, _ in quad) / len(quad)
-            groups[sum(centre > cut for cut in cuts)].append((char, min(x for x, _ in quad), max(x for x, _ in quad)))
+        for number, char in enumerate(chars):
+            groups[sum((char[1] + char[2]) / 2 > cut for cut in cuts)].append((number, char[0]))
         out = []
-        for group in groups:
-            if group:
-                text = _spaced(group, bottom - top)
-                out.append(Box(group[0][1], group[-1][2], top, bottom, _clean_text(text), self.score, index))
+        for number, group in enumerate(groups):
+            if group:  # spans the part of the line between two cuts; its ink fits it closer later
+                text = "".join((" " if n in spaces and n != group[0][0] else "") + c for n, c in group)
+                out.append(Box(bounds[number], bounds[number + 1], top, bottom, _clean_text(text), self.score, index))
         return out
 
 
-def _spaced(chars: Sequence[tuple[str, float, float]], height: float) -> str:
-    """Characters joined, with a space where two Latin letters or digits stand apart (DM M7.5; RapidOCR drops
-    spaces)."""
-    out = [chars[0][0]]
-    for (a, _, a_right), (b, b_left, _) in zip(chars, chars[1:]):
-        if a.isascii() and a.isalnum() and b.isascii() and b.isalnum() and b_left - a_right > 0.35 * height:
-            out.append(" ")
-        out.append(b)
-    return "".join(out)
+def _gap_kind(left: str, right: str, gap: float) -> str:
+    """What a gap of ``gap`` line heights between two characters of a detected line is: "cut" (another column),
+    "space" (a typed space) or "" (none).  Full-width punctuation has wide margins of its own."""
+    if left in _CLOSING or right in _OPENING:
+        return "cut" if gap > COLUMN_GAP_WIDE else ""
+    if gap > COLUMN_GAP_WIDE:
+        return "cut"
+    if gap > COLUMN_GAP:
+        return "space" if left.isascii() else "cut"  # A.5 混凝土, DM M7.5; Chinese is typed without spaces
+    if gap > SPACE_GAP and left.isascii() and right.isascii() and left.isalnum() and right.isalnum():
+        return "space"
+    return ""
+
+
+def _without_echoes(boxes: list[Box]) -> list[Box]:
+    """The boxes less the short ones (one or two characters) lying mostly inside a longer box: detection that
+    overlaps reads part of a glyph again (the 立 of 位)."""
+    out = []
+    for box in boxes:
+        area = max((box.x1 - box.x0) * (box.bottom - box.top), 1e-6)
+        if len(box.text) <= 2 and any(
+                len(other.text) > len(box.text)
+                and max(0.0, min(box.x1, other.x1) - max(box.x0, other.x0))
+                * max(0.0, min(box.bottom, other.bottom) - max(box.top, other.top)) >= 0.6 * area
+                for other in boxes):
+            continue
+        out.append(box)
+    return out
+
+
+def _fit_to_ink(clean, box: Box) -> Optional[Box]:
+    """The box shrunk to the ink inside it, rulings painted out (a detected box has a margin around its text, and
+    the layout reads gaps and alignment like a PDF's glyph boxes); None when only a ruling was there (a line read
+    as 立 or 1)."""
+    left, upper = max(0, int(box.x0)), max(0, int(box.top))
+    right, lower = min(clean.size[0], int(math.ceil(box.x1))), min(clean.size[1], int(math.ceil(box.bottom)))
+    if right - left < 1 or lower - upper < 1:
+        return None
+    ink = clean.crop((left, upper, right, lower)).point(lambda v: 255 if v < 160 else 0)
+    bbox = ink.getbbox()
+    if not bbox or ink.histogram()[255] < 6:
+        return None
+    return box._replace(x0=float(left + bbox[0]), x1=float(left + bbox[2]), top=float(upper + bbox[1]),
+                        bottom=float(upper + bbox[3]))
 
 
 def _clean_text(text: str) -> str:
@@ -410,7 +466,7 @@ def _read_glyphs(engine, image, boxes: list[Box], cells: Sequence[tuple[float, f
 def _read_glyph(engine, image, area: tuple[float, float, float, float], hrules, vrules,
                 typical: float = 0.0) -> Optional[Box]:
     """The ink inside ``area`` (x0, top, x1, bottom; rulings excluded) read by the recogniser alone, or None when
-    there is no ink, only a speck (smaller than a third of ``typical`` text), or more than a lone glyph."""
+    there is no ink, only a speck (smaller than a third of ``typical`` text), or more than one short line."""
     import numpy as np
     from PIL import Image
 
@@ -424,8 +480,8 @@ def _read_glyph(engine, image, area: tuple[float, float, float, float], hrules, 
     if not bbox or ink.histogram()[255] < 12:
         return None
     height, width = bbox[3] - bbox[1], bbox[2] - bbox[0]
-    if typical and (height < 0.35 * typical or height > 2 * typical or width > 3 * typical):
-        return None  # a speck of dust, or not a lone glyph (a stamp, a signature, a picture)
+    if typical and (height < 0.35 * typical or height > 2 * typical or width > 15 * typical):
+        return None  # a speck of dust, or not one short line of text (a stamp, a signature, a picture)
     glyph = crop.crop(bbox)
     pad = max(3, int(0.2 * height))
     canvas = Image.new("L", (max(width + 2 * pad, 2 * (height + 2 * pad)), height + 2 * pad), 255)
