@@ -276,3 +276,15 @@ def test_missing_ocr_engine_gives_one_line(tmp_path, monkeypatch):
         assert "\n" not in read.error
     finally:
         pdf_ocr.ocr_unavailable.cache_clear()
+
+
+@needs_ocr
+def test_shared_hostile_scan_is_checked():
+    """The two scanned pages of 表-08: every line (20, counted on the page images) with its 12-digit code, unit and
+    quantity, 序号 and 项目编码 printed against one ruling read apart."""
+    read = read_path(str(shared_path("hostile", "scanned.pdf")))
+    assert read.ok, read.error
+    assert read.ocr_pages == 2 and len(read.items) == 20
+    assert [i.seq for i in read.items] == [str(n) for n in range(1, 21)]
+    assert all(len(i.code) == 12 and i.code.isdigit() and i.unit and i.quantity for i in read.items)
+    assert [i.provenance.page for i in read.items] == [1] * 10 + [2] * 10
