@@ -6,6 +6,8 @@ import click
 from .. import __version__
 from .catalog import catalog, explain
 from .check import check
+from .compare import compare
+from .serve import serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +19,5 @@ def main() -> None:
 main.add_command(check)
 main.add_command(catalog)
 main.add_command(explain)
+main.add_command(compare)
+main.add_command(serve)

@@ -1,21 +1,15 @@
 """`gbm-check check`: check bill files and write the reports.  Exit codes: 0 clean, 1 findings, 2 not checked."""
 from __future__ import annotations
 
-import datetime as _dt
 import enum
-import os
 import sys
-from pathlib import Path
 
 import click
 
-from ..match.catalog import CatalogError, load_catalogs
-from ..judge.certificates import RegistryError, load_registry
-from ..judge.certification import Certification
 from ..engine import FAIL_KINDS, RunReport, check_paths, expand_paths, is_failing
-from ..judge.rules import Profile
 from ..report import FILE_FORMATS, FORMATS
 
+from .options import SettingsError, check_options, load_settings, validate_outputs
 from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
 
 
@@ -98,76 +92,42 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--fail-on", type=click.Choice([f.value for f in FailOn]), default=None,
               help="Exit 1 when a finding at or above this level is found (not waived, not in the baseline).  "
                    "[default: banned]")
-@click.option("--catalog", "extra_catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Extra catalog file (adds or overrides entries); repeatable.")
-@click.option("--city", default=None, help="Project city (city-only rules use it).  [default: 聊城]")
-@click.option("--bid-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Bid date (default: today).")
 @click.option("--waivers", "waivers_path", type=click.Path(exists=True, dir_okay=False),
               help="TOML file of accepted exceptions (rule, item, reason, approver, expires).")
 @click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
               help="A previous JSON report: fail only on findings it does not hold.")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Config file (default: ./gbm-check.toml, or [tool.gbm-check] in ./pyproject.toml).")
-@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False),
-              help="Certificate registry export (CSV/xlsx): certification evidence for every green line.")
-@click.option("--uncertified", type=click.Choice(["warning", "error"]), default=None,
-              help="Severity of green lines without certification evidence.  [default: warning]")
-@click.option("--project-type", default=None, help="医院, 学校, 办公楼, 综合体, 展览馆, 会展中心, 体育馆, 保障房 …")
-@click.option("--district", default=None, help="District of the project (e.g. 东昌府区).")
-@click.option("--urban-area", type=click.Choice(["yes", "no", "unknown"]), default=None,
-              help="Inside the urban planning area (城区规划范围内)?  [default: yes]")
-@click.option("--government-invested", type=click.Choice(["yes", "no", "unknown"]), default=None,
-              help="Government-invested project?  [default: yes]")
-@click.option("--height", "height_m", type=click.FloatRange(min=0), default=None,
-              help="Building height in metres (height-bound restrictions).")
-@click.option("--ocr/--no-ocr", default=True, show_default=True,
-              help="Read scanned PDF pages and bill images (png, jpg, tiff) by OCR; --no-ocr refuses them.")
-@click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
-              help="OCR engine: rapidocr (installed with gbm-check) or tesseract (optional system package).")
+@check_options
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
           ocr, ocr_engine) -> None:
-    """Check bill files (xlsx, xls, ods, csv, pdf; scanned pages and png, jpg, tiff images by OCR); directories are walked."""
-    from .. import config as configuration
+    """Check bill files (xlsx, xls, ods, csv, pdf; scanned pages and png, jpg, tiff images by OCR); directories are
+    walked."""
     from ..gate import baseline, waivers
 
     files = expand_paths(paths)
     if not files:
         usage_error("no bill files found in the given paths")
     try:
-        config = configuration.load(config_path, cwd=os.getcwd(), formats=tuple(FORMATS))
+        loaded = load_settings(extra_catalogs=extra_catalogs, city=city, bid_date=bid_date, config_path=config_path,
+                               registry_path=registry_path, uncertified=uncertified, project_type=project_type,
+                               district=district, urban_area=urban_area, government_invested=government_invested,
+                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS), ocr_engine=ocr_engine)
+        config = loaded.config
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
                    else config.outputs or [("text", None)])
         _check_outputs(outputs, files)
-        catalogs = load_catalogs(extra_catalogs or config.catalogs)
         waiver_list = waivers.load(waivers_path or config.waivers) if (waivers_path or config.waivers) else []
         known = baseline.load(baseline_path or config.baseline) if (baseline_path or config.baseline) else None
-        registry = load_registry(registry_path or config.registry) if (registry_path or config.registry) else None
-    except (CatalogError, configuration.ConfigError, waivers.WaiverError, baseline.BaselineError, RegistryError,
-            click.UsageError) as exc:
+    except (SettingsError, waivers.WaiverError, baseline.BaselineError, click.UsageError) as exc:
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
-    settings = dict(config.profile)
-    if city:
-        settings["city"] = city
-    if bid_date:
-        settings["bid_date"] = bid_date.date()
-    settings.setdefault("bid_date", _dt.date.today())
-    tri = {"yes": True, "no": False, "unknown": None}
-    for key, value in (("project_type", project_type), ("district", district), ("height_m", height_m)):
-        if value is not None:
-            settings[key] = value
-    for key, value in (("urban_area", urban_area), ("government_invested", government_invested)):
-        if value is not None:
-            settings[key] = tri[value]
-    profile = Profile(**settings)
-    certification = (Certification(registry, profile, uncertified or config.uncertified or "warning")
-                     if registry is not None else None)
+    catalogs, profile, registry, certification = loaded.catalogs, loaded.profile, loaded.registry, loaded.certification
     reports = []
     show_bar = sys.stderr.isatty() and len(files) >= 5
     with click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar else _nullbar(files) as bar:
-        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification, ocr_engine=ocr_engine):
+        for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification,
+                                  ocr_engine=ocr_engine):
             reports.append(report)
             if not report.read.ok:
                 click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
@@ -185,20 +145,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
 def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> None:
     """At most one report on stdout, none over an input or over another report; file formats need -o."""
-    if sum(out is None for _, out in outputs) > 1:
-        raise click.UsageError("more than one --format without -o: at most one report can go to stdout")
-    seen = set()
-    for fmt, out in outputs:
-        if out is None:
-            if fmt in FILE_FORMATS:
-                raise click.UsageError(f"--format {fmt} writes workbooks: give it -o FILE.xlsx or -o FOLDER")
-            continue
-        if _is_one_of(out, files):
-            raise click.UsageError(f"refusing to write the report over an input file: {out}")
-        key = Path(out).resolve()
-        if key in seen:
-            raise click.UsageError(f"two reports to the same file: {out}")
-        seen.add(key)
+    validate_outputs(outputs, files, FILE_FORMATS, "-o FILE.xlsx or -o FOLDER")
 
 
 def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
@@ -229,9 +176,4 @@ class _nullbar:
 
     def __exit__(self, *exc):
         return False
-
-
-def _is_one_of(output: str, inputs: list[str]) -> bool:
-    target = Path(output).resolve()
-    return any(Path(p).resolve() == target for p in inputs)
 
