@@ -58,7 +58,7 @@ class RunReport:
         for report in self.files:
             for checked in report.items:
                 counts[checked.status] += 1
-                counts["needs_manual_check"] += any(f.needs_manual_check for f in checked.findings)
+                counts["needs_manual_check"] += checked.needs_manual_check  # a decisive finding needs one
                 counts["green_items"] += bool(checked.green_categories)
                 counts["uncertified"] += any(f.kind == "uncertified" for f in checked.findings)
                 counts["certified"] += bool(checked.certification and checked.certification.status == "certified")

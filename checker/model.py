@@ -148,6 +148,7 @@ class Finding:
     alternative: bool = False  # the line offers this as one option among others (钢管或竹木, 商品/现场拌制)
     decisive: bool = True  # the finding that decides the line for its kind; False: concurs with one that does
     also: tuple[str, ...] = ()  # on a decisive finding: the rule ids of the findings that concur with it
+    spans: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of the evidence in the printed text
 
     @property
     def waived(self) -> bool:

@@ -6,6 +6,9 @@ conditions; each is decided as True, False or None (not known from the profile o
 
 Catalog form (``conditions`` in an entry, all must hold):
     {"profile": "urban_area", "is": true, "text": "城市城区"}
+    {"profile": "project_type", "is": "住宅", "when_unknown": false, "text": "新建住宅"}
+                                                                the rule reaches only what the profile states:
+                                                                an unknown project type counts as outside it
     {"height_m_at_least": 25, "text": "25米及以上的建设工程"}   profile height, or 檐高/建筑高度 … m in the line
     {"diameter_mm_at_least": 22, "text": "直径≥22mm钢筋"}        the largest Φ / 直径 in the line
     {"line_any": ["满堂"], "text": "满堂承重支撑架体系"}          the line names one of these
@@ -29,7 +32,9 @@ def validate_condition(condition: object) -> Optional[str]:
     if not isinstance(condition, dict):
         return "a condition must be an object"
     keys = set(condition) - {"text"}
-    if keys == {"profile", "is"}:
+    if "when_unknown" in keys and not isinstance(condition["when_unknown"], bool):
+        return "when_unknown must be true or false"
+    if keys in ({"profile", "is"}, {"profile", "is", "when_unknown"}):
         return None if condition["profile"] in PROFILE_FIELDS else f"unknown profile field {condition['profile']!r}"
     if keys in ({"height_m_at_least"}, {"diameter_mm_at_least"}):
         return None if isinstance(next(iter(condition[k] for k in keys)), (int, float)) else "the bound must be a number"
@@ -47,12 +52,12 @@ def validate_condition(condition: object) -> Optional[str]:
 
 def decide(condition: dict, profile, name: str, features: str) -> Optional[bool]:
     """True / False when the profile or the line settles the condition, None when they do not."""
-    line = normalize(name + ";" + features)
     if "profile" in condition:
         value = getattr(profile, condition["profile"], None)
         if value is None or value == "":
-            return None
+            return condition.get("when_unknown")
         return value == condition["is"]
+    line = normalize(name + ";" + features)
     if "height_m_at_least" in condition:
         heights = [float(m.group(2)) for m in _HEIGHT_RE.finditer(line)]
         height = max(heights) if heights else getattr(profile, "height_m", None)

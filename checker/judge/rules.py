@@ -6,14 +6,14 @@ reported as "needs manual check", never silently passed and never called a certa
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
 
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
-from ..match.matcher import Hit, LineMatch, hit_evidence, in_location_clause
-from ..match.normalize import normalize
+from ..match.matcher import Hit, LineMatch, hit_evidence
 from ..model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
@@ -27,6 +27,14 @@ SECTION_CATEGORIES: dict[str, tuple[str, ...]] = {
     "0114": ("墙面涂料",),
 }
 _SCHEME_RANK = {"GBM1": 0, "GBM2": 1, "CGP1": 2}
+LOCATION_TEXT = {"exterior": "exterior (外墙/室外)", "interior": "interior (室内/内墙)", "floor": "a floor (楼地面)",
+                 "unknown": "of a location the line does not state"}
+_KIND_RANK = {"banned": 0, "restricted": 1, "not_applicable": 2}
+_VIOLATIONS = frozenset(("banned", "restricted", "not_applicable"))
+_PROMOTIONS = frozenset(("promoted",))
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+_CONFIDENCE_RANK = {"high": 0, "medium": 1, "low": 2}
+_JURISDICTION_RANK = {"national": 0, "shandong": 1, "city": 2}
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,11 @@ class Judge:
         self.catalogs = catalogs
         self.profile = profile
         self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
+        self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
-        key = (item.name, item.features, item.code[:9] if item.code else "")
+        # the section heading or sheet name can tell where a line is (外立面工程) when the line does not
+        key = (item.name, item.features, item.code[:9] if item.code else "", _context(item))
         cached = self._memo.get(key)
         if cached is None:
             cached = self._judge(item, match)
@@ -63,16 +73,24 @@ class Judge:
         return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
 
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
-        findings: list[Finding] = []
+        drafts: list[dict] = []
         greens: list[Hit] = []
+        applies = self._applies
         for hit in match.hits:
-            if hit.entry.list == "green":
+            entry = hit.entry
+            if entry.list == "green":
                 greens.append(hit)
-            elif _applies(hit.entry, self.profile):
-                findings.append(_finding(hit, item, self.catalogs, self.profile))
-        order = {"error": 0, "warning": 1, "info": 2}
-        findings.sort(key=lambda f: (order.get(f.severity, 3), f.rule))
-        return _ordered_categories(greens, item), tuple(findings)
+            else:
+                known = applies.get(entry.id)
+                if known is None:
+                    known = applies[entry.id] = _applies(entry, self.profile)
+                if known:
+                    drafts.append(_draft(hit, item, match, self.catalogs, self.profile))
+        for draft, (decisive, also) in zip(drafts, concurrence(drafts)):
+            draft["decisive"], draft["also"] = decisive, also
+        findings = [Finding(**draft) for draft in drafts]
+        findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), not f.decisive, f.rule))
+        return _ordered_categories(greens, item, match), tuple(findings)
 
 
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
@@ -94,19 +112,92 @@ def _applies(entry: Entry, profile: Profile) -> bool:
     return True
 
 
-def _finding(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> Finding:
-    """One finding: the entry's list, narrowed by what the line and the profile can decide."""
+def _draft(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> dict:
+    """The fields of one finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
-    evidence, start = hit_evidence(hit, item.name, item.features)
-    kind, severity, manual, message = _decide(hit, item, catalogs, profile)
-    return Finding(
-        rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
-        evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
-        replacement=entry.replacement, needs_manual_check=manual, message=message,
-    )
+    evidence, clause, start, spans = hit_evidence(hit, match)
+    kind, severity, manual, message = _decide(hit, item, match, catalogs, profile)
+    if hit.alternative and kind in ("banned", "restricted"):
+        message += "; the line offers it as one option among others (the bidder may choose it)"
+    return dict(rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
+                evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
+                replacement=entry.replacement, needs_manual_check=manual, message=message, clause=clause,
+                alternative=hit.alternative, spans=spans)
 
 
-def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) -> tuple[str, str, bool, str]:
+def concurrence(findings: list) -> list[tuple[bool, tuple[str, ...]]]:
+    """(decisive, also) for each finding (Finding objects or their field dicts).
+
+    One decisive finding per thing found: findings of the same family (violations: banned, restricted, not
+    applicable; or promoted) whose evidence overlaps concur; the worst of them decides and lists the others in
+    ``also``, the others are not decisive.  Findings about different words stay decisive."""
+    out: list[tuple[bool, tuple[str, ...]]] = [(True, ())] * len(findings)
+    if len(findings) < 2:
+        return out
+    view = [f if isinstance(f, dict) else dataclasses.asdict(f) for f in findings]
+    for family in (_VIOLATIONS, _PROMOTIONS):
+        members = [i for i, f in enumerate(view) if f["kind"] in family]
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: _decisive_rank(view[i]))
+        groups: list[list[int]] = []
+        for i in members:
+            spans = view[i]["spans"]
+            for group in groups:
+                if any(_overlap(spans, view[j]["spans"]) for j in group):
+                    group.append(i)
+                    break
+            else:
+                groups.append([i])
+        for first, *others in groups:
+            if others:
+                out[first] = (True, tuple(dict.fromkeys(view[j]["rule"] for j in others)))
+                for j in others:
+                    out[j] = (False, ())
+    return out
+
+
+def settle(findings: list[Finding]) -> list[Finding]:
+    """The findings with ``decisive`` and ``also`` set (see ``concurrence``)."""
+    return [dataclasses.replace(f, decisive=d, also=a) for f, (d, a) in zip(findings, concurrence(findings))]
+
+
+def _decisive_rank(finding: dict) -> tuple:
+    return (_KIND_RANK.get(finding["kind"], 3), _SEVERITY_RANK.get(finding["severity"], 3),
+            finding["needs_manual_check"], finding["rule"])
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return any(fa == fb and sa < eb and sb < ea for fa, sa, ea in a for fb, sb, eb in b)
+
+
+def _context(item: LineItem) -> str:
+    """The section heading and the sheet name of a line: where it stands in the bill."""
+    sheet = item.provenance.sheet or ""
+    return f"{item.section} {sheet}" if item.section or sheet else ""
+
+
+def _location_decision(hit: Hit, match: LineMatch, item: LineItem) -> tuple[str, str]:
+    """(severity, location) from the entry's or pattern's ``severity_by_location``; ("", "") without one.
+    The line decides the location; when it says nothing, its section heading or sheet name."""
+    entry = hit.entry
+    table = dict(entry.patterns[hit.pattern].severity_by_location) if hit.pattern >= 0 else {}
+    table = table or dict(entry.severity_by_location)
+    if not table:
+        return "", ""
+    structure = match.structure
+    location = structure.location if structure else ""
+    if not location and structure is not None:
+        context = _context(item)
+        location = structure.reader.location_in(context) if context else ""
+        if location == "floor" and structure.reader.work_items.get(structure.work_item, {}).get("location") == "wall":
+            location = ""  # a wall item under a floor heading: the heading does not say where this wall is
+    location = location or "unknown"
+    return table.get(location, table.get("unknown", "manual")), location
+
+
+def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
+            profile: Profile) -> tuple[str, str, bool, str]:
     """(kind, severity, needs manual check, message) for a hit."""
     entry = hit.entry
     scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
@@ -117,12 +208,25 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
         return ("restricted", "warning", True,
                 f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "
                 "needs manual check")
+    pattern = entry.patterns[hit.pattern] if hit.pattern >= 0 else None
+    if pattern is not None and pattern.manual:
+        return "restricted", "warning", True, f"{pattern.message or entry.name}: needs manual check"
+    if scope is False:
+        return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
+    severity, location = _location_decision(hit, match, item) if not (entry.conditions and scope) else ("", "")
+    if severity == "not_applicable":
+        return "not_applicable", "info", False, f"outside the rule's scope: the line is {LOCATION_TEXT[location]}"
+    if severity == "manual" and entry.list == "banned":
+        where = ", ".join(loc for loc, sev in (pattern.severity_by_location if pattern and
+                                                 pattern.severity_by_location else entry.severity_by_location)
+                          if sev == "banned") or "some locations"
+        return ("restricted", "warning", True,
+                f"{entry.list} for {where}; this line is {LOCATION_TEXT[location]}, where the source's scope is "
+                f"unverified: needs manual check" + (f" ({pattern.message})" if pattern and pattern.message else ""))
     if entry.list == "banned" and entry.code_prefixes and not re.match(r"^\d{9}", item.code or ""):
         return ("restricted", "warning", True,
                 f"banned for item sections {', '.join(entry.code_prefixes)}; this line has no item code to tell "
                 "its section: needs manual check")
-    if scope is False:
-        return "not_applicable", "info", False, f"outside the rule's scope ({'; '.join(unknown)})"
     if scope is None:
         return ("restricted", "warning", True,
                 f"{'banned' if entry.list == 'banned' else 'restricted'} where: {'; '.join(unknown)} — the "
@@ -130,6 +234,9 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
     if entry.list == "banned" and not entry.decidable:
         return ("restricted", "warning", True,
                 f"listed as banned by {entry.source}, but its scope is not verified: needs manual check")
+    if entry.confidence == "low":  # a low-confidence source gives a manual check, never a certain finding
+        return ("restricted", "warning", True,
+                f"{entry.list} according to a low-confidence source ({entry.notes.split('；')[0]}): needs manual check")
     if entry.list == "restricted":
         if entry.conditions:  # every condition decided true: the use is inside the restricted scope
             return ("restricted", "error", False,
@@ -142,18 +249,20 @@ def _decide(hit: Hit, item: LineItem, catalogs: CatalogSet, profile: Profile) ->
     return "banned", "error", False, message
 
 
-def _ordered_categories(hits: list[Hit], item: LineItem) -> tuple[str, ...]:
+def _ordered_categories(hits: list[Hit], item: LineItem, match: LineMatch) -> tuple[str, ...]:
     """Section-typical categories first; then what the line uses before where it is (部位: 浴缸四周); then the
     certification catalogue before activity one; features first, earliest first."""
+    if len(hits) < 2:
+        return tuple(h.entry.name for h in hits)
     code = item.code
     preferred = SECTION_CATEGORIES.get(code[:4], ()) if code else ()
-    features = normalize(item.features) if any(h.field == "features" for h in hits) else ""
 
     def rank(hit: Hit) -> tuple:
         name = hit.entry.name
+        where = hit.where or (match.structure.role_at(hit.field, hit.start, hit.end) if hit.field == "features" else "")
         return (
             preferred.index(name) if name in preferred else len(preferred),
-            hit.field == "features" and in_location_clause(features, hit.start),
+            where == "location",
             _SCHEME_RANK.get(hit.entry.id.split("-")[0], 3),
             hit.field != "features",
             hit.start,

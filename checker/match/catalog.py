@@ -14,16 +14,52 @@ from typing import Iterable, Optional
 
 from ..judge.conditions import validate_condition
 from ..documents import read_document
+from .structure import STRUCTURE_FILE, default_reader
 
 SCHEMA_ID = "gbm-check/catalog@1"
 LISTS = ("banned", "restricted", "promoted", "green")
 JURISDICTIONS = ("national", "shandong", "city")
 CONFIDENCES = ("high", "medium", "low")
 _REQUIRED = ("id", "list", "name", "jurisdiction", "source", "edition", "confidence")
+LOCATION_KEYS = ("exterior", "interior", "floor", "unknown")
+SEVERITIES = ("banned", "manual", "not_applicable")
+PART_KEYS = {"terms", "class", "product", "roles", "not_roles", "whole", "not_with", "object"}
+PATTERN_KEYS = {"parts", "within", "work_items", "not_work_items", "require_work_item", "severity_by_location",
+                "manual", "message", "unless"}
 
 
 class CatalogError(Exception):
     """A catalog file is missing, unreadable or not valid; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a structural pattern (catalogs/SCHEMA.md): words, a vocabulary class, or the line's product,
+    optionally only in clauses of some roles."""
+
+    terms: tuple[str, ...] = ()
+    cls: str = ""  # a class of the line-structure vocabulary (tile, cement_mortar, site_mix …)
+    product: tuple[str, ...] = ()  # the line supplies one of these products (tile, stone, metal_panel)
+    roles: tuple[str, ...] = ()  # the word counts only in these roles
+    not_roles: tuple[str, ...] = ()
+    whole: bool = False  # the word must be the whole value of its option (材质：竹; 钢管或竹木)
+    not_with: tuple[str, ...] = ()  # classes that must not stand in the same option (mortar + 瓷砖胶)
+    object: str = ""  # a qualifier's object must be this (现拌 of concrete, not of mortar)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A structural pattern: every part found in the line (or in one clause) names the entry."""
+
+    parts: tuple[Part, ...]
+    within: str = "line"  # "line" or "clause": all parts in one numbered clause
+    work_items: tuple[str, ...] = ()  # the pattern counts only in these work items (an unknown one passes …)
+    not_work_items: tuple[str, ...] = ()
+    require_work_item: bool = False  # … unless the work item must be known
+    severity_by_location: tuple[tuple[str, str], ...] = ()
+    manual: bool = False  # a hit needs a manual check (the line does not settle the rule)
+    message: str = ""
+    unless: tuple[str, ...] = ()  # classes whose words anywhere in the line settle it the other way (背栓)
 
 
 @dataclass(frozen=True)
@@ -59,6 +95,11 @@ class Entry:
     effective: str = ""
     notes: str = ""
     alias_note: str = ""
+    work_items: tuple[str, ...] = ()  # the entry counts only in lines of these work items (when known)
+    not_work_items: tuple[str, ...] = ()  # … and never in these
+    line_exclusions: tuple[str, ...] = ()  # words anywhere in the line that show the term names another thing
+    severity_by_location: tuple[tuple[str, str], ...] = ()  # exterior/interior/floor/unknown → banned/manual/…
+    patterns: tuple[Pattern, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,7 +199,95 @@ def validate(data: object) -> list[str]:
                 problems.append(f"{where}: condition: {problem}")
         if "decidable" in entry and not isinstance(entry["decidable"], bool):
             problems.append(f"{where}: 'decidable' must be true or false")
+        problems.extend(f"{where}: {p}" for p in _structural_problems(entry))
     return problems
+
+
+def _structural_problems(entry: dict) -> list[str]:
+    """Problems with the structural fields of one entry (work items, roles and classes named by the
+    line-structure vocabulary, catalogs/line_structure.json)."""
+    reader = default_reader()
+    roles = set(reader.roles) | set(reader.vocabulary["verbs"]) | {"name", "free"}
+    problems: list[str] = []
+
+    def names(value: object, known, what: str) -> None:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f"{what} must be a list of strings")
+        elif any(v not in known for v in value):
+            problems.append(f"{what}: unknown {sorted(set(value) - set(known))}")
+
+    def severities(value: object, what: str) -> None:
+        if not isinstance(value, dict) or any(k not in LOCATION_KEYS or v not in SEVERITIES for k, v in value.items()):
+            problems.append(f"{what} must map {'/'.join(LOCATION_KEYS)} to {'/'.join(SEVERITIES)}")
+
+    for key in ("work_items", "not_work_items"):
+        if key in entry:
+            names(entry[key], reader.work_items, key)
+    if "line_exclusions" in entry:
+        names(entry["line_exclusions"], _Anything(), "line_exclusions")
+    if "severity_by_location" in entry:
+        severities(entry["severity_by_location"], "severity_by_location")
+    patterns = entry.get("patterns", [])
+    if not isinstance(patterns, list):
+        return problems + ["'patterns' must be a list"]
+    for n, pattern in enumerate(patterns, 1):
+        what = f"pattern {n}"
+        if not isinstance(pattern, dict) or set(pattern) - PATTERN_KEYS:
+            problems.append(f"{what}: must be an object with keys among {sorted(PATTERN_KEYS)}")
+            continue
+        if pattern.get("within", "line") not in ("line", "clause"):
+            problems.append(f"{what}: within must be line or clause")
+        for key in ("work_items", "not_work_items"):
+            if key in pattern:
+                names(pattern[key], reader.work_items, f"{what}: {key}")
+        if "severity_by_location" in pattern:
+            severities(pattern["severity_by_location"], f"{what}: severity_by_location")
+        if "unless" in pattern:
+            names(pattern["unless"], reader.classes, f"{what}: unless")
+        parts = pattern.get("parts")
+        if not isinstance(parts, list) or not parts:
+            problems.append(f"{what}: parts must be a non-empty list")
+            continue
+        for part in parts:
+            if not isinstance(part, dict) or set(part) - PART_KEYS:
+                problems.append(f"{what}: a part must be an object with keys among {sorted(PART_KEYS)}")
+                continue
+            kinds = [k for k in ("terms", "class", "product") if k in part]
+            if len(kinds) != 1:
+                problems.append(f"{what}: a part needs exactly one of terms, class, product")
+            if "terms" in part:
+                names(part["terms"], _Anything(), f"{what}: terms")
+            if "class" in part and part["class"] not in reader.classes:
+                problems.append(f"{what}: unknown class {part['class']!r}")
+            if "product" in part:
+                names(part["product"], ("tile", "stone", "metal_panel"), f"{what}: product")
+            for key in ("roles", "not_roles"):
+                if key in part:
+                    names(part[key], roles, f"{what}: {key}")
+            if "not_with" in part:
+                names(part["not_with"], reader.classes, f"{what}: not_with")
+            if part.get("object", "") not in ("", "concrete", "mortar"):
+                problems.append(f"{what}: object must be concrete or mortar")
+    return problems
+
+
+class _Anything:
+    def __contains__(self, value: object) -> bool:
+        return bool(value)
+
+
+def _pattern(raw: dict) -> Pattern:
+    parts = tuple(
+        Part(terms=tuple(p.get("terms", ())), cls=p.get("class", ""), product=tuple(p.get("product", ())),
+             roles=tuple(p.get("roles", ())), not_roles=tuple(p.get("not_roles", ())), whole=bool(p.get("whole")),
+             not_with=tuple(p.get("not_with", ())), object=p.get("object", ""))
+        for p in raw["parts"])
+    return Pattern(parts=parts, within=raw.get("within", "line"), work_items=tuple(raw.get("work_items", ())),
+                   not_work_items=tuple(raw.get("not_work_items", ())),
+                   require_work_item=bool(raw.get("require_work_item")),
+                   severity_by_location=tuple(raw.get("severity_by_location", {}).items()),
+                   manual=bool(raw.get("manual")), message=raw.get("message", ""),
+                   unless=tuple(raw.get("unless", ())))
 
 
 def parse(data: dict, path: str) -> Catalog:
@@ -179,6 +308,10 @@ def parse(data: dict, path: str) -> Catalog:
                 scope=raw.get("scope", ""), decidable=raw.get("decidable", True),
                 replacement=raw.get("replacement", ""), source_url=raw.get("source_url", ""),
                 effective=raw.get("effective", ""), notes=raw.get("notes", ""), alias_note=raw.get("alias_note", ""),
+                work_items=tuple(raw.get("work_items", ())), not_work_items=tuple(raw.get("not_work_items", ())),
+                line_exclusions=tuple(raw.get("line_exclusions", ())),
+                severity_by_location=tuple(raw.get("severity_by_location", {}).items()),
+                patterns=tuple(_pattern(p) for p in raw.get("patterns", ())),
             )
         )
     return Catalog(
@@ -202,7 +335,7 @@ def load_file(path: str | Path) -> Catalog:
 def shipped_paths() -> list[Path]:
     """The catalog files shipped in the package, in load order."""
     folder = resources.files("checker.catalogs")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json"))
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".json") and p.name != STRUCTURE_FILE)
 
 
 def load_catalogs(extra: Iterable[str | Path] = (), shipped: bool = True) -> CatalogSet:

@@ -85,6 +85,20 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+class _LengthTable(dict):
+    """``str.translate`` table giving, per code point, one character whose ordinal − 48 is its folded length: one
+    translate call tells whether a text folds character for character (the common case)."""
+
+    def __missing__(self, codepoint: int) -> str:
+        value = chr(48 + len(_fold_char(chr(codepoint))))
+        self[codepoint] = value
+        return value
+
+
+_LENGTHS = _LengthTable()
+_NOT_ONE = re.compile("[^1]")
+
+
 # Features written on one line number their clauses after a space: "1.部位:浴缸四周 2.砖品种:灰砂砖".  That
 # space is a clause break (a line break), not just white space; the run keeps its length so positions hold.
 _NUMBERED_CLAUSE = re.compile(r"[ \t\u3000]+(?=\(?\d{1,2}[.、．)）](?!\d))")
@@ -109,13 +123,18 @@ def normalize(text: str) -> str:
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, ch in enumerate(_mark_numbered_clauses(text or "")):
-        for c in _fold_char(ch):
-            chars.append(c)
-            origin.append(index)
-    joined = "".join(chars)
+    marked = _mark_numbered_clauses(text or "")
+    joined = marked.translate(_TABLE)
+    lengths = marked.translate(_LENGTHS)
+    origin = list(range(len(marked)))
+    if lengths.strip("1"):  # some characters fold to none (spaces) or to several (砼): rebuild from the runs
+        origin, done = [], 0
+        for odd in _NOT_ONE.finditer(lengths):
+            at = odd.start()
+            origin.extend(range(done, at))
+            origin.extend([at] * (ord(lengths[at]) - 48))
+            done = at + 1
+        origin.extend(range(done, len(marked)))
     for old, new in PHRASE_SYNONYMS:
         start = joined.find(old)
         while start != -1:
@@ -126,6 +145,15 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
             origin[start : start + len(old)] = new_origin
             start = joined.find(old, start + len(new))
     return joined, origin
+
+
+def origin_map(text: str) -> list[int] | None:
+    """Per character of ``normalize(text)``, the index of the input character it came from; None when the text
+    folds character for character (the common case: positions are the same)."""
+    marked = _mark_numbered_clauses(text or "")
+    if marked is text and not text.translate(_LENGTHS).strip("1") and "商混凝土" not in text.translate(_TABLE):
+        return None
+    return normalize_with_map(text)[1]
 
 
 def original_span(text: str, start: int, length: int) -> tuple[int, int]:

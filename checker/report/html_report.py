@@ -54,6 +54,8 @@ def pct(value) -> str:
 
 def spans(finding: Finding, field: str, text: str) -> list[tuple[int, int]]:
     """The character ranges of ``text`` (项目名称 or 项目特征 as printed) that the finding's evidence quotes."""
+    if finding.spans:  # (field, start, end) in the printed text
+        return [(start, end) for where, start, end in finding.spans if where == field and 0 <= start < end <= len(text)]
     found = []
     for match in _SPAN.finditer(finding.evidence):
         if FIELD_OF_LABEL[match.group(1)] != field:

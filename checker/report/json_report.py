@@ -21,6 +21,8 @@ def finding_dict(finding: Finding, item: LineItem) -> dict:
         "needs_manual_check": finding.needs_manual_check, "message": finding.message,
         "fingerprint": item_fingerprint(item, finding.rule), "waived": finding.waived,
         "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
+        "clause": finding.clause, "alternative": finding.alternative, "decisive": finding.decisive,
+        "also": list(finding.also),
     }
 
 
