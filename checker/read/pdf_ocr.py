@@ -39,6 +39,8 @@ ENGINES = ("rapidocr", "tesseract")
 DEFAULT_ENGINE = "rapidocr"
 DPI = {"rapidocr": 200, "tesseract": 300}  # render resolution: RapidOCR scales a page to 2000 px at most (≈ 170 dpi
 # on A4), so finer costs time only; tesseract reads 300 dpi best
+MAX_SIDE = {"rapidocr": 2600, "tesseract": 3600}  # longer side of a page image, in pixels: larger ones are scaled
+# down (RapidOCR detects on 2000 px at most; tesseract wants 300 dpi, A4 is 3508 px)
 FONT_SHARE = {"rapidocr": 1.1, "tesseract": 1.0}  # font size / box height: RapidOCR's boxes are fitted to their ink,
 # tesseract's are its text line
 TIMEOUT = 300  # seconds for one tesseract run
@@ -143,6 +145,13 @@ def ocr_image(image, number: int, engine: str = DEFAULT_ENGINE,
     """One page image (PIL) read by OCR, as a page of positioned text and rulings in points.
     ``points_per_pixel``: the image's scale (None: from the height of its text boxes, for a photograph)."""
     grey = image.convert("L")
+    factor = MAX_SIDE[engine] / max(grey.size)
+    if factor < 1:  # a phone photograph: more pixels than the engine reads, only slower
+        from PIL import Image
+
+        grey = grey.resize((max(1, round(grey.size[0] * factor)), max(1, round(grey.size[1] * factor))),
+                           Image.Resampling.LANCZOS)
+        points_per_pixel = points_per_pixel / factor if points_per_pixel else None
     found = _ENGINE_READERS[engine](grey)
     boxes = [b for b in found.boxes if b.text.strip() and b.bottom > b.top]
     scale = points_per_pixel or _scale_from_boxes(boxes)
