@@ -130,7 +130,7 @@ def test_tiff_pages_one_askew(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "stderr", terminal)
     read = read_path(str(path))
     lines = terminal.getvalue().splitlines()
-    assert [line.split(" (")[0] for line in lines] == [f"gbm-check: {path}: OCR page {n} of 2" for n in (1, 2)]
+    assert lines == [f"gbm-check: {path}: OCR page {n} of 2 …" for n in (1, 2)]
     assert read.ok, read.error
     assert read.format == "tiff" and read.ocr_pages == 2
     _assert_rows([i for i in read.items if i.provenance.page == 1], ROWS[:2], page=1)

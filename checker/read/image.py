@@ -7,8 +7,6 @@ decompression bomb) is refused before its pixels are read.
 """
 from __future__ import annotations
 
-import time
-
 from .pdf import _assemble
 from .pdf_layout import PageData
 from .pdf_ocr import DEFAULT_ENGINE, ocr_image, ocr_unavailable, progress
@@ -56,11 +54,10 @@ def _ocr_frames(path: str, display_name: str, engine: str) -> list[PageData]:
             if width * height > MAX_PIXELS:
                 raise InputRefused(f"image is {width}×{height} pixels, over the {MAX_PIXELS // 1_000_000} Mpx limit "
                                    f"(decompression bomb suspected)")
-            started = time.perf_counter()
+            progress(display_name, index + 1, frames)
             upright = ImageOps.exif_transpose(image) if index == 0 else image.copy()
             upright.load()
             pages.append(ocr_image(upright, index + 1, engine, points_per_pixel=_points_per_pixel(image)))
-            progress(display_name, index + 1, frames, time.perf_counter() - started)
     return pages
 
 

@@ -30,7 +30,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from typing import NamedTuple, Optional, Sequence
 
 from .pdf_layout import PageData, build_fragments, merge_rulings
@@ -132,10 +131,9 @@ def ocr_page(path: str, data: PageData, engine: str = DEFAULT_ENGINE, pages: int
     ``pages``: the file's page count, for the progress line."""
     if ocr_unavailable(engine):
         return data
-    started = time.perf_counter()
+    progress(path, data.number, pages)
     image = render(path, data.number, DPI[engine])
     read = ocr_image(image, data.number, engine, points_per_pixel=72.0 / DPI[engine])
-    progress(path, data.number, pages, time.perf_counter() - started)
     return PageData(data.number, read.width, read.height, read.frags, read.hrules, read.vrules, chars=read.chars,
                     cid=0, scanned=True, ocr=read.ocr, scan_dpi=data.scan_dpi, confidence=read.confidence)
 
@@ -165,12 +163,13 @@ def ocr_image(image, number: int, engine: str = DEFAULT_ENGINE,
                     cid=0, scanned=True, ocr=bool(frags), confidence=_frag_confidence(frags, glyphs, boxes))
 
 
-def progress(path: str, number: int, pages: int, seconds: float) -> None:
-    """'gbm-check: FILE: OCR page 2 of 5 (7.1 s)' on stderr, when stderr is a terminal."""
+def progress(path: str, number: int, pages: int) -> None:
+    """'gbm-check: FILE: OCR page 2 of 5 …' on stderr as a page starts, when stderr is a terminal (a page takes
+    seconds)."""
     try:
         if sys.stderr is not None and sys.stderr.isatty():
             of = f" of {pages}" if pages else ""
-            sys.stderr.write(f"gbm-check: {path}: OCR page {number}{of} ({seconds:.1f} s)\n")
+            sys.stderr.write(f"gbm-check: {path}: OCR page {number}{of} …\n")
             sys.stderr.flush()
     except (OSError, ValueError):
         pass
