@@ -119,6 +119,7 @@ class GridResult:
     project: str = ""
     skipped_rows: int = 0
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0  # pages (or images) whose text came from OCR
 
 
 def extract_tables(

@@ -57,6 +57,7 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
         data["location"] = where.location
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
@@ -107,7 +108,7 @@ def file_dict(summary: FileSummary) -> dict:
             "table_count": sum(t.kind != "analysis" for t in read.tables),
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
-            "verdict": summary.verdict}
+            "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta)}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:
