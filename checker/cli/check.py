@@ -109,8 +109,9 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr, lang, max_lines, item_table, quiet, no_color) -> None:
-    """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
+          ocr, ocr_engine, lang, max_lines, item_table, quiet, no_color) -> None:
+    """Check bill files (xlsx, xls, ods, csv, pdf, xml; scanned pages and png, jpg, tiff images by OCR); directories
+    are walked."""
     from ..gate import baseline, waivers
 
     files = expand_paths(paths)
@@ -120,7 +121,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         loaded = load_settings(extra_catalogs=extra_catalogs, city=city, bid_date=bid_date, config_path=config_path,
                                registry_path=registry_path, uncertified=uncertified, project_type=project_type,
                                district=district, urban_area=urban_area, government_invested=government_invested,
-                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS))
+                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS), ocr_engine=ocr_engine)
         config = loaded.config
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
                    else config.outputs or [("text", None)])
@@ -154,7 +155,8 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
             writer.begin(run)
         with (click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar
               else _nullbar(files)) as bar:
-            for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification):
+            for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification,
+                                      ocr_engine=ocr_engine):
                 report = waiver_gate.mark(report)
                 if baseline_gate is not None:
                     report = baseline_gate.mark(report)

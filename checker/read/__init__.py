@@ -8,6 +8,7 @@ from ..model import FileRead
 from .accounting import sheet_read
 from .csvfile import read_csv
 from .kinds import ITEM_KINDS, KIND_NAMES
+from .image import read_image
 from .pdf import read_pdf
 from .sniff import InputRefused, sniff
 from .spreadsheet import read_workbook
@@ -16,10 +17,12 @@ from .xmlbill import XML_FORMATS, read_xml_bill
 __all__ = ["read_path", "InputRefused"]
 
 
-def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) -> FileRead:
+def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
+              ocr_engine: str = "rapidocr") -> FileRead:
     """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
 
-    ``ocr``: read scanned PDF pages with tesseract (without it a scanned PDF is an error, never clean)."""
+    ``ocr``: read scanned PDF pages and bill images by OCR with ``ocr_engine`` (rapidocr or tesseract); False
+    refuses them (an error, never clean)."""
     name = display_name or path
     fmt = "unknown"
     digest = ""
@@ -36,7 +39,10 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
                 result, _encoding = read_csv(handle.read(), name)
             sheets = ["csv"]
         elif fmt == "pdf":
-            result = read_pdf(path, name, ocr=ocr)
+            result = read_pdf(path, name, ocr=ocr, ocr_engine=ocr_engine)
+            sheets = sorted({str(i.provenance.page) for i in result.items})
+        elif fmt in ("png", "jpeg", "tiff"):
+            result = read_image(path, name, ocr=ocr, ocr_engine=ocr_engine)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
             result, sheets = read_workbook(path, name, fmt)
@@ -55,21 +61,23 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False) 
     accounted = dict(sheets=tuple(result.sheets), skipped=result.skipped.rows(), totals=tuple(result.totals))
     if not any(t.kind in ITEM_KINDS for t in result.tables):
         where = ", ".join(sheets[:8]) + (" …" if len(sheets) > 8 else "")
-        error = f"no bill table found in sheets: {where}" if fmt != "pdf" else "no bill table found"
+        error = f"no bill table found in sheets: {where}" if fmt not in _PAGED else "no bill table found"
         others = sorted({KIND_NAMES[t.kind] for t in result.tables})
         if others:
             error += f" (only {', '.join(others)}: not bill lines)"
         return FileRead(path=name, format=fmt, sha256=digest, project=result.project, error=error,
-                        tables=tuple(result.tables), **accounted)
+                        tables=tuple(result.tables), ocr_pages=result.ocr_pages, **accounted)
     warnings = list(result.warnings)
     if not result.items:
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
-                    project=result.project, warnings=tuple(warnings), **accounted)
+                    project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
-                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml"}
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml", ".png": "png", ".jpg": "jpeg",
+                   ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
+_PAGED = ("pdf", "png", "jpeg", "tiff")  # formats of pages, not sheets
 
 
 def _name_mismatch(path: str, fmt: str) -> str:

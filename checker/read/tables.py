@@ -166,6 +166,7 @@ class GridResult:
     # audit=True only: grid row → what became of it ("item"/"continuation" with (item, table) indices,
     # "header", "section", "title", "outside", or a skip reason)
     dispositions: Optional[dict[int, tuple]] = None
+    ocr_pages: int = 0  # pages (or images) whose text came from OCR
 
     @property
     def skipped_rows(self) -> int:

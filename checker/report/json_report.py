@@ -16,7 +16,7 @@ from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
-from ..model import CheckedItem, FileRead, Finding, LineItem
+from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
 from ..read.accounting import reading_summary
 from ..read.kinds import ITEM_KINDS
 from .common import exit_status, gaps, limits
@@ -59,6 +59,7 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
         data["location"] = where.location
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
@@ -112,19 +113,29 @@ def reading_lists(read: FileRead) -> tuple[tuple, tuple, tuple]:
     return sheets, skipped, totals
 
 
+def table_dict(table: TableInfo) -> dict:
+    """A table; ``amount_basis`` and ``unread_columns`` only where reading found them (every file's entry stays
+    in memory until the report ends)."""
+    entry = {"sheet": table.sheet, "kind": table.kind, "header_row": table.header_row, "items": table.items,
+             "title": table.title}
+    if table.amount_basis:
+        entry["amount_basis"] = table.amount_basis
+    if table.unread_columns:
+        entry["unread_columns"] = table.unread_columns
+    return entry
+
+
 def file_dict(summary: FileSummary) -> dict:
     read = summary.read
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
             "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
-            "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
-                        "title": t.title, "amount_basis": t.amount_basis, "unread_columns": t.unread_columns}
-                       for t in read.tables],
+            "tables": [table_dict(t) for t in read.tables],
             "table_count": sum(t.kind in ITEM_KINDS for t in read.tables),
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
-            "verdict": summary.verdict, "sheets": sheets, "skipped_rows": skipped, "totals": totals,
-            "reading": reading_summary(read)}
+            "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
+            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:
