@@ -16,11 +16,12 @@ from .judge.adoption import Adoption, compute, line_amounts
 from .judge.certificates import Registry
 from .match.matcher import Matcher
 from .judge.certification import Certification
-from .model import CheckedItem, FileRead, Finding, Waiver
+from .model import CheckedItem, Evidence, FileRead, Finding, Waiver
 from .read import read_path
 from .run.quiet import as_warnings, library_output
 
-BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv", ".xml", ".zip")
+BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv", ".xml", ".zip",
+                 ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: photographed or scanned bills, read by OCR
 FAIL_KINDS = {"banned": ("banned",), "restricted": ("banned", "restricted", "uncertified"), "never": ()}
 
 
@@ -33,13 +34,122 @@ class FileReport:
     seconds: float
 
 
+@dataclass(frozen=True)
+class FileSummary:
+    """What a run keeps of one file once its reports are written: its facts and counts, not its items."""
+
+    read: FileRead  # the file as read, without its items
+    seconds: float
+    counts: dict  # lines per status and per mark (see ``RunReport.counts``), for this file
+    statuses: tuple[str, ...] = ()  # each line's status, in order: on the summary ``add`` returns, not kept
+
+    @property
+    def ok(self) -> bool:
+        return self.read.ok
+
+    @property
+    def verdict(self) -> str:
+        return _verdict(self.counts, files_error=not self.read.ok)
+
+
+COUNT_KEYS = ("banned", "restricted", "promoted", "clean", "needs_manual_check", "green_items", "waived_findings",
+              "failing_findings", "uncertified", "certified", "failing_banned", "live_banned", "live_review")
+
+
+def _verdict(counts: dict, files_error: bool) -> str:
+    if counts["live_banned"]:
+        return "fail"
+    if counts["live_review"] or files_error:
+        return "review"
+    return "pass"
+
+
+_FINDING_COUNTS = ("needs_manual_check", "waived_findings", "failing_findings", "failing_banned", "uncertified",
+                   "live_banned", "live_review")
+
+
+def _findings_facts(checked: CheckedItem, fail_kinds: tuple[str, ...]) -> tuple:
+    """(status, counts the line adds for its findings, its undecided findings) — a function of the findings alone."""
+    if not checked.findings:
+        return "clean", (0,) * len(_FINDING_COUNTS), ()
+    live = set()
+    waived = failing = failing_banned = 0
+    for finding in checked.findings:
+        waived += finding.waived
+        fails = is_failing(finding, fail_kinds)
+        failing += fails
+        failing_banned += fails and finding.kind == "banned"
+        if not finding.waived:
+            live.add(finding.kind)
+    adds = (checked.needs_manual_check, waived, failing, failing_banned,
+            any(f.kind == "uncertified" for f in checked.findings), "banned" in live,
+            bool(live & {"restricted", "uncertified"}) and "banned" not in live)
+    return checked.status, adds, tuple(f for f in checked.findings if f.needs_manual_check)
+
+
+def summarise(report: FileReport, fail_kinds: tuple[str, ...]) -> tuple[dict, dict[tuple[str, bool], list],
+                                                                        dict[str, dict], tuple[str, ...]]:
+    """One pass over a file's lines: its counts, its green lines by (first category, certified) as
+    [lines, amount], its undecided rules (rule → entry, reason, lines), and each line's status.
+
+    Lines that share their findings (the judge memoises them per text) are summed up once per findings tuple:
+    status and marks are computed once per distinct tuple, not once per line."""
+    counts = dict.fromkeys(COUNT_KEYS, 0)
+    green: dict[tuple[str, bool], list] = {}
+    undecided: dict[str, dict] = {}
+    amounts = line_amounts(list(report.items)) if report.items else ()
+    facts: dict[int, tuple] = {}
+    statuses = []
+    adding = [0] * len(_FINDING_COUNTS)
+    for checked, amount in zip(report.items, amounts):
+        key = id(checked.findings)  # the report holds every tuple for the whole loop: ids stay unique
+        fact = facts.get(key)
+        if fact is None:
+            fact = facts[key] = _findings_facts(checked, fail_kinds)
+        status, adds, manual = fact
+        statuses.append(status)
+        counts[status] += 1
+        if checked.findings:
+            for index, value in enumerate(adds):
+                adding[index] += value
+            for finding in manual:
+                entry = undecided.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
+                                                            "reason": finding.message, "lines": 0})
+                entry["lines"] += 1
+        certified = checked.certification is not None and checked.certification.status == "certified"
+        counts["certified"] += certified
+        if checked.green_categories:
+            counts["green_items"] += 1
+            row = green.setdefault((checked.green_categories[0], certified), [0, 0.0])
+            row[0] += 1
+            row[1] += amount
+    for name, value in zip(_FINDING_COUNTS, adding):
+        counts[name] += value
+    return counts, green, undecided, tuple(statuses)
+
+
+class _Line:
+    """A stand-in line for the adoption figures: only its first green category is read."""
+
+    __slots__ = ("green_categories",)
+
+    def __init__(self, category: str):
+        self.green_categories = (category,)
+
+
+_CERTIFIED = Evidence(status="certified")
+
+
 @dataclass
 class RunReport:
-    """A whole run: every file, the catalogs and profile used, and the gate (fail level, waivers, baseline)."""
+    """A whole run: the catalogs and profile used, the gate (fail level, waivers, baseline), and per file a
+    summary with counts.  Files are added one at a time as they are checked (``add``), so a run holds counts,
+    not lines, whatever its size; ``files`` keeps the full FileReports only when a caller passes them in (tests,
+    serve, compare), and then the summaries are computed from them."""
 
-    files: list[FileReport]
-    catalogs: CatalogSet
-    profile: Profile
+    files: list[FileReport] = field(default_factory=list)
+    catalogs: CatalogSet = field(default_factory=CatalogSet)
+    profile: Profile = field(default_factory=Profile)
     tool_version: str = __version__
     started: float = field(default_factory=time.time)
     fail_on: str = "banned"  # lowest finding kind that fails the run: banned, restricted or never
@@ -47,55 +157,73 @@ class RunReport:
     expired_waivers: list[Waiver] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # run-level warnings (expired waivers, …)
     registry: Registry | None = None  # the certificate registry used, if any
+    summaries: list[FileSummary] = field(default_factory=list)
+    _green: dict = field(default_factory=dict, repr=False)
+    _undecided: dict = field(default_factory=dict, repr=False)
+    _summarised: int = field(default=-1, repr=False)  # len(files) when the summaries were computed from files
+
+    def add(self, report: FileReport) -> FileSummary:
+        """Count one checked file (waivers and baseline already marked) and keep its summary, not its lines."""
+        counts, green, undecided, statuses = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
+        for key, (lines, amount) in green.items():
+            row = self._green.setdefault(key, [0, 0.0])
+            row[0] += lines
+            row[1] += amount
+        for rule, entry in undecided.items():
+            known = self._undecided.setdefault(rule, dict(entry, lines=0))
+            known["lines"] += entry["lines"]
+        summary = FileSummary(read=dataclasses.replace(report.read, items=()), seconds=report.seconds,
+                              counts=counts)
+        self.summaries.append(summary)
+        return dataclasses.replace(summary, statuses=statuses)
+
+    def _sync(self) -> None:
+        """With ``files`` passed in: (re)compute the summaries from them."""
+        if self.files and self._summarised != len(self.files):
+            self.summaries, self._green, self._undecided = [], {}, {}
+            for report in self.files:
+                self.add(report)
+            self._summarised = len(self.files)
+
+    def file_summaries(self) -> list[FileSummary]:
+        self._sync()
+        return self.summaries
 
     def counts(self) -> dict[str, int]:
         """Lines per status and findings per kind over all files, plus waived and gating findings."""
-        counts = {"files": len(self.files), "files_ok": sum(f.read.ok for f in self.files),
-                  "files_error": sum(not f.read.ok for f in self.files),
-                  "items": sum(len(f.items) for f in self.files), "banned": 0, "restricted": 0, "promoted": 0,
-                  "clean": 0, "needs_manual_check": 0, "green_items": 0, "waived_findings": 0,
-                  "failing_findings": 0, "uncertified": 0, "certified": 0}
-        fail_kinds = FAIL_KINDS.get(self.fail_on, ())
-        for report in self.files:
-            for checked in report.items:
-                counts[checked.status] += 1
-                counts["needs_manual_check"] += checked.needs_manual_check  # a decisive finding needs one
-                counts["green_items"] += bool(checked.green_categories)
-                counts["uncertified"] += any(f.kind == "uncertified" for f in checked.findings)
-                counts["certified"] += bool(checked.certification and checked.certification.status == "certified")
-                for finding in checked.findings:
-                    counts["waived_findings"] += finding.waived
-                    counts["failing_findings"] += is_failing(finding, fail_kinds)
+        summaries = self.file_summaries()
+        counts = {"files": len(summaries), "files_ok": sum(s.ok for s in summaries),
+                  "files_error": sum(not s.ok for s in summaries),
+                  "items": sum(s.counts["banned"] + s.counts["restricted"] + s.counts["promoted"]
+                               + s.counts["clean"] for s in summaries)}
+        for key in COUNT_KEYS:
+            counts[key] = sum(s.counts[key] for s in summaries)
         return counts
 
     def verdict(self) -> str:
         """The bill's verdict: fail (an unwaived banned finding), review (an unwaived restricted one, or a file
         not checked) or pass.  The verdict judges the bill; the exit code gates a pipeline (fail level, baseline)."""
-        kinds = {f.kind for r in self.files for c in r.items for f in c.findings if not f.waived}
-        if "banned" in kinds:
-            return "fail"
-        if kinds & {"restricted", "uncertified"} or any(not r.read.ok for r in self.files):
-            return "review"
-        return "pass"
+        counts = self.counts()
+        return _verdict(counts, files_error=bool(counts["files_error"]))
 
     def adoption(self) -> Adoption:
         """Green adoption figures (by line and amount, per category) over every checked line."""
-        triples = ((c, c.certification, amount) for r in self.files
-                   for c, amount in zip(r.items, line_amounts(list(r.items))))
-        return compute(triples, self.registry is not None)
+        self._sync()
+
+        def lines():  # every green line again, from the counts kept: (category, certified) → lines, amount
+            for (category, certified), (count, amount) in self._green.items():
+                line, evidence = _Line(category), _CERTIFIED if certified else None
+                yield line, evidence, amount
+                for _ in range(count - 1):
+                    yield line, evidence, 0.0
+
+        return compute(lines(), self.registry is not None)
 
     def undecided(self, adoption: Adoption | None = None) -> list[dict]:
         """Every rule the run could not decide, once, with why and on how many lines (``adoption``: the run's
         adoption figures, if the caller already has them)."""
-        seen: dict[str, dict] = {}
-        for report in self.files:
-            for checked in report.items:
-                for finding in checked.findings:
-                    if finding.needs_manual_check:
-                        entry = seen.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
-                                                               "reason": finding.message, "lines": 0})
-                        entry["lines"] += 1
-        rows = sorted(seen.values(), key=lambda e: -e["lines"])
+        self._sync()
+        rows = sorted((dict(row) for row in self._undecided.values()), key=lambda e: -e["lines"])
         for reason in (adoption or self.adoption()).undecided:
             rows.append({"rule": "GP-ADOPTION", "entry": "绿色建材采购比例（需求标准2025年版）", "reason": reason,
                          "lines": 0})
@@ -103,17 +231,19 @@ class RunReport:
 
     def map_findings(self, change: Callable[[FileReport, CheckedItem, Finding], Finding]) -> None:
         """Replace every finding with ``change(file, item, finding)``, in run order (files, items, findings)."""
-        files = []
-        for report in self.files:
-            items = []
-            for checked in report.items:
-                if checked.findings:
-                    findings = tuple(change(report, checked, f) for f in checked.findings)
-                    checked = CheckedItem(item=checked.item, green_categories=checked.green_categories,
-                                          findings=findings)
-                items.append(checked)
-            files.append(FileReport(read=report.read, items=tuple(items), seconds=report.seconds))
-        self.files = files
+        self.files = [map_file_findings(report, change) for report in self.files]
+        self._summarised = -1
+
+
+def map_file_findings(report: FileReport, change: Callable[[FileReport, CheckedItem, Finding], Finding]
+                      ) -> FileReport:
+    """The file with every finding replaced by ``change(file, item, finding)`` (items without findings kept)."""
+    items = []
+    for checked in report.items:
+        if checked.findings:
+            checked = dataclasses.replace(checked, findings=tuple(change(report, checked, f) for f in checked.findings))
+        items.append(checked)
+    return FileReport(read=report.read, items=tuple(items), seconds=report.seconds)
 
 
 def is_failing(finding: Finding, fail_kinds: tuple[str, ...]) -> bool:
@@ -145,7 +275,7 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,
-               ocr: bool = False, certification: Certification | None = None, limits: Limits | None = None,
+               ocr: bool = True, ocr_engine: str = "rapidocr", certification: Certification | None = None, limits: Limits | None = None,
                on_budget: Callable[[float, Work], None] | None = None,
                on_read: Callable[[FileRead], None] | None = None) -> FileReport:
     """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
@@ -172,7 +302,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                     if on_budget is not None:
                         on_budget(seconds, work)
 
-                read = read_path(path, display_name=str(Path(path)), ocr=ocr, on_work=budget, memory=limits.memory)
+                read = read_path(path, display_name=str(Path(path)), ocr=ocr, ocr_engine=ocr_engine,
+                                 on_work=budget, memory=limits.memory)
                 if on_read is not None and read.ok:
                     on_read(read)
                 checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
@@ -188,8 +319,9 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
 
 
 def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile, *,
-                ocr: bool = False, certification: Certification | None = None) -> Iterator[FileReport]:
+                ocr: bool = True, certification: Certification | None = None,
+                ocr_engine: str = "rapidocr") -> Iterator[FileReport]:
     """Check every file, one after the other; a bad file yields an error report and the batch goes on."""
     matcher, judge = Matcher(catalogs), Judge(catalogs, profile)
     for path in paths:
-        yield check_file(path, matcher, judge, ocr=ocr, certification=certification)
+        yield check_file(path, matcher, judge, ocr=ocr, certification=certification, ocr_engine=ocr_engine)

@@ -19,6 +19,8 @@ FILE_SECONDS = 60.0  # the base budget of one file: read, match and judge within
 SECONDS_PER_MILLION_CELLS = 40.0  # added for big workbooks and CSV files (a 2-core machine under load)
 SECONDS_PER_PAGE = 0.5  # added per PDF page (pdfminer layout of a dense bill page takes ~0.1–0.3 s)
 MEMORY_BYTES = 1 << 30  # one file's worker process: address-space limit
+OCR_ADDRESS_SPACE = 3 << 30  # added while a file with scanned pages is read by OCR: onnxruntime, OpenCV and the
+# PP-OCRv4 models map ~1.9 GB of address space for one page (800 MB resident), measured on the scanned real bill
 
 
 class FileTimeLimit(BaseException):
@@ -63,6 +65,12 @@ class Limits:
         if ocr and work.scanned_pages:
             budget += ocr_seconds(work.scanned_pages)
         return budget
+
+    def memory_for(self, work: Work | None = None, *, ocr: bool = False) -> int:
+        """The address space a file's worker may use (0: no limit): more while its scanned pages are read by OCR."""
+        if self.memory and ocr and work is not None and work.scanned_pages:
+            return self.memory + OCR_ADDRESS_SPACE
+        return self.memory
 
     @staticmethod
     def soft_seconds(budget: float) -> float:

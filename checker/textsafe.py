@@ -46,3 +46,18 @@ def fs_bytes(path: str) -> bytes:
         return os.fsencode(path)
     except UnicodeEncodeError:
         return path.encode("utf-8", "surrogatepass")
+
+
+def json_bytes(value, *, indent: bool = False) -> bytes:
+    """``value`` as JSON bytes (orjson); text with lone surrogates (an undecodable file name, a user catalog's
+    ``"\\ud800"``), which orjson refuses, falls back to the standard encoder with those written as JSON escapes."""
+    import orjson
+
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
+    except TypeError:
+        import json
+
+        text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None,
+                          separators=None if indent else (",", ":"), default=str)
+        return encode(text)

@@ -140,6 +140,23 @@ class Browser:
         with open(path, "wb") as handle:
             handle.write(base64.b64decode(data))
 
+    def element_screenshot(self, path: str, selector: str, margin: int = 8) -> None:
+        """A picture of one element (and a margin around it)."""
+        box = self.evaluate(f"(function () {{ var r = document.querySelector({selector!r}).getBoundingClientRect();"
+                            " return {x: r.left + window.scrollX, y: r.top + window.scrollY, w: r.width, h: r.height};"
+                            " }())")
+        clip = {"x": max(box["x"] - margin, 0), "y": max(box["y"] - margin, 0), "width": box["w"] + 2 * margin,
+                "height": box["h"] + 2 * margin, "scale": 1}
+        data = self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(data["data"]))
+
+    def print_pdf(self, path: str) -> None:
+        """Print the page as the browser's print dialog would (the page's own @page size, margins and boxes)."""
+        data = self.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})["data"]
+        with open(path, "wb") as handle:
+            handle.write(base64.b64decode(data))
+
     def close(self) -> None:
         try:
             if self.process.poll() is None:

@@ -39,7 +39,7 @@ def test_json_contract(bill, tmp_path):
     result = run("check", str(bill), "--format", "json", "-o", str(out))
     assert result.exit_code == 1
     report = json.loads(out.read_text(encoding="utf-8"))
-    assert report["schema"] == "gbm-check/report@1"
+    assert report["schema"] == "gbm-check/report@2"
     assert set(report) >= {"schema", "tool", "catalogs", "files", "items", "summary"}
     assert {"id", "title", "edition", "source"} <= set(report["catalogs"][0])
     file = report["files"][0]
@@ -49,7 +49,8 @@ def test_json_contract(bill, tmp_path):
             "amount", "green_categories", "findings"} <= set(item)
     assert item["rows"] == [2, 2] and item["code"] == "010401003001" and item["table"] == "boq"
     finding = next(f for f in item["findings"] if f["rule"] == "NPOL-01")
-    assert {"rule", "kind", "severity", "entry", "source", "evidence"} <= set(finding)
+    assert {"rule", "kind", "severity", "evidence"} <= set(finding)
+    assert {"entry", "source", "scope", "replacement"} <= set(report["rules"]["NPOL-01"])
     assert (finding["kind"], finding["severity"]) == ("banned", "error")
     negated = report["items"][1]
     assert not [f for f in negated["findings"] if f["kind"] in ("banned", "restricted")]
@@ -81,7 +82,7 @@ def test_report_is_never_written_over_an_input(bill):
 def test_directories_are_walked(bill, tmp_path):
     (tmp_path / "notes.md").write_text("not a bill")
     result = run("check", str(tmp_path), "--format", "json")
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert [f["path"].split("/")[-1] for f in report["files"]] == ["bill.xlsx"]
 
 
@@ -115,6 +116,6 @@ def test_catalog_import_round_trip(tmp_path, make_xlsx):
     assert doc["provincial"] is True
     bill = make_xlsx({"s": [BILL[0], [1, "010401001001", "砖基础", "采用测试用禁止产品丙", "m3", 1, 1, 1]]},
                      name="b.xlsx")
-    checked = json.loads(run("check", str(bill), "--catalog", str(out), "--format", "json").output)
+    checked = json.loads(run("check", str(bill), "--catalog", str(out), "--format", "json").stdout)
     assert checked["items"][0]["findings"][0]["rule"] == "SD-002"
     assert not any("Shandong" in gap for gap in checked["catalog_gaps"])

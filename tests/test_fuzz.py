@@ -30,7 +30,7 @@ def test_fifty_mutated_bills_all_have_defined_outcomes(tmp_path):
     """In a fresh process: a child's peak-memory figure starts from its parent's, and this one's is pytest's."""
     table = tmp_path / "table.md"
     done = subprocess.run([sys.executable, str(Path(fuzz.__file__)), "--cases", "50", "--seed", "20240611",
-                           "--batch", "25", "--single", "0.1", "--keep", str(tmp_path / "kept"), "--table", str(table)],
+                           "--batch", "25", "--single", "0.1", "--no-ocr", "--keep", str(tmp_path / "kept"), "--table", str(table)],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     rows = [line for line in table.read_text(encoding="utf-8").splitlines() if line.startswith("| **all**")]

@@ -24,7 +24,8 @@ def run(args: list[str], timeout: float = 90) -> tuple[int | None, str, str, flo
 
 
 def error_lines(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.strip()]
+    """The lines of stderr about files (a run's notes, "gbm-check：已写入 …" and its summary line, use a full-width colon)."""
+    return [line for line in stderr.splitlines() if line.strip() and not line.startswith("gbm-check：")]
 
 
 def write(folder: Path, name: str | bytes, data: bytes) -> Path:
@@ -263,16 +264,17 @@ def test_output_naming_a_directory_leaves_nothing_behind(tmp_path):
 def test_a_terminated_workbook_save_leaves_no_temporary_file(tmp_path, monkeypatch):
     import signal
 
-    from openpyxl import Workbook
+    from checker.report import xlsx_report
 
     bill = write(tmp_path, "bill.xlsx", hostile.xlsx_bill())
-    save = Workbook.save
+    add_sheets = xlsx_report._add_sheets
 
-    def interrupted(self, filename):
-        save(self, filename)  # the temporary file is on disk …
+    def interrupted(*args, **kwargs):
+        parts = add_sheets(*args, **kwargs)  # the temporary workbook is half written on disk …
         os.kill(os.getpid(), signal.SIGTERM)  # … when the job is cancelled
+        return parts
 
-    monkeypatch.setattr(Workbook, "save", interrupted)
+    monkeypatch.setattr(xlsx_report, "_add_sheets", interrupted)
     previous = signal.getsignal(signal.SIGTERM)
     try:
         result = CliRunner().invoke(main, ["check", str(bill), "--format", "xlsx",

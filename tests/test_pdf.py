@@ -355,21 +355,21 @@ def test_scanned_pdf_is_not_checked(tmp_path):
 
     path = _image_pdf(tmp_path / "scan.pdf", Image.new("L", (400, 560), 240))
     with pytest.raises(InputRefused) as refused:
-        read_pdf(str(path), "scan.pdf")
+        read_pdf(str(path), "scan.pdf", ocr=False)
     message = str(refused.value)
-    assert "scanned" in message and "--ocr" in message and "NOT checked" in message and "\n" not in message
-    read = read_path(str(path))
+    assert "scanned" in message and "--no-ocr" in message and "NOT checked" in message and "\n" not in message
+    read = read_path(str(path), ocr=False)
     assert not read.ok and "scanned" in read.error and read.items == ()
 
 
-def test_scanned_pdf_without_tesseract_is_not_checked(tmp_path, monkeypatch):
+def test_scanned_pdf_without_its_ocr_engine_is_not_checked(tmp_path, monkeypatch):
     from PIL import Image
 
     from checker.read import pdf_ocr
 
-    monkeypatch.setattr(pdf_ocr, "ocr_unavailable", lambda: "tesseract is not installed: apt-get install x")
+    monkeypatch.setattr(pdf_ocr, "ocr_unavailable", lambda engine="": "tesseract is not installed: apt-get install x")
     path = _image_pdf(tmp_path / "scan.pdf", Image.new("L", (400, 560), 240))
-    read = read_path(str(path), ocr=True)
+    read = read_path(str(path), ocr=True, ocr_engine="tesseract")
     assert not read.ok and "tesseract is not installed" in read.error and "NOT checked" in read.error
 
 
@@ -388,7 +388,7 @@ def test_cli_scanned_pdf_exit_2(tmp_path):
 def _has_tesseract() -> bool:
     from checker.read.pdf_ocr import ocr_unavailable
 
-    return not ocr_unavailable()
+    return not ocr_unavailable("tesseract")
 
 
 @pytest.mark.skipif(not _has_tesseract(), reason="tesseract with chi_sim is not installed (optional)")
@@ -407,7 +407,7 @@ def test_ocr_reads_a_scanned_bill(tmp_path):
     c.drawImage(ImageReader(image), 0, 0, width, height)
     c.showPage()
     c.save()
-    read = read_path(str(scan), ocr=True)
+    read = read_path(str(scan), ocr=True, ocr_engine="tesseract")
     assert read.ok, read.error
     assert any("OCR" in w for w in read.warnings)
     codes = [i.code for i in read.items]
@@ -530,17 +530,17 @@ def test_shared_printed_bill_matches_the_spreadsheet():
         assert checked.green_categories == same.green_categories
 
 
-def test_shared_scanned_bill_needs_ocr():
+def test_shared_scanned_bill_refused_without_ocr():
     path = shared_path("real-bills", "yanghang_cable_joint_quote_scanned.pdf")
-    read = read_path(str(path))
+    read = read_path(str(path), ocr=False)
     assert not read.ok
-    assert read.error.startswith("scanned PDF") and "--ocr" in read.error and "NOT checked" in read.error
+    assert read.error.startswith("scanned PDF") and "--no-ocr" in read.error and "NOT checked" in read.error
 
 
 @pytest.mark.skipif(not _has_tesseract(), reason="tesseract with chi_sim is not installed (optional)")
 def test_shared_scanned_bill_with_ocr():
     path = shared_path("real-bills", "yanghang_cable_joint_quote_scanned.pdf")
-    read = read_path(str(path), ocr=True)
+    read = read_path(str(path), ocr=True, ocr_engine="tesseract")
     assert read.ok, read.error
     assert [i.seq for i in read.items] == ["1", "2", "3", "4"]
     assert all("110kV" in i.spec for i in read.items)

@@ -63,10 +63,11 @@ def test_profile_flags_decide_scope_rules(make_xlsx):
 
 
 def test_text_report_shows_profile_adoption_and_undecided_rules():
-    text = run("check", MATERIALS, "--registry", REGISTRY, "--project-type", "学校", "--district", "东昌府区").stdout
+    text = run("check", MATERIALS, "--registry", REGISTRY, "--project-type", "学校", "--district", "东昌府区",
+               "--lang", "en").stdout
     assert "profile: 聊城 东昌府区" in text and "project type 学校" in text
     assert "certification: 2/6 green lines certified" in text and "2025 rule" in text
-    assert "could not decide" in text and "NOCERT" in text
+    assert "could not decide" in text and "uncertified" in text
 
 
 def test_html_report_shows_adoption_and_undecided_rules(tmp_path):
@@ -78,7 +79,7 @@ def test_html_report_shows_adoption_and_undecided_rules(tmp_path):
 
 
 def test_without_registry_certification_is_reported_not_checked():
-    text = run("check", MATERIALS).output
+    text = run("check", MATERIALS, "--lang", "en").output
     assert "certification: not checked (no --registry)" in text
 
 

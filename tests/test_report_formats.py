@@ -46,7 +46,7 @@ def test_json_findings_carry_fingerprint_waiver_and_baseline_fields(run):
     assert {"fingerprint", "waived", "waiver", "baseline"} <= set(finding)
     assert re.fullmatch(r"[0-9a-f]{64}", finding["fingerprint"])
     assert finding["waived"] is False and finding["waiver"] is None and finding["baseline"] is None
-    assert report["verdict"] == {"result": "fail", "text": "不通过"}
+    assert report["verdict"] == {"result": "fail", "text": "不通过", "limits": ["未载入山东省目录", "1 项需人工复核"]}
     assert report["expired_waivers"] == [] and report["gate"]["fail_on"] == "banned"
     assert report["summary"]["failing_findings"] == 3  # NPOL-01, NPOL-05, SD-LC-01
 
@@ -87,7 +87,7 @@ def test_html_escapes_markup_from_the_bill(run):
     assert "<script>alert" not in html and "<img src=x" not in html and "onerror=alert(2)>" not in html
     assert "&lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt;构造柱" in html
     assert "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert html.count("<script>") == 1  # ours, allowed by hash in the CSP
+    assert html.count("<script>") == 1  # ours, allowed by hash in the CSP (the item rows are a JSON data block)
     csp = re.search(r'Content-Security-Policy" content="([^"]+)"', html).group(1)
     assert "default-src 'none'" in csp and "script-src 'sha256-" in csp and "unsafe-inline" not in csp.split(
         "script-src")[1]
@@ -105,7 +105,7 @@ def test_html_header_verdict_catalogs_gaps_and_totals(run):
     assert 'id="verdict">不通过<' in html
     for catalog in run.catalogs.catalogs:
         assert str(escape(catalog.edition)) in html
-    assert "no provincial Shandong catalogue loaded" in html
+    assert "未载入山东省级目录" in html and "no provincial Shandong catalogue loaded" not in html
     assert str(run.files[0].read.path) in html
 
 
@@ -129,10 +129,11 @@ def test_highlight_escapes_before_wrapping():
 
 def test_html_item_table_has_filter_data_for_every_line(run):
     html = renderer("html")(run)
-    rows = re.findall(r'<tr class="r-(\w+)" data-flags="([^"]*)" data-file="(\d+)" data-cats="([^"]*)"', html)
+    data = re.search(r'<script type="application/json" id="item-data">(.*?)</script>', html, re.DOTALL).group(1)
+    rows = json.loads(data)  # [n, file, where, code, name, features, unit, quantity, amount, status, flags, cats …]
     assert len(rows) == len(run.files[0].items) == 6
-    assert rows[0][0] == "clean" and rows[1][0] == "banned" and "flagged" in rows[1][1]
-    assert rows[2][3] == "砌体材料"
+    assert rows[0][9] == "clean" and rows[1][9] == "banned" and "flagged" in rows[1][10]
+    assert rows[2][11] == "砌体材料"
     assert 'id="f-status"' in html and 'id="f-category"' in html and 'id="f-file"' in html
 
 
@@ -202,8 +203,14 @@ def test_xlsx_annotated_copy(run, report_bill, tmp_path):
     assert sheet.cell(5, 9).value.startswith("限制") and sheet.cell(5, 1).fill.fgColor.rgb.endswith("FFEB9C")
     assert sheet.cell(2, 9).value == "—" and sheet.cell(2, 1).fill.fill_type is None
     findings = book["检查结果清单"]
-    assert findings.cell(1, 1).value == "文件"
-    assert {findings.cell(r, 9).value for r in range(2, findings.max_row + 1)} >= {"NPOL-01", "NPOL-05", "N24-10"}
+    assert findings.cell(1, 1).value == "状态" and findings.cell(1, 23).value == "指纹"
+    assert findings.column_dimensions["W"].hidden  # fingerprints last, hidden
+    rules = [findings.cell(r, 8).value for r in range(2, findings.max_row + 1)]
+    assert set(rules) >= {"NPOL-01", "NPOL-05", "N24-10"}
+    statuses = [findings.cell(r, 1).value[:2] for r in range(2, findings.max_row + 1)]
+    assert statuses == sorted(statuses, key=["禁用", "限制", "推广"].index)  # banned → restricted → promoted
+    assert findings.cell(2, 22).value == "bill.xlsx" or not findings.cell(2, 22).value.startswith("/")
+    assert book.sheetnames[0] == "检查摘要"
 
 
 def test_xlsx_text_starting_with_formula_characters_stays_text(run, report_bill, tmp_path):
@@ -242,7 +249,7 @@ def test_xlsx_findings_workbook_for_csv_and_folder_output(report_bill, tmp_path)
     written = renderer("xlsx")(run, str(tmp_path / "books"))
     assert sorted(p.rsplit("/", 1)[-1] for p in written) == ["bill.checked.xlsx", "bill.findings.xlsx"]
     book = load_workbook(tmp_path / "books" / "bill.findings.xlsx")
-    assert book.sheetnames == ["检查结果清单", "清单项目"]
+    assert book.sheetnames == ["检查摘要", "检查结果清单", "清单项目"]
     assert book["清单项目"].max_row == 7
 
 
@@ -252,12 +259,14 @@ def test_libreoffice_opens_the_annotated_copy(run, tmp_path):
     renderer("xlsx")(run, str(out))
     converted = tmp_path / "converted"
     result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                             "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76', "--outdir", str(converted),
-                             str(out)], capture_output=True, timeout=180)
+                             "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,'
+                             'false,-1', "--outdir", str(converted), str(out)], capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr
-    text = (converted / "annotated.csv").read_text(encoding="utf-8")  # the first sheet, as LibreOffice read it
-    assert "检查结果" in text and "禁用" in text and "NPOL-01" in text
-    assert FORMULA_NAME.replace('"', '""') in text  # shown as the text it is, not evaluated
+    summary = (converted / "annotated-检查摘要.csv").read_text(encoding="utf-8")  # every sheet, as LibreOffice read it
+    assert "绿色建材检查摘要" in summary and "不通过" in summary and "审核人" in summary
+    bill = (converted / "annotated-表-08.csv").read_text(encoding="utf-8")
+    assert "检查结果" in bill and "禁用" in bill and "NPOL-01" in bill
+    assert FORMULA_NAME.replace('"', '""') in bill  # shown as the text it is, not evaluated
 
 
 # --- several formats in one run ---------------------------------------------------------------------------
@@ -271,7 +280,7 @@ def test_cli_writes_several_formats_in_one_run(report_bill, tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1, result.output
     assert "NPOL-01" in result.stdout  # text went to stdout
-    assert json.loads(outs["json"].read_text(encoding="utf-8"))["schema"] == "gbm-check/report@1"
+    assert json.loads(outs["json"].read_text(encoding="utf-8"))["schema"] == "gbm-check/report@2"
     assert outs["html"].read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert json.loads(outs["sarif"].read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert outs["junit"].read_text(encoding="utf-8").startswith("<?xml")
@@ -306,11 +315,13 @@ def test_dev_corpus_html_lists_every_banned_line_with_its_source():
             key = checked.item.code if checked.item.code else f"seq:{checked.item.seq}"
             if labels[name].get(key, {}).get("label") != "banned":
                 continue
-            banned = [f for f in checked.findings if f.kind == "banned"]
+            # the decisive banned finding with its source; the rules that concur with it are named
+            banned = [f for f in checked.findings if f.kind == "banned" and f.decisive]
             heading = f"{checked.item.code or checked.item.seq} "
             ok = banned and any(heading in a and str(escape(report.read.path)) in a
                                 and str(escape(checked.item.name)) in a
-                                and all(str(escape(f.source)) in a for f in banned) for a in articles)
+                                and all(str(escape(f.source)) in a and all(r in a for r in f.also) for f in banned)
+                                for a in articles)
             if not ok:
                 missing.append((name, key))
     assert not missing

@@ -76,7 +76,8 @@ def test_waived_findings_stay_in_the_report_and_stop_counting(tmp_path, report_b
 def test_waived_finding_shows_in_text_html_sarif_junit_and_xlsx(tmp_path, report_bill):
     run = make_run([report_bill])
     waivers.apply(run, waivers.load(waiver_file(tmp_path, entry())))
-    assert "waived: 设计变更：拆除旧墙利用 (approved by 张工, until 2099-12-31)" in renderer("text")(run)
+    assert "已豁免：设计变更：拆除旧墙利用（批准：张工，有效期至 2099-12-31）" in renderer("text")(run)
+    assert "waived: 设计变更：拆除旧墙利用 (approved by 张工, until 2099-12-31)" in renderer("text")(run, lang="en")
     html = renderer("html")(run)
     assert "设计变更：拆除旧墙利用（批准：张工，有效期至 2099-12-31）" in html
     sarif = json.loads(renderer("sarif")(run))
@@ -89,7 +90,7 @@ def test_waived_finding_shows_in_text_html_sarif_junit_and_xlsx(tmp_path, report
     renderer("xlsx")(run, str(tmp_path / "w.xlsx"))
     sheet = load_workbook(tmp_path / "w.xlsx")["检查结果清单"]
     waived_rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 16).value == "是"]
-    assert [sheet.cell(r, 9).value for r in waived_rows] == ["NPOL-01"]
+    assert [sheet.cell(r, 8).value for r in waived_rows] == ["NPOL-01"]
     assert sheet.cell(waived_rows[0], 17).value == "设计变更：拆除旧墙利用"
 
 
@@ -98,13 +99,14 @@ def test_expired_waiver_stops_applying_and_is_reported(tmp_path, report_bill):
     out = tmp_path / "r.json"
     result = invoke("check", report_bill, "--waivers", path, "--format", "json", "-o", out)
     assert result.exit_code == 1
-    assert "waiver expired on 2020-01-01" in result.stderr
+    assert "豁免已于 2020-01-01 过期" in result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [w["rule"] for w in report["expired_waivers"]] == ["NPOL-01"]
     assert any("expired" in w for w in report["warnings"])
     assert not any(f["waived"] for i in report["items"] for f in i["findings"])
     text = invoke("check", report_bill, "--waivers", path).stdout
-    assert "warning: waiver expired on 2020-01-01" in text
+    assert "注意：豁免已于 2020-01-01 过期" in text
+    assert "warning: waiver expired on 2020-01-01" in invoke("check", report_bill, "--waivers", path, "--lang", "en").stdout
     html = invoke("check", report_bill, "--waivers", path, "--format", "html").stdout
     assert "豁免已过期（有效期至 2020-01-01），不再适用：NPOL-01「010401003001」（批准：张工" in html
 

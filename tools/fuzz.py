@@ -434,8 +434,11 @@ def run_command(args: list[str], timeout: float) -> tuple[int | None, str, str, 
                 data["seconds"], data["peak"])
 
 
+COMMAND_OPTIONS: list[str] = []  # options every command of the run gets (``--no-ocr``)
+
+
 def command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "checker", "check", *args]
+    return [sys.executable, "-m", "checker", "check", *args, *COMMAND_OPTIONS]
 
 
 def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> dict[bytes, str]:
@@ -453,7 +456,8 @@ def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> di
         problems.append(f"exit code {code}")
     if "Traceback" in err:
         problems.append("traceback on stderr")
-    lines = [line for line in err.splitlines() if line.strip()]
+    # the run's own notes (the report written, the summary line) have a full-width colon: "gbm-check：…"
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("gbm-check：")]
     stray = [line for line in lines if not line.startswith("gbm-check: ")]
     if stray:
         problems.append(f"stray stderr line {stray[0][:100]!r}")
@@ -561,12 +565,16 @@ def main() -> int:
     parser.add_argument("--single", type=float, default=0.05, help="share of cases run alone")
     parser.add_argument("--keep", default="fuzz-failures", help="folder for undefined cases")
     parser.add_argument("--table", help="also write the outcome table (markdown) here")
+    parser.add_argument("--no-ocr", action="store_true",
+                        help="refuse scanned pages instead of reading them by OCR (a quick run: OCR takes ~5-40 s a page)")
     parser.add_argument("--no-shared", action="store_true", help="seeds from the repo only")
     args = parser.parse_args()
+    if args.no_ocr:
+        COMMAND_OPTIONS.append("--no-ocr")
     table, failures = fuzz(args.cases, args.seed, args.batch, args.jobs, args.single, Path(args.keep),
                            shared=not args.no_shared)
     text = (f"python tools/fuzz.py --cases {args.cases} --seed {args.seed} --batch {args.batch} --jobs {args.jobs}"
-            f"\n\n{format_table(table)}\n")
+            + (" --no-ocr" if args.no_ocr else "") + f"\n\n{format_table(table)}\n")
     print(text)
     for name, what, outcome in failures[:50]:
         print(f"{name}\t{what}\t{outcome}")

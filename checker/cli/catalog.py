@@ -146,12 +146,41 @@ def catalog_import(table, output, catalog_id, title, edition, source, jurisdicti
                f"{counts['restricted']} restricted, {counts['promoted']} promoted); use it with --catalog {output}")
 
 
+def find_entries(catalogs, text: str) -> list:
+    """The entries ``text`` names: an id in any case; else entries whose name or a term is the text (normalised);
+    else entries whose name contains it."""
+    from ..match.normalize import normalize
+
+    wanted = text.strip()
+    by_id = {entry_id.upper(): entry for entry_id, entry in catalogs.entries.items()}
+    if wanted.upper() in by_id:
+        return [by_id[wanted.upper()]]
+    needle = normalize(wanted)
+    if not needle:
+        return []
+    exact = [e for e in catalogs.entries.values()
+             if needle == normalize(e.name) or any(needle == normalize(term) for term in e.terms)]
+    return exact or [e for e in catalogs.entries.values() if needle in normalize(e.name)]
+
+
 @click.command()
-@click.argument("rule_id")
+@click.argument("rule_id", metavar="RULE_ID_OR_NAME")
 @EXTRA_CATALOGS
 def explain(rule_id, extra) -> None:
-    """What a rule is, where it comes from, what it matches and what it does not."""
-    entry = _entry_or_exit(rule_id, extra)
+    """What a rule is, where it comes from, what it matches and what it does not (by id in any case, or by the
+    name of the material or technique)."""
+    from ..match.catalog import suggest
+
+    catalogs = _catalogs_or_exit(extra)
+    entries = find_entries(catalogs, rule_id)
+    if not entries:
+        close = suggest(catalogs, rule_id)
+        hint = "; did you mean: " + ", ".join(f"{e.id} {e.name}" for e, _ in close) if close else ""
+        usage_error(f"no catalog entry {rule_id!r}{hint} (see `gbm-check catalog search TEXT`)")
+    click.echo("\n\n".join(_explanation(entry) for entry in entries))
+
+
+def _explanation(entry) -> str:
     lines = [f"{entry.id}  {entry.name}", f"  list: {entry.list}   jurisdiction: {entry.jurisdiction}"
              + (f" ({entry.city})" if entry.city else ""), f"  source: {entry.source}"]
     if entry.source_url:
@@ -174,4 +203,4 @@ def explain(rule_id, extra) -> None:
     lines.append("  never matches: text after 严禁/禁止/不得/替代/非 … in the same clause; demolition lines (0116, 拆除)")
     if entry.notes:
         lines.append(f"  notes: {entry.notes}")
-    click.echo("\n".join(lines))
+    return "\n".join(lines)

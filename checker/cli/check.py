@@ -9,16 +9,17 @@ from pathlib import Path
 
 import click
 
-from ..engine import FAIL_KINDS, RunReport, expand_paths, is_failing
+from ..engine import RunReport, expand_paths
 from ..limits import MEMORY_BYTES, Limits
 from ..report import FILE_FORMATS, FORMATS
+from ..report.common import exit_status, summary_line
+from ..report.i18n import texts
+from ..report.stream import ReportOptions, ReportOutputError, Sink
 from ..run import CheckSettings, check_files
 from ..run.cluster import ClusterError
-from ..textsafe import printable
 
 from .options import SettingsError, check_options, load_settings, validate_outputs
-from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, exit_cleanly_on_sigterm, file_error_line, progress,
-                   usage_error, write_output)
+from .util import exit_cleanly_on_sigterm, file_error_line, progress, usage_error
 
 
 class FailOn(str, enum.Enum):
@@ -33,15 +34,10 @@ OutputFormat = enum.Enum("OutputFormat", {name.upper(): name for name in FORMATS
 OutputFormat.__doc__ = "Report formats (see checker.report)."
 
 
-def exit_code(run: RunReport, fail_on: FailOn) -> int:
+def exit_code(run: RunReport, fail_on: FailOn | None = None) -> int:
     """2 if any input could not be checked; else 1 if a finding reaches the fail level (not waived, not in the
-    baseline); else 0."""
-    if any(not report.read.ok for report in run.files):
-        return EXIT_NOT_CHECKED
-    kinds = FAIL_KINDS[FailOn(fail_on).value]
-    if any(is_failing(f, kinds) for r in run.files for c in r.items for f in c.findings):
-        return EXIT_FINDINGS
-    return EXIT_CLEAN
+    baseline); else 0.  (The fail level is the run's: ``fail_on`` is kept for callers that pass it.)"""
+    return exit_status(run.counts())
 
 
 class _OrderedCommand(click.Command):
@@ -92,7 +88,8 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 
 @click.command(cls=_OrderedCommand)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--format", "fmt", multiple=True, type=click.Choice([f.value for f in OutputFormat]),
+@click.option("-f", "--format", "--output-format", "fmt", multiple=True,
+              type=click.Choice([f.value for f in OutputFormat]),
               help="Report format (default: text); repeatable, each followed by its own -o.")
 @click.option("-o", "--output", multiple=True, type=click.Path(),
               help="Write the report of the --format before it here (xlsx: a file or a folder); "
@@ -117,11 +114,22 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
               help="Write a per-file summary table (.csv, or .parquet with pyarrow).  [default with --dask: "
                    "gbm-check-summary.parquet with pyarrow, else .csv]")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the reports (Chinese by default).")
+@click.option("--max-lines", type=click.IntRange(min=0), default=None,
+              help="Text report: show at most this many flagged lines per file (default: all).")
+@click.option("--item-table/--no-item-table", default=None,
+              help="HTML report: the full item table (default: with one input file; flagged lines are always shown).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only the final summary line and the files not checked (reports asked for are written).")
+@click.option("--no-color", is_flag=True, help="No colours in the text report (also when NO_COLOR is set).")
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr, jobs, time_limit, memory_mb, dask_address, summary_path) -> None:
-    """Check bill files (xlsx, xls, ods, csv, pdf); directories are walked."""
+          ocr, ocr_engine, jobs, time_limit, memory_mb, dask_address, summary_path, lang, max_lines, item_table, quiet,
+          no_color) -> None:
+    """Check bill files (xlsx, xls, ods, csv, pdf, xml; scanned pages and png, jpg, tiff images by OCR); directories
+    are walked."""
     from ..gate import baseline, waivers
 
     exit_cleanly_on_sigterm()
@@ -132,91 +140,135 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         loaded = load_settings(extra_catalogs=extra_catalogs, city=city, bid_date=bid_date, config_path=config_path,
                                registry_path=registry_path, uncertified=uncertified, project_type=project_type,
                                district=district, urban_area=urban_area, government_invested=government_invested,
-                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS))
+                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS), ocr_engine=ocr_engine)
         config = loaded.config
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
                    else config.outputs or [("text", None)])
         _check_outputs(outputs, files)
         waiver_list = waivers.load(waivers_path or config.waivers) if (waivers_path or config.waivers) else []
-        known = baseline.load(baseline_path or config.baseline) if (baseline_path or config.baseline) else None
+        known, known_files = (baseline.load_known(baseline_path or config.baseline)
+                              if (baseline_path or config.baseline) else (None, frozenset()))
     except (SettingsError, waivers.WaiverError, baseline.BaselineError, click.UsageError) as exc:
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
     catalogs, profile, registry, certification = loaded.catalogs, loaded.profile, loaded.registry, loaded.certification
-    check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, registry=registry,
+    check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, ocr_engine=ocr_engine,
+                                   registry=registry,
                                    uncertified=certification.severity if certification else "warning",
                                    limits=Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None
                                                  else memory_mb << 20))
-    reports = []
-    summary = None
+    table = None
     if dask_address or summary_path:
         from ..run.summary import SummaryTable, default_name
 
-        summary = SummaryTable(summary_path or default_name())
-    if dask_address:
-        from ..run.cluster import check_on_cluster
-
-        results = check_on_cluster(files, check_settings, dask_address)
-    else:
-        results = check_files(files, check_settings, jobs=jobs)
-    try:
-        with progress(len(files)) as shown:
-            for report in results:
-                reports.append(report)
-                if summary is not None:
-                    summary.add(report)
-                if not report.read.ok:
-                    shown.line(file_error_line(report.read.path, report.read.error))
-                shown.advance()
-    except ClusterError as exc:  # only raised on the --dask path
-        usage_error(str(exc))
-    if summary is not None:
-        try:
-            summary.write()
-        except OSError as exc:
-            usage_error(f"cannot write {summary.path}: {exc.strerror or exc}")
-    run = RunReport(files=reports, catalogs=catalogs, profile=profile, fail_on=fail_on, registry=registry)
+        table = SummaryTable(summary_path or default_name())
+    run = RunReport(catalogs=catalogs, profile=profile, fail_on=fail_on, registry=registry)
     if registry is not None and registry.example_data:
         run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
-    waivers.apply(run, waiver_list)
+    waiver_gate = waivers.WaiverGate(waiver_list)
+    run.expired_waivers.extend(waiver_gate.expired)
+    run.warnings.extend(waivers.expired_message(w) for w in waiver_gate.expired)
+    baseline_gate = None
     if known is not None:
-        baseline.apply(run, known, origin=baseline_path or config.baseline)
-    for warning in run.warnings:
-        click.echo(f"gbm-check: warning: {warning}", err=True)
-    _emit(run, outputs)
-    sys.exit(exit_code(run, FailOn(fail_on)))
+        baseline_gate = baseline.BaselineGate(known, known_files)
+        run.baseline = baseline_path or config.baseline
+    if quiet and not (fmt or output or config.outputs):
+        outputs = []  # quiet and no report asked for: only the summary line
+    color = wants_color(no_color, os.environ, sys.stdout)
+    options = ReportOptions(lang=lang, color=color, max_lines=max_lines, item_table=item_table)
+    t = texts(lang)
+    writers = _writers(outputs, options)
+    try:
+        for writer in writers:
+            writer.begin(run)
+        if dask_address:
+            from ..run.cluster import check_on_cluster
+
+            results = check_on_cluster(files, check_settings, dask_address)
+        else:
+            results = check_files(files, check_settings, jobs=jobs)
+        with progress(len(files) if not quiet else 0) as shown:
+            for report in results:
+                report = waiver_gate.mark(report)
+                if baseline_gate is not None:
+                    report = baseline_gate.mark(report)
+                if table is not None:
+                    table.add(report)
+                if not report.read.ok:
+                    shown.line(file_error_line(report.read.path, report.read.error))
+                summary = run.add(report)
+                for writer in writers:
+                    writer.add(report, summary)
+                shown.advance()
+        if table is not None:
+            table.write()
+        run.warnings.extend(waivers.unused_message(w) for w in waiver_gate.unused())
+        if baseline_gate is not None and baseline_gate.files and not baseline_gate.matched_files:
+            run.warnings.append(baseline.no_file_message(run.baseline, baseline_gate.files))
+        if not quiet:
+            for warning in run.warnings:
+                click.echo(t("note.warning", text=t.msg(warning)), err=True)
+        written = []
+        for writer in writers:
+            written += writer.end(run)
+    except ClusterError as exc:  # only raised on the --dask path
+        for writer in writers:
+            writer.abort()
+        usage_error(str(exc))
+    except (ReportOutputError, OSError) as exc:
+        for writer in writers:
+            writer.abort()
+        usage_error(f"cannot write the report: {getattr(exc, 'strerror', None) or exc}")
+    if not quiet:
+        for path in written:
+            click.echo(t("note.wrote", path=path), err=True)
+    text_on_stdout = any(fmt_ == "text" and out is None for fmt_, out in outputs)
+    if not text_on_stdout:  # the text report ends with the summary line; else it goes where it disturbs nothing
+        stdout_taken = any(out is None for _, out in outputs)
+        click.echo(summary_line(run.counts(), t), err=stdout_taken)
+    sys.exit(exit_code(run))
+
+
+def wants_color(no_color: bool, environ, stream) -> bool:
+    """Colours only on a terminal, and never with --no-color or NO_COLOR set (https://no-color.org)."""
+    return not no_color and not environ.get("NO_COLOR") and stream.isatty()
+
+
+def _writers(outputs: list[tuple[str, str | None]], options: ReportOptions) -> list:
+    """One writer per requested report; workbooks first, so a fallback they note reaches the other reports."""
+    from ..report import writer
+
+    made = []
+    try:
+        for fmt, out in sorted(outputs, key=lambda pair: pair[0] not in FILE_FORMATS):
+            if fmt in FILE_FORMATS:
+                made.append(writer(fmt)(out, options))
+            else:
+                made.append(writer(fmt)(Sink(out, None if out is not None else sys.stdout.buffer),
+                                        options))
+    except (ReportOutputError, OSError) as exc:
+        for done in made:
+            done.abort()
+        usage_error(f"cannot write the report: {getattr(exc, 'strerror', None) or exc}")
+    return made
 
 
 def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> None:
-    """At most one report on stdout, none over an input or over another report; file formats need -o, and a
-    workbook folder must not receive a name that is an input of the run."""
+    """At most one report on stdout, none over an input or over another report; file formats need -o; workbooks
+    for several inputs need a folder, and a workbook folder must not receive a name that is an input of the run."""
     validate_outputs(outputs, files, FILE_FORMATS, "-o FILE.xlsx or -o FOLDER")
     for fmt, out in outputs:
+        if fmt == "xlsx" and out is not None:
+            from ..report.xlsx_report import check_output
+
+            try:
+                check_output(out, len(files))
+            except ReportOutputError as exc:
+                raise click.UsageError(str(exc)) from None
         clash = _workbook_over_input(out, files) if fmt in FILE_FORMATS and out else None
         if clash:
             raise click.UsageError(f"refusing to write --format {fmt} into {out}: it would overwrite {clash}, "
                                    f"an input of this run (give another folder)")
-
-
-def _emit(run: RunReport, outputs: list[tuple[str, str | None]]) -> None:
-    """Render every requested format; workbooks first, so a fallback they note reaches the other reports."""
-    from ..report import renderer
-
-    for fmt, out in sorted(outputs, key=lambda pair: pair[0] not in FILE_FORMATS):
-        render = renderer(fmt)
-        if fmt in FILE_FORMATS:
-            from ..report.xlsx_report import XlsxOutputError  # openpyxl: imported only for workbook reports
-
-            try:
-                render(run, out)
-            except (XlsxOutputError, OSError) as exc:
-                reason = getattr(exc, "strerror", None) or exc
-                click.echo(f"gbm-check: cannot write {printable(out)}: {printable(reason)}", err=True)
-                sys.exit(EXIT_NOT_CHECKED)
-        elif fmt == "text":
-            write_output(render(run, color=out is None and sys.stdout.isatty()), out)
-        else:
-            write_output(render(run), out)
 
 
 def _workbook_over_input(output: str, inputs: list[str]) -> str | None:

@@ -69,7 +69,7 @@ def compare(ctx, tender, bids, control_path, fmt, output, fail_on, band, lang, *
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     reports = []
     for report in check_paths(inputs, loaded.catalogs, loaded.profile, ocr=loaded.ocr,
-                              certification=loaded.certification):
+                              certification=loaded.certification, ocr_engine=loaded.ocr_engine):
         reports.append(report)
         if not report.read.ok:
             click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)

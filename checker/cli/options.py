@@ -36,8 +36,10 @@ _OPTIONS = (
                  help="Government-invested project?  [default: yes]"),
     click.option("--height", "height_m", type=click.FloatRange(min=0), default=None,
                  help="Building height in metres (height-bound restrictions)."),
-    click.option("--ocr", is_flag=True,
-                 help="Read scanned PDF pages with tesseract (tesseract-ocr, tesseract-ocr-chi-sim)."),
+    click.option("--ocr/--no-ocr", default=True, show_default=True,
+                 help="Read scanned PDF pages and bill images (png, jpg, tiff) by OCR; --no-ocr refuses them."),
+    click.option("--ocr-engine", type=click.Choice(["rapidocr", "tesseract"]), default="rapidocr", show_default=True,
+                 help="OCR engine: rapidocr (installed with gbm-check) or tesseract (optional system package)."),
 )
 _TRI = {"yes": True, "no": False, "unknown": None}
 
@@ -63,11 +65,12 @@ class Settings:
     registry: Optional[Registry]
     certification: Optional[Certification]
     ocr: bool
+    ocr_engine: str = "rapidocr"
 
 
 def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=None, registry_path=None,
                   uncertified=None, project_type=None, district=None, urban_area=None, government_invested=None,
-                  height_m=None, ocr=False, formats: tuple[str, ...] = ()) -> Settings:
+                  height_m=None, ocr=True, formats: tuple[str, ...] = (), ocr_engine: str = "rapidocr") -> Settings:
     """The settings from the shared options' values and the config file (command-line values win)."""
     from .. import config as configuration
 
@@ -94,7 +97,7 @@ def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=No
     certification = (Certification(registry, profile, uncertified or config.uncertified or "warning")
                      if registry is not None else None)
     return Settings(config=config, catalogs=catalogs, profile=profile, registry=registry,
-                    certification=certification, ocr=ocr)
+                    certification=certification, ocr=ocr, ocr_engine=ocr_engine)
 
 
 def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], file_formats: frozenset[str],

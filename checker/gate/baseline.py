@@ -11,8 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..documents import read_document
-from ..engine import FileReport, RunReport
-from .fingerprint import from_json_item, item_fingerprint
+from ..engine import FileReport, RunReport, map_file_findings
+from .fingerprint import base_name, from_json_item, item_fingerprint
 from ..model import CheckedItem, Finding
 
 REPORT_SCHEMA_PREFIX = "gbm-check/report@"
@@ -24,10 +24,18 @@ class BaselineError(ValueError):
 
 def load(path: str | Path) -> Counter:
     """Fingerprint counts of every finding in a gbm-check JSON report."""
+    return load_known(path)[0]
+
+
+def load_known(path: str | Path) -> tuple[Counter, frozenset[str]]:
+    """Fingerprint counts of every finding in a gbm-check JSON report, and the base names of the files it has
+    findings for (to tell a user whose baseline names other files than the run)."""
     path = Path(path)
     document = read_document(path, json.loads, (json.JSONDecodeError,), BaselineError, "baseline",
                              "baseline is not a JSON report")
-    return fingerprints(document, origin=str(path))
+    counts = fingerprints(document, origin=str(path))
+    return counts, frozenset(base_name(item.get("file") or "") for item in document.get("items") or []
+                             if item.get("findings"))
 
 
 def fingerprints(document: object, origin: str = "baseline") -> Counter:
@@ -41,16 +49,35 @@ def fingerprints(document: object, origin: str = "baseline") -> Counter:
     return counts
 
 
-def apply(run: RunReport, known: Counter, origin: str = "") -> None:
-    """Mark each finding "known" while the baseline still holds its fingerprint, else "new" (run order)."""
-    remaining = Counter(known)
-    run.baseline = origin or run.baseline or "baseline"
+class BaselineGate:
+    """Marks findings "known" while the baseline still holds their fingerprint, else "new", file by file in run
+    order; remembers whether any file of the run is one the baseline has findings for."""
 
-    def change(report: FileReport, checked: CheckedItem, finding: Finding) -> Finding:
+    def __init__(self, known: Counter, files: frozenset[str] = frozenset()):
+        self.remaining = Counter(known)
+        self.files = files  # base names of the files the baseline has findings for
+        self.matched_files = 0
+
+    def finding(self, checked: CheckedItem, finding: Finding) -> Finding:
         key = item_fingerprint(checked.item, finding.rule)
-        if remaining[key] > 0:
-            remaining[key] -= 1
+        if self.remaining[key] > 0:
+            self.remaining[key] -= 1
             return replace(finding, baseline="known")
         return replace(finding, baseline="new")
 
-    run.map_findings(change)
+    def mark(self, report: FileReport) -> FileReport:
+        self.matched_files += base_name(report.read.path) in self.files
+        return map_file_findings(report, lambda r, c, f: self.finding(c, f))
+
+
+def apply(run: RunReport, known: Counter, origin: str = "") -> None:
+    """Mark each finding "known" while the baseline still holds its fingerprint, else "new" (run order)."""
+    gate = BaselineGate(known)
+    run.baseline = origin or run.baseline or "baseline"
+    run.map_findings(lambda report, checked, finding: gate.finding(checked, finding))
+
+
+def no_file_message(origin: str, files: frozenset[str]) -> str:
+    names = "、".join(sorted(files)[:3]) + (f" … ({len(files)})" if len(files) > 3 else "")
+    return (f"the baseline {origin} has findings for {names} but none of the files of this run (fingerprints "
+            "include the file name: a renamed file matches nothing)")

@@ -55,6 +55,19 @@ def item_fingerprint(item: LineItem, rule: str) -> str:
     return fingerprint(item.provenance.file, item.code, item.name, item.features, rule, item.spec)
 
 
+def item_fingerprints(item: LineItem, rules: list[str]) -> list[str]:
+    """The fingerprints of several findings of one line (the line's part hashed once)."""
+    if not rules:
+        return []
+    base = _hasher(item.provenance.file, item_key(item.code, item.name, item.features, item.spec))
+    prints = []
+    for rule in rules:
+        hasher = base.copy()
+        hasher.update(rule.encode("utf-8"))
+        prints.append(hasher.hexdigest())
+    return prints
+
+
 def from_json_item(item: dict, rule: str) -> str:
     """The fingerprint of a finding in a JSON report item (for reports written before fingerprints existed)."""
     return fingerprint(item.get("file") or "", str(item.get("code") or ""), item.get("name") or "",

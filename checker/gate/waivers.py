@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..documents import read_document
-from ..engine import FileReport, RunReport
+from ..engine import FileReport, RunReport, map_file_findings
 from .fingerprint import base_name, item_fingerprint
 from ..model import CheckedItem, Finding, Waiver
 from ..match.normalize import normalize
@@ -104,27 +104,50 @@ def covers(waiver: Waiver, file: str, checked: CheckedItem, finding: Finding) ->
     return bool(needle) and any(needle in _compact(text) for text in (item.name, item.features, item.spec))
 
 
+class WaiverGate:
+    """Marks the findings each live waiver covers, file by file, and remembers which waivers matched."""
+
+    def __init__(self, waivers: list[Waiver], today: _dt.date | None = None):
+        today = today or _dt.date.today()
+        self.live = [w for w in waivers if w.expires >= today]
+        self.expired = [w for w in waivers if w.expires < today]
+        self._used: set[int] = set()
+
+    def finding(self, file: str, checked: CheckedItem, finding: Finding) -> Finding:
+        for number, waiver in enumerate(self.live):
+            if covers(waiver, file, checked, finding):
+                self._used.add(number)
+                return replace(finding, waiver=waiver)
+        return finding
+
+    def mark(self, report: FileReport) -> FileReport:
+        """The file with its covered findings marked waived."""
+        if not self.live:
+            return report
+        return map_file_findings(report, lambda r, c, f: self.finding(r.read.path, c, f))
+
+    def unused(self) -> list[Waiver]:
+        """Live waivers that covered no finding of the run (stale, or mistyped)."""
+        return [w for number, w in enumerate(self.live) if number not in self._used]
+
+
 def apply(run: RunReport, waivers: list[Waiver], today: _dt.date | None = None) -> list[Waiver]:
     """Mark the findings each live waiver covers; return (and record on the run) the expired waivers."""
-    today = today or _dt.date.today()
-    live = [w for w in waivers if w.expires >= today]
-    expired = [w for w in waivers if w.expires < today]
-    run.expired_waivers.extend(expired)
-    run.warnings.extend(expired_message(waiver) for waiver in expired)
-    if live:
-        def change(report: FileReport, checked: CheckedItem, finding: Finding) -> Finding:
-            for waiver in live:
-                if covers(waiver, report.read.path, checked, finding):
-                    return replace(finding, waiver=waiver)
-            return finding
-
-        run.map_findings(change)
-    return expired
+    gate = WaiverGate(waivers, today)
+    run.expired_waivers.extend(gate.expired)
+    run.warnings.extend(expired_message(waiver) for waiver in gate.expired)
+    if gate.live:
+        run.map_findings(lambda report, checked, finding: gate.finding(report.read.path, checked, finding))
+    return gate.expired
 
 
 def expired_message(waiver: Waiver) -> str:
     return (f"waiver expired on {waiver.expires.isoformat()} and no longer applies: {waiver.rule} on 「{waiver.item}」 "
             f"(approved by {waiver.approver}; {waiver.origin})")
+
+
+def unused_message(waiver: Waiver) -> str:
+    return f"waiver matches no finding: {waiver.rule} on 「{waiver.item}」 ({waiver.origin})"
 
 
 def waiver_dict(waiver: Waiver) -> dict:

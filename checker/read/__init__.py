@@ -9,16 +9,19 @@ from typing import Callable
 from ..limits import MEMORY_BYTES, FileTimeLimit, Work
 from ..model import FileRead
 from . import preflight as _preflight
+from .accounting import sheet_read
+from .kinds import ITEM_KINDS, KIND_NAMES
 from .sniff import InputRefused, sniff
 
 __all__ = ["read_path", "InputRefused"]
 
 
-def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
+def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, ocr_engine: str = "rapidocr",
               on_work: Callable[[Work], None] | None = None, memory: int = MEMORY_BYTES) -> FileRead:
     """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
 
-    ``ocr``: read scanned PDF pages with tesseract (without it a scanned PDF is an error, never clean).
+    ``ocr``: read scanned PDF pages and bill images by OCR with ``ocr_engine`` (rapidocr or tesseract); False
+    refuses them (an error, never clean).
     ``on_work``: told what pre-flight measured (cells, pages) before any parser runs (the time budget).
     ``memory``: the memory a file may take; pre-flight refuses a file that would need more."""
     name = display_name or path
@@ -46,7 +49,12 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
         elif fmt == "pdf":
             from .pdf import read_pdf
 
-            result = read_pdf(path, name, ocr=ocr)
+            result = read_pdf(path, name, ocr=ocr, ocr_engine=ocr_engine)
+            sheets = sorted({str(i.provenance.page) for i in result.items})
+        elif fmt in ("png", "jpeg", "tiff"):
+            from .image import read_image
+
+            result = read_image(path, name, ocr=ocr, ocr_engine=ocr_engine)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
             from .spreadsheet import read_workbook
@@ -65,20 +73,28 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = False,
         detail = " ".join(str(exc).split())[:160]
         kind = "reader panic" if type(exc).__name__ == "PanicException" else type(exc).__name__
         return FileRead(path=name, format=fmt, sha256=digest, error=f"could not be read ({kind}: {detail})")
-    if not result.tables:
+    if not result.sheets:  # a PDF: its pages are one grid
+        result.sheets.append(sheet_read("", result.tables))
+    accounted = dict(sheets=tuple(result.sheets), skipped=result.skipped.rows(), totals=tuple(result.totals))
+    if not any(t.kind in ITEM_KINDS for t in result.tables):
         where = ", ".join(sheets[:8]) + (" …" if len(sheets) > 8 else "")
-        return FileRead(path=name, format=fmt, sha256=digest, project=result.project,
-                        error=f"no bill table found in sheets: {where}" if fmt != "pdf" else "no bill table found")
+        error = f"no bill table found in sheets: {where}" if fmt not in _PAGED else "no bill table found"
+        others = sorted({KIND_NAMES[t.kind] for t in result.tables})
+        if others:
+            error += f" (only {', '.join(others)}: not bill lines)"
+        return FileRead(path=name, format=fmt, sha256=digest, project=result.project, error=error,
+                        tables=tuple(result.tables), ocr_pages=result.ocr_pages, **accounted)
     warnings = list(result.warnings)
-    counted = [t for t in result.tables if t.kind != "analysis"]
-    if counted and not result.items:
+    if not result.items:
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
-                    project=result.project, warnings=tuple(warnings))
+                    project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
-                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml"}
+                   ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xml": "xml", ".png": "png", ".jpg": "jpeg",
+                   ".jpeg": "jpeg", ".tif": "tiff", ".tiff": "tiff"}
+_PAGED = ("pdf", "png", "jpeg", "tiff")  # formats of pages, not sheets
 
 
 def _name_mismatch(path: str, fmt: str) -> str:

@@ -6,8 +6,9 @@ Reading a printed bill takes four steps:
    glyphs (text, box, size), the ruling lines (lines, thin rectangles, rectangle and polyline edges) and the
    area the page's images cover.  A page with no text and a page-sized image is a *scan*; glyphs printed as
    ``(cid:N)`` come from a font without a Unicode map.  Neither is ever guessed at: the file is refused
-   ("NOT checked", exit 2) unless ``ocr=True`` and tesseract is installed, in which case scanned pages are
-   rendered and read by OCR (``pdf_ocr``).  A (cid:N) file cannot be OCR'd here and is always refused.
+   ("NOT checked", exit 2) when OCR is turned off (``--no-ocr``); by default scanned pages are rendered and
+   read by OCR (``pdf_ocr``: RapidOCR, installed with the project, or tesseract), every item carrying the mean
+   confidence of its text boxes.  A (cid:N) file cannot be OCR'd here and is always refused.
 2. **Pages in parallel.**  Files of ``PARALLEL_MIN_PAGES`` pages or more are split into page ranges that
    worker processes (``concurrent.futures.ProcessPoolExecutor``) extract, each opening the PDF itself;
    smaller files, or a machine with one core, are read in this process.  If worker processes cannot be
@@ -32,6 +33,7 @@ import sys
 from typing import Optional, Sequence
 
 from .pdf_layout import PageData, build_fragments, layout_pages, merge_rulings
+from .pdf_ocr import DEFAULT_ENGINE
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
 
@@ -41,17 +43,19 @@ SCAN_IMAGE_SHARE = 0.3  # a page with no text whose images cover this share of i
 CID_SHARE = 0.05  # more (cid:N) glyphs than this share of all glyphs (and over 20): the text is unreadable
 
 
-def read_pdf(path: str, display_name: str, *, ocr: bool = False, workers: Optional[int] = None) -> GridResult:
+def read_pdf(path: str, display_name: str, *, ocr: bool = True, workers: Optional[int] = None,
+             ocr_engine: str = DEFAULT_ENGINE) -> GridResult:
     """All bill tables of a PDF; items carry their page number.
 
-    ``ocr``: read scanned pages with tesseract (else a scanned page makes the file "not checked").
+    ``ocr``: read scanned pages by OCR with ``ocr_engine`` (False: a scanned page makes the file "not checked").
     ``workers``: worker processes for page extraction (None: one per core, and only for files of
     ``PARALLEL_MIN_PAGES`` pages or more; 1: always in this process).
     Raises ``InputRefused`` with a one-line reason for a file that cannot be checked, nothing else.
     """
     try:
-        pages = _extract(path, ocr, workers)
-        return _assemble(pages, display_name, ocr)
+        engine = ocr_engine if ocr else ""
+        pages = _extract(path, engine, workers)
+        return _assemble(pages, display_name, engine)
     except InputRefused:
         raise
     except MemoryError:
@@ -64,7 +68,8 @@ def read_pdf(path: str, display_name: str, *, ocr: bool = False, workers: Option
 # extraction (runs in worker processes too: module-level functions, picklable results)
 
 
-def _extract(path: str, ocr: bool, workers: Optional[int]) -> list[PageData]:
+def _extract(path: str, ocr: str, workers: Optional[int]) -> list[PageData]:
+    """Every page's data; ``ocr``: the OCR engine for scanned pages ('' for none)."""
     import pdfplumber  # imported here: only PDF inputs pay its import time
 
     try:
@@ -79,7 +84,7 @@ def _extract(path: str, ocr: bool, workers: Optional[int]) -> list[PageData]:
             raise InputRefused(f"PDF has {count} pages, over the limit of {MAX_PAGES}")
         jobs = _worker_count(count, workers)
         if jobs <= 1:
-            return [_page_or_error(page, number, path, ocr) for number, page in enumerate(pdf.pages, start=1)]
+            return [_page_or_error(page, number, path, ocr, count) for number, page in enumerate(pdf.pages, start=1)]
     try:
         return _extract_parallel(path, count, jobs, ocr)
     except InputRefused:
@@ -100,7 +105,7 @@ def _worker_count(pages: int, workers: Optional[int]) -> int:
     return max(1, min(cores, pages // 4))
 
 
-def _extract_parallel(path: str, count: int, jobs: int, ocr: bool) -> list[PageData]:
+def _extract_parallel(path: str, count: int, jobs: int, ocr: str) -> list[PageData]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -129,7 +134,7 @@ def _extract_parallel(path: str, count: int, jobs: int, ocr: bool) -> list[PageD
     return pages
 
 
-def _extract_range(path: str, first: int, last: int, ocr: bool) -> list[PageData]:
+def _extract_range(path: str, first: int, last: int, ocr: str) -> list[PageData]:
     """Pages first…last (1-based, inclusive), each a PageData (or one carrying its error)."""
     import pdfplumber
 
@@ -140,16 +145,17 @@ def _extract_range(path: str, first: int, last: int, ocr: bool) -> list[PageData
     except Exception as exc:
         return [PageData(number, error=_open_error(exc)) for number in range(first, last + 1)]
     with pdf:
-        return [_page_or_error(pdf.pages[number - 1], number, path, ocr) for number in range(first, last + 1)]
+        count = len(pdf.pages)
+        return [_page_or_error(pdf.pages[number - 1], number, path, ocr, count) for number in range(first, last + 1)]
 
 
-def _page_or_error(page, number: int, path: str, ocr: bool) -> PageData:
+def _page_or_error(page, number: int, path: str, ocr: str, pages: int = 0) -> PageData:
     try:
         data = page_data(page, number)
         if data.scanned and ocr:
             from .pdf_ocr import ocr_page
 
-            data = ocr_page(path, data)
+            data = ocr_page(path, data, ocr, pages)
         return data
     except MemoryError:
         return PageData(number, error="ran out of memory")
@@ -232,12 +238,14 @@ def page_data(page, number: int) -> PageData:
 # assembly (in this process)
 
 
-def _assemble(pages: Sequence[PageData], display_name: str, ocr: bool) -> GridResult:
+def _assemble(pages: Sequence[PageData], display_name: str, ocr: str, source: str = "PDF") -> GridResult:
+    """The bill tables of extracted pages (``ocr``: the engine scanned pages were given to, '' for none;
+    ``source``: "PDF" or "image", for the messages)."""
     failed = [p for p in pages if p.error]
     if failed and any(p.error.startswith("PDF is password-protected") for p in failed):
         raise InputRefused(failed[0].error)
     if failed:
-        raise InputRefused(f"cannot read PDF {_pages(p.number for p in failed)}: {failed[0].error}")
+        raise InputRefused(f"cannot read {source} {_pages(p.number for p in failed)}: {failed[0].error}")
     chars = sum(p.chars for p in pages)
     cid = sum(p.cid for p in pages)
     if cid > 20 and cid > CID_SHARE * chars:
@@ -246,37 +254,77 @@ def _assemble(pages: Sequence[PageData], display_name: str, ocr: bool) -> GridRe
                            f"Unicode map ({where}); NOT checked — export the bill again with fonts embedded "
                            f"with Unicode, or as xlsx")
     scanned = [p for p in pages if p.scanned and not p.ocr]
-    if scanned:
+    if scanned and source == "PDF":
         where = _ranges(p.number for p in scanned)
         what = "scanned PDF" if len(scanned) == len(pages) else "PDF with scanned pages"
         image = f"page {where} is an image" if len(scanned) == 1 else f"pages {where} are images"
         if not ocr:
             raise InputRefused(f"{what}: no text layer ({image}), needs OCR; NOT checked — "
-                               f"run with --ocr (needs tesseract-ocr and tesseract-ocr-chi-sim)")
+                               f"run without --no-ocr to read it by OCR")
         from .pdf_ocr import ocr_unavailable
 
-        reason = ocr_unavailable() or "OCR found no text"
+        reason = ocr_unavailable(ocr) or "OCR found no text"
         raise InputRefused(f"{what}: no text layer ({image}) and OCR could not read it ({reason}); NOT checked")
     if not any(p.frags for p in pages):
+        if source != "PDF":
+            raise InputRefused(f"{source}: OCR found no text in it; NOT checked")
         raise InputRefused("PDF has no text: no text layer and no scanned pages; NOT checked")
-    grid, page_of = layout_pages(pages)
+    row_frags: list = []
+    grid, page_of = layout_pages(pages, row_frags)
     result = extract_tables(grid, (), file=display_name, sheet="", row_number=lambda r: r + 1,
                             page_of=lambda r: page_of[r] if 0 <= r < len(page_of) else None)
     ocr_pages = [p for p in pages if p.ocr]
     if ocr_pages and not result.items:
         dpi = min(p.scan_dpi for p in ocr_pages)
         low = f"; the scan is about {dpi:.0f} dpi, OCR needs 200 dpi or more" if 0 < dpi < 200 else ""
-        raise InputRefused(f"scanned PDF read by OCR ({_pages(p.number for p in ocr_pages)}) but no bill line "
+        what = "scanned PDF" if source == "PDF" else source
+        raise InputRefused(f"{what} read by OCR ({_pages(p.number for p in ocr_pages)}) but no bill line "
                            f"could be recognised{low}; NOT checked")
     if not result.items and any(t.kind != "analysis" for t in result.tables):
         raise InputRefused("a bill table header was found but no line could be read under it (text clipped, "
                            "overlapping or not laid out as a table); NOT checked")
+    if ocr_pages:
+        result.items = _with_ocr_confidence(result.items, pages, row_frags)
     result.items = [_without_rows(item) for item in result.items]
     result.tables = [dataclasses.replace(t, header_row=page_of[t.header_row - 1] if 0 < t.header_row <= len(page_of)
                                          else t.header_row) for t in result.tables]
     if ocr_pages:
-        result.warnings.append(f"{_pages(p.number for p in ocr_pages)} read by OCR: compare the lines with the scan")
+        result.ocr_pages = len(ocr_pages)
+        result.warnings.append(ocr_warning(ocr_pages, result.items))
     return result
+
+
+def ocr_warning(ocr_pages: Sequence[PageData], items) -> str:
+    """The note every report carries for a file read by OCR: which pages, how confident, check the paper."""
+    scores = [i.ocr_confidence for i in items if i.ocr_confidence is not None]
+    mean = f"，行平均置信度 {sum(scores) / len(scores):.3f}" if scores else ""
+    numbers = [p.number for p in ocr_pages]
+    return (f"本文件 {len(ocr_pages)} 页经 OCR 识别（第 {_ranges(numbers)} 页{mean}），文字须与纸质原件核对 — "
+            f"{_pages(numbers)} read by OCR: verify every line against the paper")
+
+
+def _with_ocr_confidence(items, pages: Sequence[PageData], row_frags: Sequence[tuple]) -> list:
+    """Items of OCR'd pages with ``ocr_confidence``: the mean recognition confidence of the text boxes their
+    rows were made of (0.0 when none can be traced: an item from an OCR'd page is never taken for typed text)."""
+    boxes_of = {}
+    for page in pages:
+        for frag, found in page.confidence.items():
+            boxes_of[frag] = tuple(((page.number, box), score) for box, score in found)
+    ocr_numbers = {p.number for p in pages if p.ocr}
+    out = []
+    for item in items:
+        where = item.provenance
+        scores: dict = {}
+        if where.first_row is not None and where.last_row is not None:
+            for r in range(where.first_row - 1, min(where.last_row, len(row_frags))):
+                for frag in row_frags[r]:
+                    scores.update(boxes_of.get(frag, ()))
+        if scores or where.page in ocr_numbers:
+            values = dict(item.__dict__)
+            values["ocr_confidence"] = round(sum(scores.values()) / len(scores), 4) if scores else 0.0
+            item = type(item).build(values)
+        out.append(item)
+    return out
 
 
 def _without_rows(item):

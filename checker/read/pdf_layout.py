@@ -73,6 +73,7 @@ class PageData:
     ocr: bool = False  # the text came from OCR
     scan_dpi: float = 0.0  # resolution of the page's largest image (a scan), in dots per inch
     error: str = ""  # why this page could not be read (one line)
+    confidence: dict = field(default_factory=dict)  # OCR: each fragment's boxes, as (box id, confidence 0–1)
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -392,6 +393,7 @@ _NUMBERED_RE = re.compile(r"^(\d{1,2}[.．](?!\d)|\d{1,2}[、)）]|[（(]\d{1,2}
 class Row:
     kind: str  # "text" (title/meta above a table), "header", "item", "sep", "cont"
     cells: list[str]
+    frags: tuple = ()  # the fragments the row's body cells were made of (OCR confidence follows them)
 
 
 class _Line(NamedTuple):
@@ -866,6 +868,7 @@ class PageLayout:
 
     def _make_row(self, kind: str, lines: dict[int, list], cols: Columns) -> Row:
         cells = [""] * cols.count
+        used: list[Frag] = []
         for c, ls in lines.items():
             if not ls:
                 continue
@@ -879,7 +882,8 @@ class PageLayout:
                     right = cols.bounds[c] if c < len(cols.bounds) else _INF
             text = _cell_text(frags, right)
             cells[c] = (cells[c] + "\n" + text) if cells[c] else text
-        return Row(kind, cells)
+            used.extend(frags)
+        return Row(kind, cells, tuple(used))
 
 
 def _outside(by_col: dict[int, list[Frag]], seps: list[tuple[float, float]]) -> bool:
@@ -899,8 +903,10 @@ def _median(values: list[float]) -> float:
     return values[len(values) // 2]
 
 
-def layout_pages(pages: Sequence[PageData]) -> tuple[list[list[str]], list[int]]:
-    """Rows of all pages, in order, as one grid, and the page number of every row.
+def layout_pages(pages: Sequence[PageData],
+                 row_frags: Optional[list] = None) -> tuple[list[list[str]], list[int]]:
+    """Rows of all pages, in order, as one grid, and the page number of every row (``row_frags``: a list that
+    receives, in step with the grid, the fragments each row was made of).
 
     A page's leading continuation row (the rest of an item broken over the page) is moved up to follow the
     previous page's last item (before that page's 本页小计 and the next page's title and header), where the
@@ -921,12 +927,16 @@ def layout_pages(pages: Sequence[PageData]) -> tuple[list[list[str]], list[int]]
                 last_body += 1
                 grid.insert(last_body, row.cells)
                 page_of.insert(last_body, page_of[last_body - 1])
+                if row_frags is not None:
+                    row_frags.insert(last_body, row.frags)
                 seen_body = True
                 continue
             if row.kind in ("item", "cont", "sep"):
                 seen_body = True
             grid.append(row.cells)
             page_of.append(page.number)
+            if row_frags is not None:
+                row_frags.append(row.frags)
             if row.kind == "item" or (row.kind == "cont" and last_body == len(grid) - 2):
                 last_body = len(grid) - 1
     return grid, page_of

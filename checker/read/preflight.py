@@ -53,6 +53,11 @@ def preflight(path: str, fmt: str, size: int, *, memory: int = MEMORY_BYTES, ocr
         return _ods(path, budget)
     if fmt == "pdf":
         return _pdf(path, ocr)
+    if fmt in ("png", "jpeg", "tiff"):  # a bill image: each frame is a page OCR reads (PIL guards pixel bombs)
+        from .pdf_ocr import scanned_pages
+
+        frames = scanned_pages(path)
+        return Work(pages=frames, scanned_pages=frames)
     if fmt == "csv":
         needed = MEMORY_BASE + CSV_MEMORY_PER_BYTE * size
         if needed > budget:

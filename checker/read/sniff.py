@@ -22,7 +22,7 @@ class InputRefused(Exception):
 
 @dataclass(frozen=True)
 class Sniffed:
-    format: str  # xlsx, xlsm, xls, ods, pdf, csv, xml, zip (a bid package holding XML)
+    format: str  # xlsx, xlsm, xls, ods, pdf, csv, xml, zip (a bid package holding XML), png, jpeg, tiff
 
 
 def sniff(path: str, head: bytes, size: int) -> Sniffed:
@@ -41,6 +41,8 @@ def sniff(path: str, head: bytes, size: int) -> Sniffed:
         return Sniffed("xls")
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"%PDF"):
         return Sniffed("pdf")
+    if image_format(head):
+        return Sniffed(image_format(head))
     from .xmlbill.detect import looks_like_xml  # here: the xmlbill package imports this module
 
     if looks_like_xml(head):
@@ -48,6 +50,14 @@ def sniff(path: str, head: bytes, size: int) -> Sniffed:
     if head.startswith(b"{\\rtf") or head.lstrip().lower().startswith((b"<html", b"<!doctype")):
         raise InputRefused("not a bill format (RTF/HTML); export the bill as xlsx, xls, PDF or CSV")
     return Sniffed("csv")
+
+
+IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"))
+
+
+def image_format(head: bytes) -> str:
+    """'png', 'jpeg' or 'tiff' for a photographed or scanned bill image (read by OCR), else ''."""
+    return next((name for magic, name in IMAGE_MAGIC if head.startswith(magic)), "")
 
 
 def _zip_format(path: str) -> str:

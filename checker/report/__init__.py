@@ -1,7 +1,9 @@
-"""Report formats: one module per format, each with a ``render`` function, looked up by name here.
+"""Report formats: one module per format, looked up by name here.
 
-``render(run, **options) -> str`` for the formats written to a file or standard output; the workbook format
-writes its own files: ``render(run, output) -> list[str]`` (the paths written).
+Every format streams: a ``Writer(sink_or_output, options)`` gets ``begin(run)``, then ``add(file_report, summary)``
+for each file as it is checked, then ``end(run)`` — so a run's memory stays flat whatever its size.  Callers that
+hold a whole run call ``render(run, **options) -> str`` (the workbook format: ``render(run, output) -> list[str]``,
+the paths written).
 """
 from __future__ import annotations
 
@@ -20,8 +22,17 @@ FILE_FORMATS = frozenset({"xlsx"})  # write their own files and need -o (a file 
 VERDICT_TEXT = {"fail": "不通过", "review": "需人工复核", "pass": "通过"}
 
 
-def renderer(name: str) -> Callable:
-    """The render function of a format (imported on first use: jinja2 and openpyxl load only when needed)."""
+def _module(name: str):
     if name not in FORMATS:
         raise KeyError(f"unknown report format {name!r} (known: {', '.join(FORMATS)})")
-    return import_module(f"{__name__}.{FORMATS[name]}").render
+    return import_module(f"{__name__}.{FORMATS[name]}")
+
+
+def renderer(name: str) -> Callable:
+    """The render function of a format (imported on first use: jinja2 and openpyxl load only when needed)."""
+    return _module(name).render
+
+
+def writer(name: str) -> type:
+    """The streaming Writer class of a format."""
+    return _module(name).Writer

@@ -1,9 +1,15 @@
 """The HTML report for auditors: one self-contained file (inline CSS, inline SVG chart, a small inline script),
-Chinese text, printable on A4.  Rendered with Jinja2 from ``templates/report.html.j2`` (package
-``checker.templates``) with autoescaping on: bill text is untrusted and is only ever inserted escaped.
+Chinese text, printable on A4 with page numbers and a running header (``@page`` margin boxes) and a sign-off
+block.  Rendered with Jinja2 from ``templates/report.html.j2`` (package ``checker.templates``) with autoescaping
+on: bill text is untrusted and is only ever inserted escaped.
 
-The page's Content-Security-Policy allows no outside fetch at all and only the one inline script, by its hash,
-so even markup that slipped through could neither load anything nor run.
+Written as the run goes: each file's flagged lines are rendered to HTML (in full) and its lines to compact JSON
+rows as the file arrives, into spools; at the end the page is put together around them.  The item table is
+drawn by the page's script from those rows, a page of rows at a time, so a 50,000-line bill stays light; for a
+folder of bills it is left out unless asked for (``--item-table``) — the flagged lines are always there.
+
+The page's Content-Security-Policy allows no outside fetch at all and only the one inline script, by its hash;
+the item rows are a JSON data block the script reads and writes into the page as text, never as markup.
 """
 from __future__ import annotations
 
@@ -11,23 +17,31 @@ import base64
 import datetime as _dt
 import hashlib
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
-from ..engine import RunReport
-from ..model import CheckedItem, Finding
+from ..textsafe import json_bytes
+from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
-from . import VERDICT_TEXT
+from ..model import CheckedItem, Finding
+from ..read.accounting import reading_summary
+from .common import evidence_text, gaps, rows_text, shown_findings, verdict_text, where
+from .i18n import texts
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "无发现"}
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
-KIND_TEXT = {"banned": "禁用", "restricted": "限制使用", "promoted": "推广"}
+KIND_TEXT = {"banned": "禁用", "restricted": "限制使用", "promoted": "推广", "uncertified": "无认证"}
 FIELD_OF_LABEL = {"项目名称": "name", "项目特征": "features"}
 _SPAN = re.compile(r"(项目名称|项目特征)\[(\d+):(\d+)\]「")
 MAX_CHART_CATEGORIES = 12
 JURISDICTION_TEXT = {"national": "国家", "shandong": "山东省", "city": "市级"}
+SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
+FLAGGED_MARK, ITEMS_MARK = "<!--gbm:flagged-->", "<!--gbm:items-->"
 
 _ENV: Environment | None = None
 
@@ -40,7 +54,6 @@ def environment() -> Environment:
                            trim_blocks=True, lstrip_blocks=True)
         _ENV.filters["money"] = money
         _ENV.filters["pct"] = pct
-        _ENV.filters["note"] = note
     return _ENV
 
 
@@ -82,36 +95,25 @@ def highlight(text: str, marks: list[tuple[int, int, str, str]]) -> Markup:
     return Markup("").join(out)
 
 
-def marked(checked: CheckedItem, field: str, kinds=("banned", "restricted")) -> Markup:
+def _marks(checked: CheckedItem, field: str, kinds=("banned", "restricted")) -> list[tuple[int, int, str, str]]:
     text = getattr(checked.item, field)
-    marks = []
-    for finding in checked.findings:
-        if finding.kind in kinds:
-            for start, end in spans(finding, field, text):
-                marks.append((start, end, f"hl-{finding.kind}", f"{finding.rule} {finding.entry}"))
-    return highlight(text, marks)
+    return [(start, end, f"hl-{f.kind}", f"{f.rule} {f.entry}") for f in checked.findings if f.kind in kinds
+            for start, end in spans(f, field, text)]
 
 
-def note(finding: Finding) -> str:
+def marked(checked: CheckedItem, field: str, kinds=("banned", "restricted")) -> Markup:
+    return highlight(getattr(checked.item, field), _marks(checked, field, kinds))
+
+
+def note(finding: Finding, t) -> str:
     """The judge's note on a finding, in the report's language."""
-    if finding.kind == "banned":
-        basis = re.search(r"\((.*)\)$", finding.message) if "聊城" in finding.message else None
-        return "禁用" + (f"；聊城：严禁使用国家、省明令淘汰的建材产品（{basis.group(1)}）" if basis else "")
-    if finding.message.startswith("listed as banned"):
-        return "目录列为禁用，但其适用范围（地域、时限）未核实：需人工复核"
-    if finding.kind == "restricted":
-        return "限制使用：须对照适用范围核实本项目的条件（需人工复核）"
-    return finding.message
+    return t.msg(finding.message)
 
 
-def where(checked: CheckedItem) -> str:
-    p = checked.item.provenance
-    if p.page is not None:
-        return f"第{p.page}页"
-    if p.first_row is None:
-        return ""
-    rows = f"{p.first_row}" if p.first_row == p.last_row else f"{p.first_row}–{p.last_row}"
-    return f"{p.sheet} 第{rows}行" if p.sheet and p.sheet != "csv" else f"第{rows}行"
+def css_string(value: str) -> str:
+    """A CSS string literal (for @page margin boxes): quotes, backslashes, line breaks and < escaped."""
+    value = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ").replace("<", "\\3C ")
+    return Markup(f'"{value}"')
 
 
 def _bars(rows: list[dict], key: str) -> list[dict]:
@@ -120,97 +122,190 @@ def _bars(rows: list[dict], key: str) -> list[dict]:
     return [dict(r, width=(r[key] or 0) / top if top else 0) for r in rows]
 
 
-def context(run: RunReport, now: _dt.datetime | None = None) -> dict:
-    counts = run.counts()
-    verdict = run.verdict()
-    adoption = run.adoption()
-    files = run.files
-    file_index = {id(r): n for n, r in enumerate(files)}
-    lines: list[tuple[int, CheckedItem]] = [(file_index[id(r)], c) for r in files for c in r.items]
+class Writer(BaseWriter):
+    """Renders each file's flagged lines and item rows as the file arrives; the page at the end."""
 
-    # amounts: 表-08 lines only (a material table's 合价 is inside the 综合单价 of the bill lines: no double count)
-    def amount(c: CheckedItem) -> float:
-        return (c.item.amount or 0.0) if c.item.table == "boq" else 0.0
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        super().__init__(sink, options)
+        self.t = texts(options.lang)
+        self.flagged = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.items = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.item_count = 0
+        self.rows: list[bytes] = []  # encoded item rows not yet in the spool
+        self.sheets: dict[str, int] = {}  # sheet name → index (rows name their sheet by number)
+        self.flagged_count = 0
+        self.fail_lines = self.review_lines = 0
+        self.by_status = {s: {"lines": 0, "amount": 0.0} for s in STATUS_ORDER}
+        self.by_category: dict[str, dict] = defaultdict(lambda: {"lines": 0, "amount": 0.0})
+        self.total_amount = self.green_amount = 0.0
+        self.green_lines = 0
+        self.files: list[FileSummary] = []
+        self.item_table = options.item_table
+        self.fragment = environment().get_template("report_flagged.html.j2")
 
-    total_amount = sum(amount(c) for _, c in lines)
-    by_status = {s: {"lines": 0, "amount": 0.0} for s in STATUS_ORDER}
-    by_category: dict[str, dict] = defaultdict(lambda: {"lines": 0, "amount": 0.0})
-    green_lines, green_amount = 0, 0.0
-    for _, c in lines:
-        by_status[c.status]["lines"] += 1
-        by_status[c.status]["amount"] += amount(c)
-        for category in c.green_categories:
-            by_category[category]["lines"] += 1
-            by_category[category]["amount"] += amount(c)
-        if c.green_categories:
-            green_lines += 1
-            green_amount += amount(c)
-    status_rows = [{"key": s, "label": STATUS_TEXT[s], **by_status[s]} for s in STATUS_ORDER]
-    category_rows = sorted(({"key": "green", "label": k, **v} for k, v in by_category.items()),
-                           key=lambda r: (-r["amount"], -r["lines"], r["label"]))
-    chart_categories = category_rows[:MAX_CHART_CATEGORIES]
-    if len(category_rows) > MAX_CHART_CATEGORIES:
-        rest = category_rows[MAX_CHART_CATEGORIES:]
-        chart_categories.append({"key": "green", "label": f"其他 {len(rest)} 类",
-                                 "lines": sum(r["lines"] for r in rest), "amount": sum(r["amount"] for r in rest)})
-    n_lines = len(lines)
-    coverage = [dict(r, lines_pct=r["lines"] / n_lines if n_lines else None,
-                     amount_pct=r["amount"] / total_amount if total_amount else None) for r in category_rows]
+    def begin(self, run: RunReport) -> None:
+        self.run = run
 
-    flagged = []
-    for n, c in lines:
-        if c.status not in ("banned", "restricted"):
-            continue
-        flagged.append({
-            "file": files[n].read.path, "where": where(c), "item": c.item, "status": c.status,
-            "status_text": STATUS_TEXT[c.status], "waived": c.waived,
-            "name": marked(c, "name"), "features": marked(c, "features"),
-            "findings": [f for f in c.findings if f.kind in ("banned", "restricted")],
-            "categories": c.green_categories,
-        })
-    flagged.sort(key=lambda f: (f["status"] != "banned", f["waived"]))
-    live = [{f.kind for f in c.findings if not f.waived} for _, c in lines]
-    fail_lines = sum("banned" in kinds for kinds in live)
-    review_lines = sum("restricted" in kinds and "banned" not in kinds for kinds in live)
+    def add(self, report: FileReport, summary: FileSummary) -> None:
+        number = len(self.files)
+        self.files.append(summary)
+        flagged = []
+        table = self.item_table is not False
+        for checked, status in zip(report.items, statuses(report, summary)):
+            amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
+            self.total_amount += amount
+            self.by_status[status]["lines"] += 1
+            self.by_status[status]["amount"] += amount
+            for category in checked.green_categories:
+                self.by_category[category]["lines"] += 1
+                self.by_category[category]["amount"] += amount
+            if checked.green_categories:
+                self.green_lines += 1
+                self.green_amount += amount
+            live = {f.kind for f in checked.findings if not f.waived}
+            self.fail_lines += "banned" in live
+            self.review_lines += "restricted" in live and "banned" not in live
+            if status in ("banned", "restricted"):
+                flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
+            if table:
+                self._item_row(number, checked, status)
+        flagged.sort(key=lambda f: f[:3])
+        if flagged:
+            html = self.fragment.render(
+                lines=[self._flagged(report, checked, status) for *_, checked, status in flagged],
+                kind_text=KIND_TEXT, money=money)
+            self.flagged.write(html.encode("utf-8", "backslashreplace"))
+            self.flagged_count += len(flagged)
 
-    items = []
-    for number, (n, c) in enumerate(lines, 1):
-        flags = [c.status]
-        if any(f.needs_manual_check for f in c.findings):
-            flags.append("manual")
-        if c.waived:
-            flags.append("waived")
-        if c.status in ("banned", "restricted"):
-            flags.append("flagged")
-        items.append({"n": number, "file": n, "where": where(c), "item": c.item, "status": c.status,
-                      "status_text": STATUS_TEXT[c.status], "flags": " ".join(flags), "waived": c.waived,
-                      "name": marked(c, "name"), "features": marked(c, "features"),
-                      "categories": c.green_categories, "rules": [f.rule for f in c.findings]})
+    def _flagged(self, report: FileReport, checked: CheckedItem, status: str) -> dict:
+        t = self.t
+        return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
+                "status": status, "status_text": STATUS_TEXT[status], "waived": checked.waived,
+                "name": marked(checked, "name"), "features": marked(checked, "features"),
+                "categories": checked.green_categories,
+                "findings": [{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
+                              "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))]}
 
-    catalogs = [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
-                 "jurisdiction": JURISDICTION_TEXT.get(c.jurisdiction, c.jurisdiction), "entries": len(c.entries)} for c in run.catalogs.catalogs]
-    projects = list(dict.fromkeys(r.read.project for r in files if r.read.project))
-    script = environment().get_template("report.js").render()
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    return {
-        "run": run, "counts": counts, "verdict": verdict, "verdict_text": VERDICT_TEXT[verdict],
-        "projects": projects, "files": files, "catalogs": catalogs, "gaps": run.catalogs.gaps,
-        "profile": run.profile, "generated": (now or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
-        "total_amount": total_amount, "green_lines": green_lines, "green_amount": green_amount,
-        "green_lines_pct": green_lines / n_lines if n_lines else None,
-        "green_amount_pct": green_amount / total_amount if total_amount else None,
-        "status_lines": _bars(status_rows, "lines"), "status_amounts": _bars(status_rows, "amount"),
-        "category_lines": _bars(chart_categories, "lines"), "category_amounts": _bars(chart_categories, "amount"),
-        "coverage": coverage, "flagged": flagged, "items": items,
-        "categories": sorted(by_category), "kind_text": KIND_TEXT, "status_text": STATUS_TEXT,
-        "script": Markup(script), "script_hash": f"sha256-{digest}",
-        "expired_waivers": run.expired_waivers,
-        "warnings": [w for w in run.warnings if w not in {expired_message(x) for x in run.expired_waivers}],
-        "waived_count": counts["waived_findings"], "fail_lines": fail_lines, "review_lines": review_lines,
-        "adoption": adoption, "registry": run.registry, "undecided": run.undecided(adoption),
-        "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
-    }
+    def _item_row(self, number: int, checked: CheckedItem, status: str) -> None:
+        item, where_ = checked.item, checked.item.provenance
+        flags = status
+        if checked.findings:
+            if checked.needs_manual_check:
+                flags += " manual"
+            if checked.waived:
+                flags += " waived"
+            if status in ("banned", "restricted"):
+                flags += " flagged"
+        rules = " ".join(f.rule for f in checked.findings) if status in ("banned", "restricted") else ""
+        sheet = self.sheets.setdefault(where_.sheet or "", len(self.sheets))
+        row = [self.item_count + 1, number, rows_text(checked), item.code or item.seq, item.name,
+               item.features + (f" {item.spec}" if item.spec else ""), item.unit,
+               "" if item.quantity is None else f"{item.quantity:g}",
+               "" if item.amount is None else money(item.amount), status, flags,
+               "|".join(checked.green_categories), rules,
+               [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
+               [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else [],
+               where_.page or 0, sheet]
+        self.rows.append(json_bytes(row))
+        self.item_count += 1
+        if len(self.rows) == 500:
+            self._flush_rows()
+
+    def _flush_rows(self) -> None:
+        if self.rows:
+            self.items.write((b",\n" if self.item_count > len(self.rows) else b"") + b",\n".join(self.rows))
+            self.rows = []
+
+    def end(self, run: RunReport) -> list[str]:
+        self._flush_rows()
+        page = environment().get_template("report.html.j2").render(**self._context(run))
+        before, rest = page.split(FLAGGED_MARK, 1)
+        middle, after = rest.split(ITEMS_MARK, 1)
+        self.sink.write(before)
+        self.flagged.seek(0)
+        shutil.copyfileobj(self.flagged, self.sink.stream)
+        self.sink.write(middle)
+        if self._table_shown():
+            self.items.seek(0)
+            self.sink.write('<script type="application/json" id="item-data">[')
+            for block in iter(lambda: self.items.read(1 << 20), b""):
+                # <, > and & only ever stand inside JSON strings: escaped, the data can never close its element
+                self.sink.write(block.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026"))
+            self.sink.write("]</script>\n")
+        self.sink.write(after)
+        self.flagged.close()
+        self.items.close()
+        return super().end(run)
+
+    def _table_shown(self) -> bool:
+        return self.item_table is True or (self.item_table is None and len(self.files) <= 1)
+
+    def _context(self, run: RunReport) -> dict:
+        t = self.t
+        counts = run.counts()
+        verdict = run.verdict()
+        adoption = run.adoption()
+        status_rows = [{"key": s, "label": STATUS_TEXT[s], **self.by_status[s]} for s in STATUS_ORDER]
+        category_rows = sorted(({"key": "green", "label": k, **v} for k, v in self.by_category.items()),
+                               key=lambda r: (-r["amount"], -r["lines"], r["label"]))
+        chart_categories = category_rows[:MAX_CHART_CATEGORIES]
+        if len(category_rows) > MAX_CHART_CATEGORIES:
+            rest = category_rows[MAX_CHART_CATEGORIES:]
+            chart_categories.append({"key": "green", "label": f"其他 {len(rest)} 类",
+                                     "lines": sum(r["lines"] for r in rest), "amount": sum(r["amount"] for r in rest)})
+        n_lines = counts["items"]
+        coverage = [dict(r, lines_pct=r["lines"] / n_lines if n_lines else None,
+                         amount_pct=r["amount"] / self.total_amount if self.total_amount else None)
+                    for r in category_rows]
+        catalogs = [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
+                     "jurisdiction": JURISDICTION_TEXT.get(c.jurisdiction, c.jurisdiction), "entries": len(c.entries)}
+                    for c in run.catalogs.catalogs]
+        projects = list(dict.fromkeys(s.read.project for s in self.files if s.read.project))
+        script = environment().get_template("report.js").render()
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+        expired = {expired_message(x) for x in run.expired_waivers}
+        title = "绿色建材检查报告" + (f" — {'、'.join(projects)}" if projects else "")
+        files = [{"summary": s, "verdict": s.verdict, "verdict_text": t(f"verdict.{s.verdict}"),
+                  "error": t.msg(s.read.error or ""), "warnings": [t.msg(w) for w in s.read.warnings],
+                  "lines": sum(s.counts[k] for k in STATUS_ORDER)} for s in self.files]
+        undecided = [dict(row, reason=t.msg(row["reason"])) for row in run.undecided(adoption)]
+        return {
+            "run": run, "counts": counts, "verdict": verdict, "verdict_text": t(f"verdict.{verdict}"),
+            "verdict_full": verdict_text(verdict, counts, run.catalogs, t),
+            "projects": projects, "files": files, "catalogs": catalogs, "gaps": gaps(run.catalogs, t),
+            "profile": run.profile,
+            "generated": (self.options.now or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+            "total_amount": self.total_amount, "green_lines": self.green_lines, "green_amount": self.green_amount,
+            "green_lines_pct": self.green_lines / n_lines if n_lines else None,
+            "green_amount_pct": self.green_amount / self.total_amount if self.total_amount else None,
+            "status_lines": _bars(status_rows, "lines"), "status_amounts": _bars(status_rows, "amount"),
+            "category_lines": _bars(chart_categories, "lines"), "category_amounts": _bars(chart_categories, "amount"),
+            "coverage": coverage, "flagged_count": self.flagged_count, "item_count": self.item_count,
+            "table_shown": self._table_shown(), "sheet_names": list(self.sheets),
+            "categories": sorted(self.by_category), "kind_text": KIND_TEXT, "status_text": STATUS_TEXT,
+            "script": Markup(script), "script_hash": f"sha256-{digest}",
+            "expired_waivers": run.expired_waivers,
+            "warnings": [t.msg(w) for w in run.warnings if w not in expired],
+            "waived_count": counts["waived_findings"], "fail_lines": self.fail_lines,
+            "review_lines": self.review_lines,
+            "adoption": adoption, "registry": run.registry, "undecided": undecided,
+            "running_title": css_string(title[:80]),
+            "reading_summary": reading_summary,
+            "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
+            "flagged_mark": Markup(FLAGGED_MARK), "items_mark": Markup(ITEMS_MARK),
+        }
+
+    def abort(self) -> None:
+        self.flagged.close()
+        self.items.close()
+        super().abort()
 
 
-def render(run: RunReport, now: _dt.datetime | None = None) -> str:
-    return environment().get_template("report.html.j2").render(**context(run, now))
+def _where_in_sheet(checked: CheckedItem, t) -> str:
+    sheet = checked.item.provenance.sheet
+    place = where(checked, t)
+    return f"{sheet} {place}" if sheet and sheet != "csv" and checked.item.provenance.page is None else place
+
+
+def render(run: RunReport, now: _dt.datetime | None = None, **options) -> str:
+    return render_run(Writer, run, now=now, **options)

@@ -1,32 +1,47 @@
-"""The JSON report: a contract read by other tools (schema ``gbm-check/report@1``; see README)."""
+"""The JSON report: a contract read by other tools (schema ``gbm-check/report@2``; see README).
+
+Written as the run goes, with orjson: items are encoded one per line into a spool as each file arrives; at the
+end the document is put together — the run's header, ``rules`` (each rule the findings name, with its catalog
+text, once), the items, then files, summary, verdict and gate.  @2 moved ``entry``, ``source``, ``scope`` and
+``replacement`` out of each finding into ``rules[rule]``; everything else kept its name.
+"""
 from __future__ import annotations
 
-import json
+import shutil
+import tempfile
 
-from ..judge.adoption import Adoption
-from ..engine import RunReport
-from ..gate.fingerprint import item_fingerprint
-from ..model import CheckedItem, Finding, LineItem
+import orjson
+
+from ..textsafe import json_bytes
+from ..engine import FileReport, FileSummary, RunReport
+from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
-from . import VERDICT_TEXT
+from ..judge.adoption import Adoption
+from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
+from ..read.accounting import reading_summary
+from ..read.kinds import ITEM_KINDS
+from .common import exit_status, gaps, limits
+from .i18n import texts
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
-SCHEMA = "gbm-check/report@1"
+SCHEMA = "gbm-check/report@2"
+RULE_FIELDS = ("entry", "source", "scope", "replacement")  # per rule in ``rules``, no longer per finding (@2)
+BATCH = 500
+SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 
 
-def finding_dict(finding: Finding, item: LineItem) -> dict:
+def finding_dict(finding: Finding, item: LineItem, fingerprint: str | None = None) -> dict:
     return {
-        "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "entry": finding.entry,
-        "source": finding.source, "evidence": finding.evidence, "matched": finding.matched, "field": finding.field,
-        "position": finding.start, "scope": finding.scope, "replacement": finding.replacement,
-        "needs_manual_check": finding.needs_manual_check, "message": finding.message,
-        "fingerprint": item_fingerprint(item, finding.rule), "waived": finding.waived,
+        "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "evidence": finding.evidence,
+        "clause": finding.clause, "matched": finding.matched, "field": finding.field, "position": finding.start,
+        "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": list(finding.also),
+        "alternative": finding.alternative, "message": finding.message,
+        "fingerprint": fingerprint or item_fingerprint(item, finding.rule), "waived": finding.waived,
         "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
-        "clause": finding.clause, "alternative": finding.alternative, "decisive": finding.decisive,
-        "also": list(finding.also),
     }
 
 
-def item_dict(checked: CheckedItem) -> dict:
+def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
     item, where = checked.item, checked.item.provenance
     data = {
         "file": where.file, "sheet": where.sheet,
@@ -34,16 +49,31 @@ def item_dict(checked: CheckedItem) -> dict:
         "page": where.page, "table": item.table, "seq": item.seq, "code": item.code, "name": item.name,
         "features": item.features, "unit": item.unit, "quantity": item.quantity, "unit_price": item.unit_price,
         "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
-        "status": checked.status,
-        "green_categories": list(checked.green_categories),
-        "findings": [finding_dict(f, item) for f in checked.findings],
+        "status": status or checked.status,
+        "green_categories": checked.green_categories,
+        "findings": [finding_dict(f, item, fp) for f, fp in
+                     zip(checked.findings, item_fingerprints(item, [f.rule for f in checked.findings]))],
     }
     if where.location:  # an XML element path (bid-file XML) or another locator
         data["location"] = where.location
     if item.table == "material":
         data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
+    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
+    return data
+
+
+def rule_dict(finding: Finding, run: RunReport) -> dict:
+    """What a rule says, once per report: the catalog entry's text (or the finding's, for rules outside the
+    catalogs such as certification)."""
+    data = {"entry": finding.entry, "source": finding.source, "scope": finding.scope,
+            "replacement": finding.replacement}
+    entry = run.catalogs.get(finding.rule)
+    if entry is not None:
+        data.update(list=entry.list, jurisdiction=entry.jurisdiction, city=entry.city or None,
+                    edition=entry.edition, confidence=entry.confidence, catalog=entry.catalog,
+                    source_url=entry.source_url or None)
     return data
 
 
@@ -70,13 +100,49 @@ def adoption_dict(adoption: Adoption) -> dict:
     }
 
 
-def report_dict(run: RunReport) -> dict:
-    counts = run.counts()
-    adoption = run.adoption()
+def reading_lists(read: FileRead) -> tuple[tuple, tuple, tuple]:
+    """What reading made of a file's sheets, the rows it did not take as items, and the totals the file states
+    (tuples, () where there is nothing: every file's entry stays in memory until the report ends)."""
+    sheets = tuple({"sheet": s.sheet, "kind": s.kind, "read": s.read, "reason": s.reason, "items": s.items}
+                   for s in read.sheets) if read.sheets else ()
+    skipped = tuple({"reason": s.reason, "count": s.count, "examples": s.examples}
+                    for s in read.skipped) if read.skipped else ()
+    totals = tuple({"scope": t.scope, "label": t.label, "amount": t.amount, "sheet": t.sheet, "row": t.row,
+                    "location": t.location} for t in read.totals) if read.totals else ()
+    return sheets, skipped, totals
+
+
+def table_dict(table: TableInfo) -> dict:
+    """A table; ``amount_basis`` and ``unread_columns`` only where reading found them (every file's entry stays
+    in memory until the report ends)."""
+    entry = {"sheet": table.sheet, "kind": table.kind, "header_row": table.header_row, "items": table.items,
+             "title": table.title}
+    if table.amount_basis:
+        entry["amount_basis"] = table.amount_basis
+    if table.unread_columns:
+        entry["unread_columns"] = table.unread_columns
+    return entry
+
+
+def file_dict(summary: FileSummary) -> dict:
+    read = summary.read
+    sheets, skipped, totals = reading_lists(read)
+    return {"path": read.path, "sha256": read.sha256, "format": read.format,
+            "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
+            "tables": [table_dict(t) for t in read.tables],
+            "table_count": sum(t.kind in ITEM_KINDS for t in read.tables),
+            "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
+            "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
+            "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
+            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
+
+
+def head_dict(run: RunReport, lang: str) -> dict:
     profile = run.profile
     return {
         "schema": SCHEMA,
         "tool": {"name": "gbm-check", "version": run.tool_version},
+        "lang": lang,
         "profile": {"city": profile.city, "province": profile.province, "district": profile.district,
                     "government_invested": profile.government_invested, "urban_area": profile.urban_area,
                     "bid_date": profile.bid_date.isoformat(), "project_type": profile.project_type,
@@ -87,25 +153,84 @@ def report_dict(run: RunReport) -> dict:
         "catalogs": [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
                       "jurisdiction": c.jurisdiction, "entries": len(c.entries)} for c in run.catalogs.catalogs],
         "catalog_gaps": run.catalogs.gaps,
-        "files": [
-            {"path": f.read.path, "sha256": f.read.sha256, "format": f.read.format,
-             "status": "ok" if f.read.ok else "error", "error": f.read.error, "project": f.read.project,
-             "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
-                         "title": t.title} for t in f.read.tables],
-             "table_count": sum(t.kind != "analysis" for t in f.read.tables),
-             "item_count": len(f.items), "warnings": list(f.read.warnings), "seconds": round(f.seconds, 3)}
-            for f in run.files
-        ],
-        "items": [item_dict(c) for f in run.files for c in f.items],
-        "summary": counts,
-        "verdict": {"result": run.verdict(), "text": VERDICT_TEXT[run.verdict()]},
-        "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"]},
+    }
+
+
+def tail_dict(run: RunReport, lang: str) -> dict:
+    t = texts(lang)
+    counts = run.counts()
+    adoption = run.adoption()
+    verdict = run.verdict()
+    summary = {key: counts[key] for key in ("files", "files_ok", "files_error", "items", "banned", "restricted",
+                                           "promoted", "clean", "needs_manual_check", "green_items",
+                                           "waived_findings", "failing_findings", "uncertified", "certified")}
+    return {
+        "files": [file_dict(s) for s in run.file_summaries()],
+        "summary": summary,
+        "verdict": {"result": verdict, "text": t(f"verdict.{verdict}"), "limits": limits(counts, run.catalogs, t)},
+        "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"],
+                 "failing_banned": counts["failing_banned"], "files_not_checked": counts["files_error"],
+                 "exit_code": exit_status(counts)},
         "adoption": adoption_dict(adoption),
         "undecided_rules": run.undecided(adoption),
+        "catalog_gaps_text": gaps(run.catalogs, t),
         "expired_waivers": [waiver_dict(w) for w in run.expired_waivers],
         "warnings": list(run.warnings),
     }
 
 
-def render(run: RunReport) -> str:
-    return json.dumps(report_dict(run), ensure_ascii=False, indent=1) + "\n"
+def _members(document: dict) -> bytes:
+    """The members of an object, pretty-printed, without its braces (to splice into the streamed document)."""
+    text = json_bytes(document, indent=True)
+    return text[1:-1].strip(b"\n")
+
+
+class Writer(BaseWriter):
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        super().__init__(sink, options)
+        self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.rules: dict[str, dict] = {}
+        self.items = 0
+        self.run: RunReport | None = None
+
+    def begin(self, run: RunReport) -> None:
+        self.run = run
+
+    def add(self, report: FileReport, summary: FileSummary) -> None:
+        dumps, rules = json_bytes, self.rules
+        lines = []
+        for checked, status in zip(report.items, statuses(report, summary)):
+            for finding in checked.findings:
+                if finding.rule not in rules:
+                    rules[finding.rule] = rule_dict(finding, self.run)
+            lines.append(dumps(item_dict(checked, status)))
+            if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
+                self._write(lines)
+                lines = []
+        self._write(lines)
+
+    def _write(self, lines: list[bytes]) -> None:
+        if lines:
+            self.spool.write((b",\n " if self.items else b"\n ") + b",\n ".join(lines))
+            self.items += len(lines)
+
+    def end(self, run: RunReport) -> list[str]:
+        lang = self.options.lang
+        write = self.sink.write
+        write(b"{\n" + _members(head_dict(run, lang)) + b",\n")
+        write(b'  "rules": ' + json_bytes(dict(sorted(self.rules.items())), indent=True) + b",\n")
+        write(b'  "items": [')
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, self.sink.stream)
+        self.spool.close()
+        write(b"\n  ],\n" + _members(tail_dict(run, lang)) + b"\n}\n")
+        return super().end(run)
+
+
+def report_dict(run: RunReport, lang: str = "zh") -> dict:
+    """The whole report as a dict (for callers that hold a run)."""
+    return orjson.loads(render(run, lang=lang))
+
+
+def render(run: RunReport, lang: str = "zh") -> str:
+    return render_run(Writer, run, lang=lang)

@@ -8,19 +8,24 @@ no flagged line has one passing testcase, so every suite shows it was checked.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 
 from ..engine import FAIL_KINDS, FileReport, RunReport, is_failing
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
+from ..textsafe import printable
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # an undecodable file-name byte, a user catalog's "\ud800": not XML
 KIND_TEXT = {"banned": "禁用", "restricted": "限制"}
 
 
 def _x(text: object) -> str:
     """Text safe for XML 1.0 (ElementTree escapes markup; control characters are not allowed at all)."""
-    return _XML_ILLEGAL.sub("", str(text))
+    return _SURROGATE.sub(lambda m: printable(m.group(0)), _XML_ILLEGAL.sub("", str(text)))
 
 
 def _where(checked: CheckedItem) -> str:
@@ -91,16 +96,36 @@ def _suite(report: FileReport, fail_kinds: tuple[str, ...]) -> ET.Element:
     return suite
 
 
-def render(run: RunReport) -> str:
-    fail_kinds = FAIL_KINDS.get(run.fail_on, ())
-    root = ET.Element("testsuites", name="gbm-check")
-    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    for report in run.files:
-        suite = _suite(report, fail_kinds)
-        root.append(suite)
-        for key in totals:
-            totals[key] += int(suite.get(key, 0))
-    for key, value in totals.items():
-        root.set(key, str(value))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+class Writer(BaseWriter):
+    """One testsuite per file, written into a spool as each file arrives; the root, whose attributes hold the
+    totals, is put around them at the end."""
+
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        super().__init__(sink, options)
+        self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
+        self.totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        self.fail_kinds: tuple[str, ...] = ()
+
+    def begin(self, run: RunReport) -> None:
+        self.fail_kinds = FAIL_KINDS.get(run.fail_on, ())
+
+    def add(self, report: FileReport, summary=None) -> None:
+        suite = _suite(report, self.fail_kinds)
+        for key in self.totals:
+            self.totals[key] += int(suite.get(key, 0))
+        ET.indent(suite, level=1)
+        self.spool.write(b"  " + ET.tostring(suite, encoding="utf-8", xml_declaration=False) + b"\n")
+
+    def end(self, run: RunReport) -> list[str]:
+        root = ET.Element("testsuites", name="gbm-check", **{k: str(v) for k, v in self.totals.items()})
+        head = ET.tostring(root, encoding="unicode").replace(" />", ">")
+        self.sink.write('<?xml version="1.0" encoding="UTF-8"?>\n' + head + "\n")
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, self.sink.stream)
+        self.spool.close()
+        self.sink.write("</testsuites>\n")
+        return super().end(run)
+
+
+def render(run: RunReport, **options) -> str:
+    return render_run(Writer, run, **options)

@@ -7,14 +7,18 @@ partialFingerprints carry the stable fingerprint; waived findings carry an accep
 """
 from __future__ import annotations
 
-import json
+import shutil
+import tempfile
 from pathlib import PurePosixPath
 from urllib.parse import quote
+
+import orjson
 
 from ..engine import FileReport, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
-from ..textsafe import fs_bytes
+from ..textsafe import fs_bytes, json_bytes
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"banned": "error", "restricted": "warning"}
@@ -82,65 +86,105 @@ def _message(checked: CheckedItem, finding: Finding) -> str:
     return text
 
 
-def sarif_dict(run: RunReport) -> dict:
-    rules: dict[str, dict] = {}
-    results, artifacts, notifications = [], [], []
-    for index, report in enumerate(run.files):
-        read = report.read
-        artifacts.append({"location": {"uri": artifact_uri(read.path)}, "hashes": {"sha-256": read.sha256},
-                          "properties": {"format": read.format, "project": read.project}})
+class Writer(BaseWriter):
+    """Results are encoded as each file arrives (into a spool); rules, artifacts and notifications, which are
+    small, are put around them at the end."""
+
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        super().__init__(sink, options)
+        self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
+        self.rules: dict[str, dict] = {}
+        self.artifacts = tempfile.SpooledTemporaryFile(max_size=2**20)  # one per file: spooled too
+        self.files = 0
+        self.notifications: list[dict] = []
+        self.results = 0
+        self.run: RunReport | None = None
+
+    def begin(self, run: RunReport) -> None:
+        self.run = run
+
+    def add(self, report: FileReport, summary=None) -> None:
+        read, index = report.read, self.files
+        self.artifacts.write((b",\n" if self.files else b"\n") + json_bytes(
+            {"location": {"uri": artifact_uri(read.path)}, "hashes": {"sha-256": read.sha256},
+             "properties": {"format": read.format, "project": read.project}}))
+        self.files += 1
         if not read.ok:
-            notifications.append({"level": "error", "message": {"text": f"{read.path}: not checked: {read.error}"},
-                                  "locations": [{"physicalLocation": {"artifactLocation": {
-                                      "uri": artifact_uri(read.path), "index": index}}}]})
+            self.notifications.append({"level": "error", "message": {"text": f"{read.path}: not checked: {read.error}"},
+                                       "locations": [{"physicalLocation": {"artifactLocation": {
+                                           "uri": artifact_uri(read.path), "index": index}}}]})
         for checked in report.items:
             for finding in checked.findings:
                 if finding.kind not in LEVEL:
                     continue
-                if finding.rule not in rules:
-                    rules[finding.rule] = {"index": len(rules), "rule": _rule(finding.rule, finding, run)}
-                result = {
-                    "ruleId": finding.rule,
-                    "ruleIndex": rules[finding.rule]["index"],
-                    "level": LEVEL[finding.kind],
-                    "message": {"text": _message(checked, finding)},
-                    "locations": [_location(report, checked, index)],
-                    "partialFingerprints": {FINGERPRINT_KEY: item_fingerprint(checked.item, finding.rule)},
-                    "properties": {"kind": finding.kind, "evidence": finding.evidence,
-                                   "needsManualCheck": finding.needs_manual_check, "code": checked.item.code,
-                                   "greenCategories": list(checked.green_categories)},
-                }
-                if finding.baseline:
-                    result["baselineState"] = "unchanged" if finding.baseline == "known" else "new"
-                if finding.waiver:
-                    waiver = finding.waiver
-                    result["suppressions"] = [{
-                        "kind": "external", "status": "accepted",
-                        "justification": f"{waiver.reason}（批准：{waiver.approver}，有效期至 {waiver.expires.isoformat()}）",
-                        "properties": {"approver": waiver.approver, "expires": waiver.expires.isoformat(),
-                                       "origin": waiver.origin},
-                    }]
-                results.append(result)
-    for waiver in run.expired_waivers:
-        notifications.append({"level": "warning", "message": {
-            "text": f"waiver expired on {waiver.expires.isoformat()}: {waiver.rule} on {waiver.item} ({waiver.origin})"}})
-    invocation = {"executionSuccessful": all(r.read.ok for r in run.files)}
-    if notifications:
-        invocation["toolExecutionNotifications"] = notifications
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "gbm-check", "version": run.tool_version,
-                                "semanticVersion": run.tool_version, "rules": [r["rule"] for r in rules.values()]}},
-            "invocations": [invocation],
-            "artifacts": artifacts,
-            "results": results,
-            "properties": {"catalogs": [{"id": c.id, "edition": c.edition} for c in run.catalogs.catalogs],
-                           "catalogGaps": run.catalogs.gaps, "failOn": run.fail_on},
-        }],
+                if finding.rule not in self.rules:
+                    self.rules[finding.rule] = {"index": len(self.rules), "rule": _rule(finding.rule, finding, self.run)}
+                self.spool.write(b",\n" if self.results else b"\n")
+                self.spool.write(json_bytes(_result(report, checked, finding, index, self.rules[finding.rule]["index"])))
+                self.results += 1
+
+    def end(self, run: RunReport) -> list[str]:
+        notifications = self.notifications + [
+            {"level": "warning", "message": {"text": f"waiver expired on {waiver.expires.isoformat()}: {waiver.rule} "
+                                                     f"on {waiver.item} ({waiver.origin})"}}
+            for waiver in run.expired_waivers]
+        invocation = {"executionSuccessful": all(s.ok for s in run.file_summaries())}
+        if notifications:
+            invocation["toolExecutionNotifications"] = notifications
+        document = {
+            "$schema": SCHEMA_URI,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {"name": "gbm-check", "version": run.tool_version,
+                                    "semanticVersion": run.tool_version,
+                                    "rules": [r["rule"] for r in self.rules.values()]}},
+                "invocations": [invocation],
+                "artifacts": [],
+                "results": [],
+                "properties": {"catalogs": [{"id": c.id, "edition": c.edition} for c in run.catalogs.catalogs],
+                               "catalogGaps": run.catalogs.gaps, "failOn": run.fail_on},
+            }],
+        }
+        text = json_bytes(document, indent=True)
+        head, rest = text.split(b'"artifacts": []', 1)
+        middle, tail = rest.split(b'"results": []', 1)
+        self.sink.write(head + b'"artifacts": [')
+        for spool, after in ((self.artifacts, b"\n      ]" + middle + b'"results": ['), (self.spool, b"\n      ]" + tail + b"\n")):
+            spool.seek(0)
+            shutil.copyfileobj(spool, self.sink.stream)
+            spool.close()
+            self.sink.write(after)
+        return super().end(run)
+
+
+def _result(report: FileReport, checked: CheckedItem, finding: Finding, index: int, rule_index: int) -> dict:
+    result = {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.kind],
+        "message": {"text": _message(checked, finding)},
+        "locations": [_location(report, checked, index)],
+        "partialFingerprints": {FINGERPRINT_KEY: item_fingerprint(checked.item, finding.rule)},
+        "properties": {"kind": finding.kind, "evidence": finding.evidence,
+                       "needsManualCheck": finding.needs_manual_check, "code": checked.item.code,
+                       "greenCategories": list(checked.green_categories)},
     }
+    if finding.baseline:
+        result["baselineState"] = "unchanged" if finding.baseline == "known" else "new"
+    if finding.waiver:
+        waiver = finding.waiver
+        result["suppressions"] = [{
+            "kind": "external", "status": "accepted",
+            "justification": f"{waiver.reason}（批准：{waiver.approver}，有效期至 {waiver.expires.isoformat()}）",
+            "properties": {"approver": waiver.approver, "expires": waiver.expires.isoformat(),
+                           "origin": waiver.origin},
+        }]
+    return result
 
 
-def render(run: RunReport) -> str:
-    return json.dumps(sarif_dict(run), ensure_ascii=False, indent=1) + "\n"
+def sarif_dict(run: RunReport) -> dict:
+    return orjson.loads(render(run))
+
+
+def render(run: RunReport, **options) -> str:
+    return render_run(Writer, run, **options)

@@ -1,122 +1,174 @@
-"""The text report: per file, items read and counts, then the worst lines with their evidence."""
+"""The text report, for officers at a terminal: per file its counts and verdict, then every flagged line grouped
+by sheet (banned first) with its evidence and source; then the run's totals, profile, undecided rules, catalogs
+and gaps, the verdict with its limits, and a one-line summary.  Chinese by default (``--lang en``).
+
+Written file by file as the run goes; ``--max-lines N`` shows at most N flagged lines per file.
+"""
 from __future__ import annotations
 
 import click
 
-from ..engine import FileReport, RunReport
-from ..model import CheckedItem
+from ..engine import FileReport, FileSummary, RunReport
+from ..read.accounting import reading_summary
 from ..textsafe import printable
+from .common import (evidence_text, gaps, line_sort_key, shown_findings, summary_line, verdict_text, where)
+from .i18n import texts
+from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
-MAX_LINES_PER_FILE = 25
-_STYLE = {"banned": ("ERROR", "red"), "restricted": ("WARN ", "yellow"), "promoted": ("info ", "cyan")}
-
-
-def _where(checked: CheckedItem) -> str:
-    p = checked.item.provenance
-    if p.page is not None:
-        return f"p.{p.page}"
-    rows = f"{p.first_row}" if p.first_row == p.last_row else f"{p.first_row}-{p.last_row}"
-    sheet = (p.sheet or "")[:18]
-    return f"{sheet}!{rows}" if sheet and sheet != "csv" else f"row {rows}"
+_COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
+MAX_CATALOG_EDITION = 36
 
 
-def _file_block(report: FileReport, color: bool) -> list[str]:
-    read = report.read
-    style = (lambda text, **kw: click.style(text, **kw)) if color else (lambda text, **kw: text)
-    if not read.ok:
-        return [style(f"{printable(read.path)}: NOT CHECKED — {printable(read.error)}", fg="red", bold=True)]
-    statuses = [c.status for c in report.items]
-    tables = sum(t.kind != "analysis" for t in read.tables)
-    head = (f"{printable(read.path)}  ({read.format}, {tables} table{'s' * (tables != 1)}, {len(report.items)} items, "
-            f"{report.seconds:.2f}s)  banned {statuses.count('banned')} · restricted {statuses.count('restricted')}"
-            f" · promoted {statuses.count('promoted')}"
-            + (f" · uncertified {sum(any(f.kind == 'uncertified' for f in c.findings) for c in report.items)}"
-               if any(c.certification for c in report.items) else ""))
-    lines = [style(head, bold=True)]
-    for warning in read.warnings:
-        lines.append(style(f"  warning: {warning}", fg="yellow"))
-    worst = [c for c in report.items if c.status in ("banned", "restricted")
-             or any(f.kind == "uncertified" for f in c.findings)]
-    worst.sort(key=lambda c: ("banned", "restricted").index(c.status) if c.status in ("banned", "restricted") else 2)
-    for checked in worst[:MAX_LINES_PER_FILE]:
-        label, colour = _STYLE[checked.status] if checked.status in ("banned", "restricted") else ("NOCERT", "magenta")
-        item = checked.item
-        lines.append(f"  {style(label, fg=colour, bold=True)} {_where(checked):22} {item.code or item.seq:12} "
-                     f"{item.name[:24]}")
-        for finding in checked.findings:
-            if finding.kind not in ("banned", "restricted", "uncertified"):
+class Writer(BaseWriter):
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        super().__init__(sink, options)
+        self.t = texts(self.options.lang)
+        self.zh = self.options.lang == "zh"
+
+    def begin(self, run: RunReport) -> None:
+        self.run = run
+
+    def _style(self, text: str, **kw) -> str:
+        return click.style(text, **kw) if self.options.color else text
+
+    def _line(self, text: str = "") -> None:
+        self.sink.write(text + "\n")
+
+    def add(self, report: FileReport, summary: FileSummary) -> None:
+        t, read = self.t, report.read
+        if not read.ok:
+            self._line(self._style(t("file.not_checked", path=printable(read.path), reason=printable(t.msg(read.error or ""))),
+                                   fg="red", bold=True))
+            self._line()
+            return
+        counts = summary.counts
+        tables = sum(tb.kind in ("boq", "material") for tb in read.tables)  # fee / summary tables give no lines
+        head = t("file.head", path=printable(read.path), format=read.format, tables=tables, items=len(report.items),
+                 seconds=f"{report.seconds:.2f}")
+        tail = t("file.counts", banned=counts["banned"], restricted=counts["restricted"],
+                 promoted=counts["promoted"], manual=counts["needs_manual_check"])
+        if counts["uncertified"] or any(c.certification for c in report.items):
+            tail += t("file.uncertified", n=counts["uncertified"])
+        self._line(self._style(f"{head}  {tail}", bold=True))
+        self._line("  " + t("verdict") + ("：" if self.zh else ": ")
+                   + verdict_text(summary.verdict, dict(counts, files_error=0), self.run.catalogs, t))
+        if read.sheets:
+            self._line("  " + reading_summary(read))
+        for warning in read.warnings:
+            self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
+        self._flagged(report, statuses(report, summary))
+        self._line()
+
+    def _flagged(self, report: FileReport, line_statuses) -> None:
+        t = self.t
+        lines = []
+        for checked, status in zip(report.items, line_statuses):
+            if status in ("promoted", "clean") and not checked.findings:
                 continue
-            manual = "  [needs manual check]" if finding.needs_manual_check else ""
-            manual += "  [in baseline]" if finding.baseline == "known" else ""
-            lines.append(f"        {finding.rule} {finding.entry} — {finding.evidence}{manual}")
-            lines.append(f"          source: {finding.source}")
-            if finding.waiver:
-                waiver = finding.waiver
-                lines.append(style(f"          waived: {waiver.reason} (approved by {waiver.approver}, "
-                                   f"until {waiver.expires.isoformat()})", fg="blue"))
-    if len(worst) > MAX_LINES_PER_FILE:
-        lines.append(f"  … {len(worst) - MAX_LINES_PER_FILE} more flagged lines (use --format json for all)")
-    return lines
+            shown = shown_findings(checked)
+            if shown:
+                label = status if status in ("banned", "restricted") else "uncertified"
+                lines.append((line_sort_key(checked, label), label, checked, shown))
+        # grouped by sheet (in the order the sheets come), banned first within each
+        order = {}
+        for _, _, checked, _ in lines:
+            order.setdefault(checked.item.provenance.sheet or "", len(order))
+        lines.sort(key=lambda line: (order[line[2].item.provenance.sheet or ""], line[0]))
+        limit = self.options.max_lines
+        sheet = None
+        for _, label, checked, shown in lines[:limit]:
+            item = checked.item
+            name = item.provenance.sheet or ""
+            if name != sheet and name and name != "csv":
+                self._line("  " + t("sheet", name=name))
+            sheet = name
+            badge = self._style(f"{t('status.' + label):4}" if self.zh else f"{t('status.' + label):10}",
+                                fg=_COLOUR[label], bold=True)
+            self._line(f"    {badge} {where(checked, t):8} {item.code or item.seq} {item.name}")
+            for entry in shown:
+                finding = entry.finding
+                marks = ""
+                if finding.needs_manual_check and finding.decisive:
+                    marks += f"  [{t('manual')}]"
+                if finding.baseline == "known":
+                    marks += f"  [{t('in_baseline')}]"
+                also = ("  " + t("also", rules="、".join(entry.also) if self.zh else ", ".join(entry.also))
+                        if entry.also else "")
+                self._line(f"         {finding.rule} {finding.entry} — {evidence_text(finding, t)}{marks}{also}")
+                self._line("           " + t("source", text=finding.source))
+                if finding.waiver:
+                    waiver = finding.waiver
+                    self._line(self._style("           " + t("waived", reason=waiver.reason, approver=waiver.approver,
+                                                             expires=waiver.expires.isoformat()), fg="blue"))
+        if limit is not None and len(lines) > limit:
+            self._line("  " + t("file.more", n=len(lines) - limit))
+
+    def end(self, run: RunReport) -> list[str]:
+        t = self.t
+        counts = run.counts()
+        self._line(t("run.totals", files=counts["files"], not_checked=counts["files_error"], items=counts["items"],
+                     banned=counts["banned"], restricted=counts["restricted"], promoted=counts["promoted"],
+                     manual=counts["needs_manual_check"]))
+        if counts["waived_findings"] or run.baseline:
+            baseline = t("run.baseline", path=run.baseline) if run.baseline else ""
+            self._line(t("run.gate", waived=counts["waived_findings"], baseline=baseline, fail_on=run.fail_on,
+                         failing=counts["failing_findings"]))
+        for warning in run.warnings:
+            self._line(self._style(t("run.warning", text=t.msg(warning)), fg="yellow"))
+        for line in self._profile_and_evidence(run):
+            self._line(line)
+        editions = [f"{c.id}（{_short(c.edition)}）" if self.zh else f"{c.id} ({_short(c.edition)})"
+                    for c in run.catalogs.catalogs]
+        self._line(t("catalogs", list="；".join(editions) if self.zh else "; ".join(editions)))
+        known = gaps(run.catalogs, t)
+        if known:
+            self._line(t("gap", text=known[0]))
+        if len(known) > 1:
+            self._line(t("gap.more", n=len(known) - 1))
+        verdict = run.verdict()
+        colour = {"fail": "red", "review": "yellow", "pass": "green"}[verdict]
+        self._line(self._style(t("verdict") + ("：" if self.zh else ": ")
+                               + verdict_text(verdict, counts, run.catalogs, t), fg=colour, bold=True))
+        self._line(summary_line(counts, t))
+        return super().end(run)
+
+    def _profile_and_evidence(self, run: RunReport) -> list[str]:
+        """The profile used, certification adoption, and every rule the run could not decide."""
+        t, p = self.t, run.profile
+
+        def known(value) -> str:
+            return {True: t("yes"), False: t("no"), None: t("unknown"), "": t("unknown")}.get(value, str(value))
+
+        height = t("metres", n=f"{p.height_m:g}") if p.height_m is not None else t("unknown")
+        lines = [t("profile", city=p.city, district=(" " + p.district) if p.district else "",
+                   gov=known(p.government_invested), urban=known(p.urban_area), type=known(p.project_type),
+                   height=height, date=p.bid_date.isoformat())]
+        adoption = run.adoption()
+        if run.registry is None:
+            lines.append(t("cert.none", n=adoption.lines))
+        else:
+            lines.append(t("cert.summary", certified=adoption.certified_lines, lines=adoption.lines,
+                           line_share=f"{adoption.line_share:.0%}", certified_amount=f"{adoption.certified_amount:,.2f}",
+                           amount=f"{adoption.amount:,.2f}", amount_share=f"{adoption.amount_share:.0%}",
+                           certified_kinds=adoption.certified_kinds, kinds=adoption.kinds,
+                           rule=t("rule2025." + adoption.rule_2025)))
+            for category in adoption.categories:
+                lines.append(t("cert.category", category=category.category, certified=category.certified_lines,
+                               lines=category.lines, certified_amount=f"{category.certified_amount:,.2f}",
+                               amount=f"{category.amount:,.2f}"))
+        undecided = run.undecided(adoption)
+        if undecided:
+            lines.append(t("undecided.head", n=len(undecided)))
+            for row in undecided:
+                count = t("undecided.lines", n=row["lines"]) if row["lines"] else ""
+                lines.append(t("undecided.row", rule=row["rule"], entry=row["entry"], lines=count,
+                               reason=t.msg(row["reason"])))
+        return lines
 
 
-def _known(value) -> str:
-    return {True: "yes", False: "no", None: "unknown"}.get(value, str(value)) if value not in ("",) else "unknown"
-
-
-def _profile_and_evidence(run: RunReport) -> list[str]:
-    """The profile used, certification adoption, and every rule the run could not decide."""
-    p = run.profile
-    lines = [f"profile: {p.city}{' ' + p.district if p.district else ''}, government-invested {_known(p.government_invested)}, "
-             f"urban planning area {_known(p.urban_area)}, project type {_known(p.project_type)}, "
-             f"height {_known(p.height_m)}{' m' if p.height_m is not None else ''}, bid date {p.bid_date.isoformat()}"]
-    adoption = run.adoption()
-    if run.registry is None:
-        lines.append(f"certification: not checked (no --registry); {adoption.lines} line(s) in green categories")
-    else:
-        lines.append(f"certification: {adoption.certified_lines}/{adoption.lines} green lines certified "
-                     f"({adoption.line_share:.0%}), {adoption.certified_amount:,.2f}/{adoption.amount:,.2f} by amount "
-                     f"({adoption.amount_share:.0%}); kinds {adoption.certified_kinds}/{adoption.kinds}; "
-                     f"2025 rule (可选类 ≥ 40% of kinds): {adoption.rule_2025}")
-        for category in adoption.categories:
-            lines.append(f"  {category.category:12} lines {category.certified_lines}/{category.lines}  "
-                         f"amount {category.certified_amount:,.2f}/{category.amount:,.2f}")
-    undecided = run.undecided(adoption)
-    if undecided:
-        lines.append(f"could not decide ({len(undecided)} rule(s)):")
-        for row in undecided[:12]:
-            where = f", {row['lines']} line(s)" if row["lines"] else ""
-            lines.append(f"  {row['rule']} {row['entry']}{where}: {row['reason']}")
-        if len(undecided) > 12:
-            lines.append(f"  … {len(undecided) - 12} more in the JSON report (undecided_rules)")
-    return lines
-
-
-def _short(text: str, limit: int = 36) -> str:
+def _short(text: str, limit: int = MAX_CATALOG_EDITION) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def render(run: RunReport, color: bool = False) -> str:
-    lines: list[str] = []
-    for report in run.files:
-        lines.extend(_file_block(report, color))
-        lines.append("")
-    counts = run.counts()
-    lines.append(f"{counts['files']} file(s), {counts['files_error']} not checked, {counts['items']} items: "
-                 f"banned {counts['banned']}, restricted {counts['restricted']}, promoted {counts['promoted']}, "
-                 f"needs manual check {counts['needs_manual_check']}")
-    if counts["waived_findings"] or run.baseline:
-        gate = f"waived findings {counts['waived_findings']}"
-        if run.baseline:
-            gate += f", baseline {run.baseline}"
-        lines.append(f"{gate}; findings failing --fail-on {run.fail_on}: {counts['failing_findings']}")
-    for warning in run.warnings:
-        lines.append(f"warning: {warning}")
-    lines.extend(_profile_and_evidence(run))
-    lines.append("catalogs: " + "; ".join(f"{c.id} ({_short(c.edition)})" for c in run.catalogs.catalogs))
-    gaps = run.catalogs.gaps
-    if gaps:
-        lines.append(f"gap: {gaps[0]}")
-    if len(gaps) > 1:
-        lines.append(f"gap: … and {len(gaps) - 1} more known gaps in the catalogs (listed in the JSON report "
-                     "and by `gbm-check catalog list`)")
-    return "\n".join(lines) + "\n"
+def render(run: RunReport, color: bool = False, lang: str = "zh", max_lines: int | None = None) -> str:
+    return render_run(Writer, run, color=color, lang=lang, max_lines=max_lines)

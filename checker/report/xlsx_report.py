@@ -1,279 +1,795 @@
-"""Annotated workbooks for procurement officers.
+"""Annotated workbooks for procurement officers, written file by file as the run goes.
 
-For each input xlsx/xlsm that was checked: a copy (never the original) with two columns added to the right of
-each bill table — 检查结果 (status) and 规则 (rule ids and names) — the flagged rows coloured (banned red,
-restricted amber, waived grey) and a 检查结果清单 sheet listing every finding.  The copy is rewritten by openpyxl:
-values, formulas, styles and merged cells are kept; macros are dropped (a copy of an untrusted bill should not
-carry them) and drawings openpyxl cannot read are lost.
+For each input xlsx/xlsm that was checked: a copy (never the original) in which
 
-openpyxl cannot open xls, xlsb, ods, CSV or PDF, so for those inputs a findings workbook is written instead:
-the same findings sheet plus a 清单项目 sheet with every line read and its status.
+- each bill table gets two columns, 检查结果 (禁用 / 限制（需人工复核） / 推广 / 已豁免) and 规则, put to the right of
+  everything the table's rows hold, inside the print area and the auto-filter (both extended; an auto-filter is
+  added where the sheet had none), with the header rows frozen and the sheet set to print landscape, one page wide;
+- flagged rows are coloured (banned red, restricted amber, waived grey; promoted: its result cell green);
+- a first sheet 检查摘要 gives the project, the verdict with its limits, the counts, the catalogs with their
+  editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见);
+- a last sheet 检查结果清单 lists every finding, banned → restricted → promoted, with relative file names and the
+  fingerprints in a hidden last column; it prints landscape, one page wide, its header repeated.
 
-Every text cell written here is stored as a string, so bill text that starts with =, +, - or @ can never become
-a formula; characters a workbook cannot hold (control characters) are dropped.
+The copy is a streaming rewrite of the package (``checker.report.ooxml``): values, shared strings, styles, merges,
+formulas and their cached results, drawings stay byte for byte; macros are dropped.  For inputs that are not
+xlsx/xlsm (xls, xlsb, ods, CSV, PDF), or a package the rewrite cannot take, a findings workbook (检查摘要 +
+检查结果清单 + 清单项目) is written instead.  Every text cell written is an inline string: bill text that starts
+with =, +, - or @ never becomes a formula.
 
-``-o`` is the output file when one file was checked, else a folder (created if needed) that receives
+``-o`` is the output file when one file is checked, else a folder (created if needed) that receives
 ``<name>.checked.xlsx`` / ``<name>.findings.xlsx`` for each input.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
+import shutil
 import zipfile
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from ..engine import FileReport, RunReport
+from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem
+from . import ooxml
+from .common import STATUS_ORDER, evidence_text, gaps, rows_text, shown_findings, verdict_text
+from .i18n import Texts, texts
+from .stream import ReportOptions, ReportOutputError, Writer as BaseWriter, statuses
 
 COPYABLE = ("xlsx", "xlsm")
-STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "—"}
-FILLS = {
-    "banned": PatternFill("solid", fgColor="FFC7CE"),
-    "restricted": PatternFill("solid", fgColor="FFEB9C"),
-    "waived": PatternFill("solid", fgColor="D9D9D9"),
-    "promoted": PatternFill("solid", fgColor="C6EFCE"),
-    "header": PatternFill("solid", fgColor="305496"),
-}
 FINDINGS_SHEET = "检查结果清单"
+SUMMARY_SHEET = "检查摘要"
 ITEMS_SHEET = "清单项目"
-FINDING_COLUMNS = ("文件", "工作表", "行", "页", "项目编码", "项目名称", "项目特征", "状态", "规则", "条目",
-                   "依据文件", "匹配文本", "适用范围", "替代", "需人工复核", "豁免", "豁免理由", "批准人", "豁免有效期",
-                   "基线", "绿色建材类别", "指纹")
+COLOURS = {"banned": "FFC7CE", "restricted": "FFEB9C", "waived": "D9D9D9", "promoted": "C6EFCE",
+           "header": "305496", "fail": "F4B6B0", "review": "FCE4B0", "pass": "C6EFCE"}
+KIND_ORDER = ("banned", "restricted", "uncertified", "promoted", "not_applicable")
+FINDING_COLUMNS = ("状态", "工作表", "行", "页", "项目编码", "项目名称", "项目特征", "规则", "条目", "证据",
+                   "依据文件", "适用范围", "替代", "需人工复核", "另见", "豁免", "豁免理由", "批准人", "豁免有效期",
+                   "基线", "绿色建材类别", "文件", "指纹")
+FINDING_WIDTHS = {1: 12, 2: 20, 3: 7, 4: 5, 5: 14, 6: 20, 7: 36, 8: 10, 9: 24, 10: 26, 11: 30, 12: 20, 13: 20,
+                  14: 8, 15: 14, 16: 6, 17: 20, 18: 10, 19: 11, 20: 6, 21: 16, 22: 24, 23: 20}
 ITEM_COLUMNS = ("文件", "工作表", "行", "页", "表", "序号", "项目编码", "项目名称", "项目特征", "单位", "工程量",
                 "综合单价", "合价", "状态", "规则", "绿色建材类别")
+ITEM_WIDTHS = {1: 20, 2: 18, 7: 15, 8: 22, 9: 40, 14: 14, 15: 36, 16: 20}
+STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "—", "uncertified": "无认证",
+               "not_applicable": "不适用"}
+XlsxOutputError = ReportOutputError
 
 
-class XlsxOutputError(ValueError):
-    """The -o path cannot take the workbooks (one line, for the CLI)."""
-
-
-def put(sheet, row: int, column: int, value):
-    """Write one cell; text is always a string cell (never a formula), without characters xlsx forbids."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.value = value
-        cell.data_type = "s"  # "=…" would otherwise be stored as a formula
-    else:
-        cell.value = value
-    return cell
-
-
-def line_status(checked: CheckedItem) -> str:
-    """The status shown in a workbook: 禁用 / 限制 (需人工复核) / 已豁免 / 推广 / —."""
+def line_status(checked: CheckedItem, status: str) -> str:
+    """The status shown in a workbook: 禁用 / 限制（需人工复核） / 已豁免（…） / 推广 / —."""
     if checked.waived:
-        return f"已豁免（{STATUS_TEXT[checked.status]}）"
-    text = STATUS_TEXT[checked.status]
-    if checked.status == "restricted" and any(f.needs_manual_check for f in checked.findings):
+        return f"已豁免（{STATUS_TEXT[status]}）"
+    text = STATUS_TEXT[status]
+    if status == "restricted" and checked.needs_manual_check:
         text += "（需人工复核）"
     return text
 
 
 def _rules(checked: CheckedItem) -> str:
-    return "；".join(f"{f.rule} {f.entry}" + ("（已豁免）" if f.waived else "") for f in checked.findings
-                    if f.kind in ("banned", "restricted")) or "；".join(f.rule for f in checked.findings)
+    shown = shown_findings(checked, ("banned", "restricted", "uncertified"))
+    if not shown:
+        return "；".join(f.rule for f in checked.findings)
+    return "；".join(f"{s.finding.rule} {s.finding.entry}" + ("（已豁免）" if s.finding.waived else "")
+                    + (f"（另见 {'、'.join(s.also)}）" if s.also else "") for s in shown)
 
 
-def _where(checked: CheckedItem) -> tuple:
-    p = checked.item.provenance
-    rows = None if p.first_row is None else (
-        p.first_row if p.first_row in (p.last_row, None) else f"{p.first_row}-{p.last_row}")
-    return p.sheet or "", rows, p.page
+def relative_name(path: str) -> str:
+    """The path relative to the working directory when it lies below it, else its base name."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return os.path.basename(path)
+    return relative if not relative.startswith("..") else os.path.basename(path)
 
 
-def _findings_sheet(book: Workbook, reports: list[FileReport]) -> None:
-    title = FINDINGS_SHEET
-    while title in book.sheetnames:
-        title += "_"
-    sheet = book.create_sheet(title)
-    _header(sheet, FINDING_COLUMNS)
-    row = 2
-    for report in reports:
-        for checked in report.items:
-            item = checked.item
-            sheet_name, rows, page = _where(checked)
-            for f in checked.findings:
-                waiver = f.waiver
-                values = (report.read.path, sheet_name, rows, page, item.code, item.name, item.features,
-                          STATUS_TEXT.get(f.kind, f.kind), f.rule, f.entry, f.source, f.evidence, f.scope,
-                          f.replacement, "是" if f.needs_manual_check else "", "是" if waiver else "",
-                          waiver.reason if waiver else "", waiver.approver if waiver else "",
-                          waiver.expires.isoformat() if waiver else "",
-                          {"known": "已有", "new": "新增"}.get(f.baseline or "", ""),
-                          "、".join(checked.green_categories), item_fingerprint(item, f.rule))
-                for column, value in enumerate(values, 1):
-                    put(sheet, row, column, "" if value is None else value)
-                fill = FILLS["waived"] if waiver else FILLS.get(f.kind)
-                if fill is not None and f.kind in ("banned", "restricted"):
-                    for column in range(1, len(values) + 1):
-                        sheet.cell(row=row, column=column).fill = fill
-                row += 1
-    _widths(sheet, {"A": 28, "B": 22, "E": 15, "F": 22, "G": 40, "J": 30, "K": 40, "L": 30, "M": 24, "N": 24,
-                    "Q": 24, "U": 20, "V": 20})
+class Palette:
+    """The cell formats a workbook's new cells use, added to its styles part once."""
+
+    def __init__(self, styles: ooxml.Styles):
+        self.styles = styles
+        border = styles.border()
+        fills = {key: styles.fill(rgb) for key, rgb in COLOURS.items()}
+        self.fills = fills
+        plain, bold = styles.font(size=10), styles.font(bold=True, size=10)
+        white, title = styles.font(bold=True, color="FFFFFF", size=10), styles.font(bold=True, size=14)
+        self.text = styles.xf(font=plain, border=border)
+        self.label = styles.xf(font=bold, border=border)
+        self.header = styles.xf(font=white, fill=fills["header"], border=border, horizontal="center",
+                                vertical="center")
+        self.title = styles.xf(font=title, wrap=False, vertical="center")
+        self.by_status = {key: styles.xf(font=bold if key in ("banned", "restricted") else plain,
+                                         fill=fills[key], border=border)
+                          for key in ("banned", "restricted", "waived", "promoted", "fail", "review", "pass")}
+        self.result_header = styles.xf(font=bold, border=border, horizontal="center", vertical="center")
+
+    def status(self, key: str) -> int:
+        return self.by_status.get(key, self.text)
 
 
-def _header(sheet, columns) -> None:
-    for column, name in enumerate(columns, 1):
-        cell = put(sheet, 1, column, name)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = FILLS["header"]
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}1"
-
-
-def _widths(sheet, widths: dict) -> None:
-    for letter, width in widths.items():
-        sheet.column_dimensions[letter].width = width
-
-
-def _items_sheet(book: Workbook, report: FileReport) -> None:
-    sheet = book.create_sheet(ITEMS_SHEET)
-    _header(sheet, ITEM_COLUMNS)
-    for row, checked in enumerate(report.items, 2):
-        item = checked.item
-        sheet_name, rows, page = _where(checked)
-        values = (report.read.path, sheet_name, rows, page, item.table, item.seq, item.code, item.name, item.features,
-                  item.unit, item.quantity, item.unit_price, item.amount, line_status(checked), _rules(checked),
-                  "、".join(checked.green_categories))
-        for column, value in enumerate(values, 1):
-            put(sheet, row, column, "" if value is None else value)
-        fill = _row_fill(checked)
-        if fill is not None:
-            for column in range(1, len(values) + 1):
-                sheet.cell(row=row, column=column).fill = fill
-    _widths(sheet, {"A": 28, "B": 22, "G": 15, "H": 22, "I": 40, "N": 14, "O": 36, "P": 20})
-
-
-def _row_fill(checked: CheckedItem):
+def _row_key(checked: CheckedItem, status: str) -> str | None:
     if checked.waived:
-        return FILLS["waived"]
-    return FILLS.get(checked.status) if checked.status in ("banned", "restricted") else None
+        return "waived"
+    return status if status in ("banned", "restricted") else None
 
 
-def annotate_copy(report: FileReport, source: str, target: Path) -> None:
-    """Copy an xlsx/xlsm with status columns, row colours and a findings sheet (macros dropped)."""
-    book = load_workbook(source, keep_vba=False, keep_links=False)
-    by_sheet: dict[str, list[CheckedItem]] = {}
+# --- the sheets every workbook gets ---------------------------------------------------------------------------
+
+def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: Palette, t: Texts,
+                  now: _dt.datetime) -> ooxml.SheetSpec:
+    """检查摘要: project, verdict with its limits, counts, catalogs and gaps, and a sign-off block."""
+    counts = dict(summary.counts, files_error=0)
+    rows: list[list[tuple[object, int]]] = [[("绿色建材检查摘要", p.title)], []]
+    merges: list[str] = ["A1:D1"]
+    heights: dict[int, float] = {1: 24}
+    read = report.read
+
+    def pair(label: str, value, style=None, height=None):
+        rows.append([(label, p.label), (value, style or p.text), ("", p.text), ("", p.text)])
+        merges.append(f"B{len(rows)}:D{len(rows)}")
+        if height:
+            heights[len(rows)] = height
+
+    def banner(title: str):
+        rows.append([(title, p.header), ("", p.header), ("", p.header), ("", p.header)])
+        merges.append(f"A{len(rows)}:D{len(rows)}")
+
+    pair("项目", read.project or "（清单未写明工程名称）")
+    pair("文件", relative_name(read.path))
+    pair("SHA-256", read.sha256)
+    pair("检查时间", f"{now:%Y-%m-%d %H:%M} · gbm-check {run.tool_version}")
+    verdict = summary.verdict
+    pair("结论", verdict_text(verdict, counts, run.catalogs, t), p.status(verdict), height=30)
+    pair("清单行", sum(counts[s] for s in STATUS_ORDER))
+    for key, label in (("banned", "禁用"), ("restricted", "限制"), ("promoted", "推广"), ("clean", "无发现"),
+                       ("needs_manual_check", "需人工复核"), ("waived_findings", "已豁免的发现"),
+                       ("green_items", "属绿色建材类别")):
+        pair(label, counts[key])
+    profile = run.profile
+    pair("项目条件", f"{profile.city}{' ' + profile.district if profile.district else ''}；投标日期 "
+                    f"{profile.bid_date.isoformat()}；政府投资 {_yes_no(profile.government_invested)}；"
+                    f"城市规划区内 {_yes_no(profile.urban_area)}")
+    rows.append([])
+    rows.append([("使用的目录", p.header), ("版本", p.header), ("发布依据", p.header), ("条目", p.header)])
+    for catalog in run.catalogs.catalogs:
+        rows.append([(catalog.title, p.text), (catalog.edition, p.text), (catalog.source, p.text),
+                     (len(catalog.entries), p.text)])
+        # wrapped text needs its height: about 11 / 17 / 17 Chinese characters a line in these columns
+        lines = max(len(catalog.title) / 11, len(catalog.edition) / 17, len(catalog.source) / 17)
+        heights[len(rows)] = min(14 * (int(lines) + 1), 120)
+    rows.append([])
+    banner("已知缺口")
+    for gap in gaps(run.catalogs, t):
+        rows.append([(gap, p.text), ("", p.text), ("", p.text), ("", p.text)])
+        merges.append(f"A{len(rows)}:D{len(rows)}")
+        heights[len(rows)] = 15 * (1 + len(gap) // 60)
+    rows.append([])
+    banner("审核意见与签字")
+    for label in ("审核人", "复核人", "日期", "意见"):
+        pair(label, "", height=80 if label == "意见" else 30)
+    return ooxml.SheetSpec(name=SUMMARY_SHEET, rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
+                           landscape=False, heights=heights, one_page=True)
+
+
+def _yes_no(value) -> str:
+    return {True: "是", False: "否"}.get(value, "未说明")
+
+
+def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str = FINDINGS_SHEET) -> ooxml.SheetSpec:
+    """检查结果清单: every finding shown (decisive, with the concurring rules), banned → restricted → promoted."""
+    entries = []
+    file_name = relative_name(report.read.path)
     for checked in report.items:
-        by_sheet.setdefault(checked.item.provenance.sheet or "", []).append(checked)
-    headers: dict[str, list[int]] = {}
+        where = checked.item.provenance
+        for shown in shown_findings(checked, KIND_ORDER):
+            rank = KIND_ORDER.index(shown.finding.kind)
+            entries.append(((rank, where.page or 0, where.first_row or 0), checked, shown))
+    entries.sort(key=lambda entry: entry[0])
+    rows = [[(title, p.header) for title in FINDING_COLUMNS]]
+    for _, checked, shown in entries:
+        f, item, where = shown.finding, checked.item, checked.item.provenance
+        waiver = f.waiver
+        style = p.status("waived" if waiver else f.kind) if f.kind in ("banned", "restricted", "promoted") \
+            else p.text
+        values = (STATUS_TEXT.get(f.kind, f.kind) + ("（需人工复核）" if f.needs_manual_check else ""),
+                  where.sheet or "", rows_text(checked), where.page, item.code, item.name, item.features, f.rule,
+                  f.entry, evidence_text(f, t), f.source, f.scope, f.replacement,
+                  "是" if f.needs_manual_check else "", "、".join(shown.also), "是" if waiver else "",
+                  waiver.reason if waiver else "", waiver.approver if waiver else "",
+                  waiver.expires.isoformat() if waiver else "", {"known": "已有", "new": "新增"}.get(f.baseline or "", ""),
+                  "、".join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
+        rows.append([(value, style if column == 0 else p.text) for column, value in enumerate(values)])
+    return ooxml.SheetSpec(name=name, rows=rows, widths=FINDING_WIDTHS, hidden=(len(FINDING_COLUMNS),),
+                           freeze_rows=1, filter_header=1, plain=p.text)
+
+
+def items_sheet(report: FileReport, p: Palette) -> ooxml.SheetSpec:
+    """清单项目 (findings workbooks only): every line read, with its status."""
+    rows = [[(title, p.header) for title in ITEM_COLUMNS]]
+    name = relative_name(report.read.path)
+    for checked in report.items:
+        item, where, status = checked.item, checked.item.provenance, checked.status
+        key = _row_key(checked, status)
+        style = p.status(key) if key else p.text
+        values = (name, where.sheet or "", rows_text(checked), where.page, item.table, item.seq, item.code, item.name,
+                  item.features, item.unit, item.quantity, item.unit_price, item.amount, line_status(checked, status),
+                  _rules(checked), "、".join(checked.green_categories))
+        rows.append([(value, style) for value in values])
+    return ooxml.SheetSpec(name=ITEMS_SHEET, rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
+                           plain=p.text)
+
+
+# --- the annotated copy -----------------------------------------------------------------------------------------
+
+@dataclass
+class SheetPlan:
+    """What one bill sheet gets: per row its result (status text, rules text, colour), the header rows, and where
+    the result columns go."""
+
+    results: dict[int, tuple[str, str, str | None]]  # first row → (status text, rules, colour key)
+    spans: dict[int, int]  # first row → last row of a line
+    header_row: int
+    table_last_column: int
+    first_row: int
+    last_row: int
+
+
+def _plans(report: FileReport, line_statuses) -> dict[str, SheetPlan]:
+    headers: dict[str, tuple[int, int]] = {}
     for table in report.read.tables:
-        if table.kind != "analysis":
-            headers.setdefault(table.sheet, []).append(table.header_row)
-    for name, items in by_sheet.items():
-        if name not in book.sheetnames:
+        if table.kind == "analysis":
             continue
-        sheet = book[name]
-        status_col = sheet.max_column + 1
-        for header_row in headers.get(name, []):
-            for offset, title in enumerate(("检查结果", "规则（gbm-check）")):
-                cell = put(sheet, header_row, status_col + offset, title)
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for checked in items:
-            where = checked.item.provenance
-            first, last = where.first_row, where.last_row or where.first_row
-            if first is None:
+        last = max((index for _, index in table.columns), default=0) + 1
+        known = headers.get(table.sheet)
+        if known is None or table.header_row < known[0]:
+            headers[table.sheet] = (table.header_row, max(last, known[1] if known else 0))
+    plans: dict[str, SheetPlan] = {}
+    for checked, status in zip(report.items, line_statuses):
+        where = checked.item.provenance
+        if where.first_row is None or where.sheet not in headers:
+            continue
+        plan = plans.get(where.sheet)
+        if plan is None:
+            header, width = headers[where.sheet]
+            plan = plans[where.sheet] = SheetPlan({}, {}, header, width, header, header)
+        first, last = where.first_row, where.last_row or where.first_row
+        plan.results[first] = (line_status(checked, status), _rules(checked) if checked.findings else "",
+                               _row_key(checked, status) or ("promoted" if status == "promoted" else None))
+        plan.spans[first] = last
+        plan.last_row = max(plan.last_row, last)
+    return plans
+
+
+def annotate_copy(report: FileReport, summary: FileSummary, run: RunReport, target: Path,
+                  options: ReportOptions) -> None:
+    """Write the annotated copy of an xlsx/xlsm bill (see the module's docstring)."""
+    t = texts(options.lang)
+    with zipfile.ZipFile(report.read.path) as source:
+        names = source.namelist()
+        workbook_xml = source.read("xl/workbook.xml").decode("utf-8")
+        rels_xml = source.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+        types_xml = source.read("[Content_Types].xml").decode("utf-8")
+        styles_name = _styles_part(rels_xml)
+        styles = ooxml.Styles(source.read(styles_name).decode("utf-8") if styles_name in names
+                              else ooxml.MINIMAL_STYLES)
+        palette = Palette(styles)
+        parts = _sheet_parts(workbook_xml, rels_xml)  # sheet name → (part name, index in <sheets>)
+        plans = _plans(report, statuses(report, summary))
+        defined = _defined_names(workbook_xml)
+        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        extents: dict[str, tuple[int, int, int, int]] = {}  # sheet → (header, status column, last column, last row)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+                for name in names:
+                    if name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", styles_name) \
+                            or name.endswith("vbaProject.bin"):
+                        continue
+                    sheet = next((s for s, (part, _) in parts.items() if part == name), None)
+                    if sheet is None:
+                        with source.open(name) as src, out.open(_info(name), "w") as dst:
+                            shutil.copyfileobj(src, dst, ooxml.CHUNK)
+                        continue
+                    plan = plans.get(sheet)
+                    with out.open(_info(name), "w") as dst:
+                        extents_of = _rewrite_sheet(source, name, plan, palette, dst, defined.get(parts[sheet][1], {}))
+                    if extents_of is not None:
+                        extents[sheet] = extents_of
+                new_sheets = [summary_sheet(report, summary, run, palette, t, options.now or _dt.datetime.now()),
+                              findings_sheet(report, palette, t, _unique(FINDINGS_SHEET, parts))]
+                new_parts = _add_sheets(out, new_sheets, names)
+                out.writestr(_info(styles_name), styles.render())
+                workbook_xml, rels_xml, types_xml = _register(workbook_xml, rels_xml, types_xml, new_sheets,
+                                                              new_parts, parts, extents)
+                out.writestr(_info("xl/workbook.xml"), workbook_xml)
+                out.writestr(_info("xl/_rels/workbook.xml.rels"), rels_xml)
+                out.writestr(_info("[Content_Types].xml"), types_xml)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _info(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _unique(name: str, taken) -> str:
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _styles_part(rels_xml: str) -> str:
+    match = re.search(r'<Relationship\b[^>]*Type="[^"]*/styles"[^>]*>', rels_xml)
+    target = ooxml.attribute(match.group(0), "Target") if match else "styles.xml"
+    return _part_name(target)
+
+
+def _part_name(target: str) -> str:
+    if target.startswith("/"):
+        return target[1:]
+    parts: list[str] = []
+    for piece in ("xl/" + target).split("/"):
+        if piece == "..":
+            parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _sheet_parts(workbook_xml: str, rels_xml: str) -> dict[str, tuple[str, int]]:
+    targets = {}
+    for rel in re.findall(r"<Relationship\b[^>]*>", rels_xml):
+        if (ooxml.attribute(rel, "Type") or "").endswith("/worksheet"):
+            targets[ooxml.attribute(rel, "Id")] = _part_name(ooxml.attribute(rel, "Target") or "")
+    found = {}
+    for index, sheet in enumerate(re.findall(r"<sheet\b[^>]*>", workbook_xml)):
+        rid = re.search(r'\sr:id="([^"]*)"', sheet) or re.search(r'\s\w+:id="([^"]*)"', sheet)
+        name = _unescape(ooxml.attribute(sheet, "name") or "")
+        if rid and rid.group(1) in targets:
+            found[name] = (targets[rid.group(1)], index)
+    return found
+
+
+def _unescape(value: str) -> str:
+    from xml.sax.saxutils import unescape
+
+    return unescape(value, {"&quot;": '"', "&apos;": "'"})
+
+
+def _defined_names(workbook_xml: str) -> dict[int, dict[str, str]]:
+    found: dict[int, dict[str, str]] = {}
+    for match in re.finditer(r"<definedName\b([^>]*)>(.*?)</definedName>", workbook_xml, re.DOTALL):
+        local = ooxml.attribute(match.group(0), "localSheetId")
+        if local is not None:
+            found.setdefault(int(local), {})[ooxml.attribute(match.group(0), "name") or ""] = match.group(2)
+    return found
+
+
+def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, palette: Palette, dst,
+                   names: dict) -> tuple[int, int, int, int] | None:
+    """Stream one worksheet into ``dst``: unselected; with a plan, annotated.  Returns the annotated extent."""
+    if plan is None:
+        with source.open(name) as src:
+            head, rest = ooxml.split_sheet(ooxml.stream_member(src))
+            head = re.sub(r'\stabSelected="1"', "", head)
+            dst.write(head.encode("utf-8", "backslashreplace"))
+            for block in rest:
+                dst.write(block)
+        return None
+    with source.open(name) as src:
+        highest, tail_bytes = ooxml.scan_sheet(ooxml.stream_member(src), (plan.header_row, plan.last_row),
+                                               plan.table_last_column)
+    tail_parts = ooxml.elements(tail_bytes.decode("utf-8").replace("</worksheet>", ""))
+    header_end = _header_end(tail_parts, plan.header_row)
+    status_col = max(highest, plan.table_last_column, _merged_right(tail_parts, plan.header_row, header_end)) + 1
+    last_col = status_col + 1
+    output = dst
+    dst = ooxml.Batched(output)
+    with source.open(name) as src:
+        head, rest = ooxml.split_sheet(ooxml.stream_member(src))
+        dst.write(_annotated_head(head, plan, status_col, last_col, header_end).encode("utf-8", "backslashreplace"))
+        fills = palette.fills
+        styles = palette.styles
+        result_style = {key: palette.status(key) for key in ("banned", "restricted", "waived", "promoted")}
+        colour_of_row: dict[int, str] = {}
+        for first, (_, _, key) in plan.results.items():
+            if key in ("banned", "restricted", "waived"):
+                for row in range(first, plan.spans[first] + 1):
+                    colour_of_row[row] = key
+        number = 0
+        tail_text = b""
+        in_tail = False
+        for row, between in ooxml.rows_of(rest):
+            if row is None:
+                if in_tail:
+                    tail_text += between
+                    continue
+                at = between.find(b"</sheetData>")
+                if at >= 0:
+                    dst.write(between[:at + len(b"</sheetData>")])
+                    tail_text = between[at + len(b"</sheetData>"):]
+                    in_tail = True
+                else:
+                    dst.write(between)
                 continue
-            status = put(sheet, first, status_col, line_status(checked))
-            put(sheet, first, status_col + 1, _rules(checked)).alignment = Alignment(wrap_text=True,
-                                                                                     vertical="top")
-            fill = _row_fill(checked)
-            if fill is not None:
-                for row in range(first, last + 1):
-                    for column in range(1, status_col + 2):
-                        sheet.cell(row=row, column=column).fill = fill
-            elif checked.status == "promoted":
-                status.fill = FILLS["promoted"]
-        sheet.column_dimensions[get_column_letter(status_col)].width = 16
-        sheet.column_dimensions[get_column_letter(status_col + 1)].width = 40
-    _findings_sheet(book, [report])
-    for sheet in book.worksheets:
-        sheet.sheet_view.tabSelected = False
-    book.active = len(book.sheetnames) - 1
-    book.active.sheet_view.tabSelected = True
-    book.calculation.fullCalcOnLoad = True  # openpyxl drops cached formula results; recalculate on open
-    _save(book, target)
+            number = ooxml.row_number(row, number)
+            result = plan.results.get(number)
+            colour = colour_of_row.get(number)
+            if number == plan.header_row:
+                extra = {status_col: ooxml.inline_cell(f"{ooxml.column_letters(status_col)}{number}", "检查结果",
+                                                       palette.result_header),
+                         last_col: ooxml.inline_cell(f"{ooxml.column_letters(last_col)}{number}", "规则（gbm-check）",
+                                                     palette.result_header)}
+                dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, 0, None, extra).encode("utf-8", "backslashreplace"))
+                continue
+            if result is None and colour is None:
+                dst.write(row)
+                continue
+            extra = {}
+            if result is not None:
+                text, rules, key = result
+                style = result_style.get(key, palette.text)
+                extra = {status_col: ooxml.inline_cell(f"{ooxml.column_letters(status_col)}{number}", text, style),
+                         last_col: ooxml.inline_cell(f"{ooxml.column_letters(last_col)}{number}", rules, style)}
+            if colour is not None:
+                fill = fills[colour]
+                dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, status_col - 1,
+                                            lambda old: styles.with_fill(old, fill), extra).encode("utf-8", "backslashreplace"))
+            else:
+                dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, 0, None, extra).encode("utf-8", "backslashreplace"))
+        dst.write(_annotated_tail(tail_text.decode("utf-8"), plan, status_col, last_col, header_end,
+                                  names).encode("utf-8", "backslashreplace"))
+        dst.flush()
+    return plan.header_row, status_col, last_col, plan.last_row
 
 
-def findings_workbook(report: FileReport, target: Path) -> None:
-    """A workbook with the findings and every line read, for inputs that cannot be copied."""
-    book = Workbook()
-    book.remove(book.active)
-    _findings_sheet(book, [report])
-    _items_sheet(book, report)
-    _save(book, target)
+def _header_end(tail_parts, header_row: int) -> int:
+    """The last header row: the bottom of the merges that start on the header row (at most 3 rows down)."""
+    merges = ooxml.get_element(tail_parts, "mergeCells") or ""
+    end = header_row
+    for ref in re.findall(r'ref="([A-Z]+\d+):([A-Z]+\d+)"', merges):
+        top, bottom = ooxml.split_ref(ref[0])[1], ooxml.split_ref(ref[1])[1]
+        if top == header_row and bottom <= header_row + 3:
+            end = max(end, bottom)
+    return end
 
 
-def _save(book: Workbook, target: Path) -> None:
+def _merged_right(tail_parts, first: int, last: int) -> int:
+    """The rightmost column of a merge that reaches into rows first..last (new cells must not overlap one)."""
+    merges = ooxml.get_element(tail_parts, "mergeCells") or ""
+    right = 0
+    for ref in re.findall(r'ref="([A-Z]+\d+):([A-Z]+\d+)"', merges):
+        (_, top), (column, bottom) = ooxml.split_ref(ref[0]), ooxml.split_ref(ref[1])
+        if top <= last and bottom >= first:
+            right = max(right, column)
+    return right
+
+
+def _annotated_head(head: str, plan: SheetPlan, status_col: int, last_col: int, header_end: int) -> str:
+    start = head.find("<worksheet")
+    start = head.find(">", start) + 1
+    prolog, body = head[:start], head[start:]
+    parts = ooxml.elements(body)
+    sheet_pr = ooxml.get_element(parts, "sheetPr")
+    if sheet_pr is None or sheet_pr.endswith("/>") and "<" not in sheet_pr[1:]:
+        attrs = sheet_pr[len("<sheetPr"):-2] if sheet_pr else ""
+        sheet_pr = f"<sheetPr{attrs}><pageSetUpPr fitToPage=\"1\"/></sheetPr>"
+    elif "<pageSetUpPr" in sheet_pr:
+        sheet_pr = re.sub(r"<pageSetUpPr\b[^>]*?/>", lambda m: ooxml.set_attribute(m.group(0), "fitToPage", "1"),
+                          sheet_pr)
+    else:
+        sheet_pr = sheet_pr.replace("</sheetPr>", '<pageSetUpPr fitToPage="1"/></sheetPr>')
+    ooxml.put_element(parts, "sheetPr", sheet_pr)
+    dimension = ooxml.get_element(parts, "dimension")
+    top_left, bottom_right = "A1", f"{ooxml.column_letters(last_col)}{plan.last_row}"
+    if dimension is not None:
+        ref = ooxml.attribute(dimension, "ref") or "A1"
+        corners = ref.split(":")
+        top_left = corners[0]
+        if len(corners) > 1:
+            col, row = ooxml.split_ref(corners[1])
+            bottom_right = f"{ooxml.column_letters(max(col, last_col))}{max(row, plan.last_row)}"
+    ooxml.put_element(parts, "dimension", f'<dimension ref="{top_left}:{bottom_right}"/>')
+    views = ooxml.get_element(parts, "sheetViews") or '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    views = re.sub(r'\stabSelected="1"', "", views)
+    if "<pane" not in views:
+        pane = (f'<pane ySplit="{header_end}" topLeftCell="A{header_end + 1}" activePane="bottomLeft" '
+                f'state="frozen"/>')
+        views = re.sub(r"<sheetView\b([^>]*?)/>", r"<sheetView\1></sheetView>", views, count=1)
+        views = re.sub(r"(<sheetView\b[^>]*>)", lambda m: m.group(1) + pane, views, count=1)
+        views = re.sub(r"<selection\b(?![^>]*\bpane=)", '<selection pane="bottomLeft"', views)
+    ooxml.put_element(parts, "sheetViews", views)
+    cols = ooxml.get_element(parts, "cols") or "<cols></cols>"
+    ooxml.put_element(parts, "cols", _cols_with(cols, {status_col: 14, last_col: 40}))
+    return prolog + "".join(xml for _, xml in parts)
+
+
+def _cols_with(cols: str, widths: dict[int, float]) -> str:
+    """The <cols> element with these columns set to these widths (ranges that cover them are split)."""
+    entries = []
+    for match in re.finditer(r"<col\b[^>]*?/>", cols):
+        tag = match.group(0)
+        low, high = int(ooxml.attribute(tag, "min") or 0), int(ooxml.attribute(tag, "max") or 0)
+        for column in sorted(widths):
+            if low <= column <= high:
+                if low < column:
+                    entries.append((low, ooxml.set_attribute(ooxml.set_attribute(tag, "min", str(low)), "max",
+                                                             str(column - 1))))
+                low = column + 1
+        if low <= high:
+            entries.append((low, ooxml.set_attribute(ooxml.set_attribute(tag, "min", str(low)), "max", str(high))))
+    for column, width in widths.items():
+        entries.append((column, f'<col min="{column}" max="{column}" width="{width}" customWidth="1"/>'))
+    return "<cols>" + "".join(tag for _, tag in sorted(entries, key=lambda e: e[0])) + "</cols>"
+
+
+def _annotated_tail(tail: str, plan: SheetPlan, status_col: int, last_col: int, header_end: int,
+                    names: dict) -> str:
+    closing = tail.rfind("</worksheet>")
+    parts = ooxml.elements(tail[:closing] if closing >= 0 else tail)
+    letters = ooxml.column_letters(last_col)
+    auto = ooxml.get_element(parts, "autoFilter")
+    if auto is not None:
+        ref = (ooxml.attribute(auto, "ref") or f"A{header_end}:A{plan.last_row}").split(":")
+        col, row = ooxml.split_ref(ref[-1])
+        ref = f"{ref[0]}:{ooxml.column_letters(max(col, last_col))}{max(row, plan.last_row)}"
+        ooxml.put_element(parts, "autoFilter", ooxml.set_attribute(auto, "ref", ref))
+    else:
+        ooxml.put_element(parts, "autoFilter", f'<autoFilter ref="A{header_end}:{letters}{plan.last_row}"/>')
+    if header_end > plan.header_row:
+        merges = ooxml.get_element(parts, "mergeCells") or '<mergeCells count="0"></mergeCells>'
+        merges = merges.replace("<mergeCells count=\"0\"/>", '<mergeCells count="0"></mergeCells>')
+        added = "".join(f'<mergeCell ref="{ooxml.column_letters(c)}{plan.header_row}:{ooxml.column_letters(c)}'
+                        f'{header_end}"/>' for c in (status_col, last_col))
+        count = len(re.findall(r"<mergeCell\b", merges)) + 2
+        merges = ooxml.set_attribute(merges.replace("</mergeCells>", added + "</mergeCells>"), "count", str(count))
+        ooxml.put_element(parts, "mergeCells", merges)
+    if ooxml.get_element(parts, "pageMargins") is None:
+        ooxml.put_element(parts, "pageMargins", '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" '
+                                                'header="0.3" footer="0.3"/>')
+    setup = ooxml.get_element(parts, "pageSetup") or '<pageSetup paperSize="9"/>'
+    for key, value in (("orientation", "landscape"), ("fitToWidth", "1"), ("fitToHeight", "0"), ("scale", None)):
+        setup = ooxml.set_attribute(setup, key, value)
+    ooxml.put_element(parts, "pageSetup", setup)
+    return "".join(xml for _, xml in parts) + "</worksheet>"
+
+
+def _add_sheets(out: zipfile.ZipFile, sheets: list[ooxml.SheetSpec], names: list[str]) -> list[str]:
+    parts = []
+    number = 1
+    for sheet in sheets:
+        while f"xl/worksheets/sheet{number}.xml" in names or f"xl/worksheets/sheet{number}.xml" in parts:
+            number += 1
+        part = f"xl/worksheets/sheet{number}.xml"
+        with out.open(_info(part), "w") as dst:
+            for piece in sheet.xml():
+                dst.write(piece.encode("utf-8", "backslashreplace"))
+        parts.append(part)
+    return parts
+
+
+def _quote(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _register(workbook_xml: str, rels_xml: str, types_xml: str, sheets: list[ooxml.SheetSpec], parts: list[str],
+              existing: dict[str, tuple[str, int]], extents: dict[str, tuple[int, int, int, int]]
+              ) -> tuple[str, str, str]:
+    """The workbook, its relationships and the content types with the new sheets (the summary first, the
+    findings last), print areas and filter ranges extended, macros gone."""
+    ids = set(re.findall(r'Id="([^"]*)"', rels_xml))
+    rel_ids = []
+    for number, part in enumerate(parts, 1):
+        rid = f"rIdGbm{number}"
+        while rid in ids:
+            rid += "x"
+        rel_ids.append(rid)
+        target = str(PurePosixPath(part).relative_to("xl"))
+        rels_xml = rels_xml.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{ooxml.WORKSHEET_REL}" '
+                                                        f'Target="{target}"/></Relationships>')
+    rels_xml = re.sub(r'<Relationship\b[^>]*vbaProject[^>]*/>', "", rels_xml)
+    sheet_ids = [int(x) for x in re.findall(r'<sheet\b[^>]*\ssheetId="(\d+)"', workbook_xml)] or [0]
+    entries = [f'<sheet name="{ooxml.text(s.name)}" sheetId="{max(sheet_ids) + n}" r:id="{rid}"/>'
+               for n, (s, rid) in enumerate(zip(sheets, rel_ids), 1)]
+    if 'xmlns:r="' not in workbook_xml[:workbook_xml.find(">", workbook_xml.find("<workbook"))]:
+        workbook_xml = workbook_xml.replace("<workbook ", f'<workbook xmlns:r="{ooxml.REL_NS}" ', 1)
+    workbook_xml = re.sub(r"(<sheets\b[^>]*>)", lambda m: m.group(1) + entries[0], workbook_xml, count=1)
+    workbook_xml = workbook_xml.replace("</sheets>", "".join(entries[1:]) + "</sheets>", 1)
+    # the summary is sheet 0 now: every sheet-local name moves one place; the summary is the active tab
+    workbook_xml = re.sub(r'localSheetId="(\d+)"', lambda m: f'localSheetId="{int(m.group(1)) + 1}"', workbook_xml)
+    workbook_xml = re.sub(r"<workbookView\b[^>]*?/?>",
+                          lambda m: ooxml.set_attribute(ooxml.set_attribute(m.group(0), "activeTab", "0"),
+                                                        "firstSheet", None), workbook_xml)
+    names = []
+    for sheet_name, (header, status_col, last_col, last_row) in extents.items():
+        index = existing[sheet_name][1] + 1
+        workbook_xml = _extend_names(workbook_xml, index, last_col, last_row)
+        if f'name="_xlnm._FilterDatabase" localSheetId="{index}"' not in workbook_xml:
+            names.append(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+                         f"{ooxml.text(_quote(sheet_name))}!$A${header}:${ooxml.column_letters(last_col)}${last_row}"
+                         "</definedName>")
+    findings_index = len(existing) + 1
+    findings = sheets[-1]
+    names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{findings_index}">'
+                 f"{ooxml.text(findings.print_titles())}</definedName>")
+    if "<definedNames" in workbook_xml:
+        workbook_xml = re.sub(r"<definedNames\s*/>", "<definedNames></definedNames>", workbook_xml)
+        workbook_xml = workbook_xml.replace("</definedNames>", "".join(names) + "</definedNames>", 1)
+    else:
+        after = re.search(r"</sheets>", workbook_xml)
+        workbook_xml = workbook_xml[:after.end()] + "<definedNames>" + "".join(names) + "</definedNames>" \
+            + workbook_xml[after.end():]
+    types_xml = types_xml.replace(ooxml.MACRO_WORKBOOK_TYPE, ooxml.WORKBOOK_TYPE)
+    types_xml = re.sub(r'<Override\b[^>]*vbaProject[^>]*/>', "", types_xml)
+    types_xml = types_xml.replace("</Types>", "".join(
+        f'<Override PartName="/{part}" ContentType="{ooxml.SHEET_TYPE}"/>' for part in parts) + "</Types>")
+    return workbook_xml, rels_xml, types_xml
+
+
+def _extend_names(workbook_xml: str, index: int, last_col: int, last_row: int) -> str:
+    """Print area and filter range of sheet ``index``: their first range reaches the result columns."""
+    def extend(match: re.Match) -> str:
+        tag, value = match.group(1), match.group(2)
+        if ooxml.attribute(tag, "localSheetId") != str(index) or \
+                ooxml.attribute(tag, "name") not in ("_xlnm.Print_Area", "_xlnm._FilterDatabase"):
+            return match.group(0)
+        first, _, rest = value.partition(",")
+
+        def corner(ref: re.Match) -> str:
+            col, row = ooxml.column_number(ref.group(1)), int(ref.group(2))
+            return f"${ooxml.column_letters(max(col, last_col))}${max(row, last_row)}"
+
+        first = re.sub(r"(?<=:)\$?([A-Z]{1,3})\$?(\d+)$", corner, first)
+        return f"{tag}{first}{',' + rest if rest else ''}</definedName>"
+
+    return re.sub(r"(<definedName\b[^>]*>)(.*?)</definedName>", extend, workbook_xml, flags=re.DOTALL)
+
+
+# --- findings workbooks (inputs that cannot be copied) -------------------------------------------------------
+
+def findings_workbook(report: FileReport, summary: FileSummary, run: RunReport, target: Path,
+                      options: ReportOptions) -> None:
+    """A new workbook: 检查摘要, 检查结果清单 and 清单项目 (every line read)."""
+    t = texts(options.lang)
+    styles = ooxml.Styles(ooxml.MINIMAL_STYLES)
+    palette = Palette(styles)
+    sheets = [summary_sheet(report, summary, run, palette, t, options.now or _dt.datetime.now()),
+              findings_sheet(report, palette, t), items_sheet(report, palette)]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        book.save(tmp)
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+            parts = _add_sheets(out, sheets, [])
+            out.writestr(_info("xl/styles.xml"), styles.render())
+            out.writestr(_info("_rels/.rels"), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                         'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+            rels = "".join(f'<Relationship Id="rId{n}" Type="{ooxml.WORKSHEET_REL}" Target="worksheets/'
+                           f'{PurePosixPath(p).name}"/>' for n, p in enumerate(parts, 1))
+            rels += (f'<Relationship Id="rId{len(parts) + 1}" Type="http://schemas.openxmlformats.org/'
+                     'officeDocument/2006/relationships/styles" Target="styles.xml"/>')
+            out.writestr(_info("xl/_rels/workbook.xml.rels"), '<?xml version="1.0" encoding="UTF-8" '
+                         'standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                         f'relationships">{rels}</Relationships>')
+            entries = "".join(f'<sheet name="{ooxml.text(s.name)}" sheetId="{n}" r:id="rId{n}"/>'
+                              for n, s in enumerate(sheets, 1))
+            titles = "".join(f'<definedName name="_xlnm.Print_Titles" localSheetId="{n}">'
+                             f"{ooxml.text(s.print_titles())}</definedName>"
+                             for n, s in enumerate(sheets) if s.print_titles())
+            out.writestr(_info("xl/workbook.xml"), f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                         f'<workbook xmlns="{ooxml.MAIN_NS}" xmlns:r="{ooxml.REL_NS}"><bookViews><workbookView '
+                         f'activeTab="0"/></bookViews><sheets>{entries}</sheets><definedNames>{titles}</definedNames>'
+                         '</workbook>')
+            overrides = "".join(f'<Override PartName="/{p}" ContentType="{ooxml.SHEET_TYPE}"/>' for p in parts)
+            out.writestr(_info("[Content_Types].xml"), '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                         'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+                         f'<Override PartName="/xl/workbook.xml" ContentType="{ooxml.WORKBOOK_TYPE}"/>'
+                         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+                         f'officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>')
         os.replace(tmp, target)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
 
+
+# --- the writer ------------------------------------------------------------------------------------------------
 
 def _copyable(report: FileReport) -> bool:
     if report.read.format not in COPYABLE:
         return False
-    try:  # the sniffed format says xlsx; openpyxl also needs the workbook part where it expects it
+    try:  # the sniffed format says xlsx; the rewrite also needs the workbook part where it expects it
         with zipfile.ZipFile(report.read.path) as archive:
             return "xl/workbook.xml" in archive.namelist()
     except (OSError, zipfile.BadZipFile):
         return False
 
 
-def targets(run: RunReport, output: str) -> list[tuple[FileReport, Path, bool]]:
-    """(report, output path, copy?) for every checked file; -o is a file for one input, else a folder."""
-    checked = [r for r in run.files if r.read.ok]
+def is_folder(output: str) -> bool:
     out = Path(output)
-    folder = out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix
-    if not folder and len(checked) > 1:
-        raise XlsxOutputError(f"{len(checked)} files were checked: give --format xlsx a folder (-o {out.stem}/)")
-    if not folder and out.suffix.lower() != ".xlsx":
-        raise XlsxOutputError("--format xlsx writes .xlsx files: give -o a name ending in .xlsx or a folder")
-    plan, taken = [], set()
-    for report in checked:
-        copy = _copyable(report)
-        if folder:
-            stem = Path(report.read.path).stem
-            name = f"{stem}.{'checked' if copy else 'findings'}.xlsx"
-            number = 2
-            while name in taken:
-                name = f"{stem}-{number}.{'checked' if copy else 'findings'}.xlsx"
-                number += 1
-            taken.add(name)
-            target = out / name
-        else:
+    return out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix
+
+
+def check_output(output: str, inputs: int) -> None:
+    """-o for workbooks: a .xlsx file for one input, a folder for several (raises ReportOutputError)."""
+    if is_folder(output):
+        return
+    if inputs > 1:
+        raise ReportOutputError(f"{inputs} files are checked: give --format xlsx a folder (-o {Path(output).stem}/)")
+    if Path(output).suffix.lower() != ".xlsx":
+        raise ReportOutputError("--format xlsx writes .xlsx files: give -o a name ending in .xlsx or a folder")
+
+
+class Writer(BaseWriter):
+    """Writes each file's workbook as soon as the file is checked; returns the paths written."""
+
+    def __init__(self, output: str, options: ReportOptions = ReportOptions()):
+        super().__init__(None, options)  # type: ignore[arg-type]
+        self.output = output
+        self.folder = is_folder(output)
+        self.written: list[str] = []
+        self.taken: set[str] = set()
+        self.run: RunReport | None = None
+
+    def begin(self, run: RunReport) -> None:
+        self.run = run
+
+    def _target(self, report: FileReport, copy: bool) -> Path:
+        out = Path(self.output)
+        if not self.folder:
+            if self.written:
+                raise ReportOutputError("several files were checked: give --format xlsx a folder "
+                                        f"(-o {out.stem}/)")
+            check_output(self.output, 1)
             target = out
+        else:
+            stem, kind = Path(report.read.path).stem, "checked" if copy else "findings"
+            name, number = f"{stem}.{kind}.xlsx", 2
+            while name in self.taken:
+                name = f"{stem}-{number}.{kind}.xlsx"
+                number += 1
+            self.taken.add(name)
+            target = out / name
         if target.resolve() == Path(report.read.path).resolve():
-            raise XlsxOutputError(f"refusing to write the annotated workbook over its input: {target}")
-        plan.append((report, target, copy))
-    return plan
+            raise ReportOutputError(f"refusing to write the annotated workbook over its input: {target}")
+        return target
 
-
-def render(run: RunReport, output: str) -> list[str]:
-    """Write the annotated copies / findings workbooks; return the paths written."""
-    written = []
-    for report, target, copy in targets(run, output):
+    def add(self, report: FileReport, summary: FileSummary) -> None:
+        if not report.read.ok:
+            return
+        copy = _copyable(report)
+        target = self._target(report, copy)
         if copy:
             try:
-                annotate_copy(report, report.read.path, target)
-            except Exception as exc:  # openpyxl cannot take every workbook calamine reads: fall back
-                run.warnings.append(f"{report.read.path}: cannot copy the workbook ({type(exc).__name__}: "
-                                    f"{str(exc)[:120]}); wrote a findings workbook instead")
-                findings_workbook(report, target.with_name(target.name.replace(".checked.", ".findings.")))
-                written.append(str(target.with_name(target.name.replace(".checked.", ".findings."))))
-                continue
-        else:
-            findings_workbook(report, target)
-        written.append(str(target))
-    return written
+                annotate_copy(report, summary, self.run, target, self.options)
+                self.written.append(str(target))
+                return
+            except (ValueError, KeyError, IndexError, AttributeError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+                fallback = target.with_name(target.name.replace(".checked.", ".findings."))
+                self.run.warnings.append(f"{report.read.path}: cannot copy the workbook ({type(exc).__name__}: "
+                                         f"{str(exc)[:120]}); wrote a findings workbook instead")
+                target = fallback
+        findings_workbook(report, summary, self.run, target, self.options)
+        self.written.append(str(target))
+
+    def end(self, run: RunReport) -> list[str]:
+        return list(self.written)
+
+    def abort(self) -> None:
+        pass
+
+
+def render(run: RunReport, output: str, **options) -> list[str]:
+    """Write the annotated copies / findings workbooks of a whole run; return the paths written."""
+    check_output(output, sum(s.ok for s in run.file_summaries()))
+    writer = Writer(output, ReportOptions(**options))
+    writer.begin(run)
+    for report, summary in zip(run.files, run.file_summaries()):
+        writer.add(report, summary)
+    return writer.end(run)

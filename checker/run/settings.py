@@ -18,7 +18,8 @@ class CheckSettings:
 
     catalogs: CatalogSet
     profile: Profile
-    ocr: bool = False
+    ocr: bool = True
+    ocr_engine: str = "rapidocr"
     registry: Registry | None = None
     uncertified: str = "warning"  # severity of uncertified findings (with a registry)
     limits: Limits = field(default_factory=Limits)
@@ -47,7 +48,8 @@ class Checker:
         """``check_file`` under the run's settings (a FileReport; never raises for bad input)."""
         from ..engine import check_file
 
-        return check_file(path, self.matcher, self.judge, ocr=self.settings.ocr, certification=self.certification,
+        return check_file(path, self.matcher, self.judge, ocr=self.settings.ocr, ocr_engine=self.settings.ocr_engine,
+                          certification=self.certification,
                           limits=self.settings.limits, on_budget=on_budget, on_read=on_read)
 
 

@@ -79,12 +79,7 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
     except (ValueError, OSError):
         pass
     if memory:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-        try:
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-        except (ValueError, OSError):
-            pass
+        set_address_space(memory)
     if output_fd is not None:
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
@@ -95,6 +90,20 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
 
         if faulthandler.is_enabled():  # its dump goes where the worker's output goes, not to the terminal
             faulthandler.enable(sys.stderr)
+
+
+def set_address_space(memory: int) -> None:
+    """The soft address-space limit of this process (never above the hard one; 0 leaves it as it is)."""
+    import resource
+
+    if not memory:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def _die_with_parent() -> None:
@@ -136,7 +145,14 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
         held.clear()
         path = os.fsdecode(payload)
 
+        raised = False
+
         def on_budget(seconds: float, work, index=index) -> None:
+            nonlocal raised
+            needed = checker.settings.limits.memory_for(work, ocr=checker.settings.ocr)
+            if memory and needed > memory:  # OCR of scanned pages: more address space for this file only
+                set_address_space(needed)
+                raised = True
             write_message(results, BUDGET_TAG, index,
                           BUDGET.pack(seconds, work.cells, work.pages, work.scanned_pages) if work else
                           BUDGET.pack(seconds, 0, 0, 0))
@@ -173,6 +189,9 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
                 seconds=0.0), None)
             retire = True
         held[:], report = [report], None
+        if raised:  # back to the per-file limit; a worker that loaded the OCR models is replaced
+            set_address_space(memory)
+            retire = True
         retire = retire or bool(recycle and _resident_bytes() > recycle)
         try:  # LAST_RESULT: this worker exits after this file (the runner starts a fresh one)
             write_message(results, LAST_RESULT if retire else RESULT, index, data)

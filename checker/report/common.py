@@ -1,0 +1,104 @@
+"""What the human-readable reports (text, HTML, workbook) say the same way: where a line is, its evidence, the
+findings shown for it, the verdict with its limits, and the one-line summary."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..match.catalog import CatalogSet
+from ..model import CheckedItem, Finding
+from .i18n import Texts
+
+STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
+FLAGGED = ("banned", "restricted", "uncertified")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
+_OFFSETS = re.compile(r"(项目名称|项目特征|规格型号)\[\d+:\d+\]")
+
+
+def rows_text(checked: CheckedItem) -> str:
+    """'14' or '14–16' (sheet rows), '' without rows."""
+    p = checked.item.provenance
+    if p.first_row is None:
+        return ""
+    return f"{p.first_row}" if p.last_row in (None, p.first_row) else f"{p.first_row}–{p.last_row}"
+
+
+def where(checked: CheckedItem, t: Texts) -> str:
+    """第14行 / 第3页 (the sheet is named by the group the line is shown in)."""
+    p = checked.item.provenance
+    if p.page is not None:
+        return t("page", n=p.page)
+    rows = rows_text(checked)
+    return t("row", n=rows) if rows else ""
+
+
+def evidence_text(finding: Finding, t: Texts) -> str:
+    """The evidence as the judge wrote it — the clause and its attribute with the matched words
+    (项目特征 第2条「粘贴层」: 1:2.5水泥砂浆) — never character offsets (reports of older versions had them)."""
+    return t.msg(_OFFSETS.sub(r"\1", finding.evidence))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A finding as the reports show it: the decisive one of its kind, with the rules that concur."""
+
+    finding: Finding
+    also: tuple[str, ...]
+
+
+def shown_findings(checked: CheckedItem, kinds=FLAGGED) -> list[Shown]:
+    """The decisive findings of these kinds, each with the concurring rules ("also: …"); a finding that only
+    concurs is named on its decisive one, not shown again."""
+    picked = [f for f in checked.findings if f.kind in kinds]
+    decisive = [f for f in picked if f.decisive]
+    named = {rule for f in decisive for rule in f.also}
+    shown = [Shown(f, f.also) for f in decisive]
+    # a concurring finding that no decisive finding names (a judge that marks none) is still shown
+    shown += [Shown(f, ()) for f in picked if not f.decisive and f.rule not in named]
+    return shown
+
+
+def line_sort_key(checked: CheckedItem, status: str) -> tuple:
+    """Banned first, then restricted, then uncertified; in the order of the bill within each."""
+    rank = STATUS_ORDER.index(status) if status in ("banned", "restricted") else 2
+    p = checked.item.provenance
+    return rank, p.page or 0, p.first_row or 0
+
+
+def limits(counts: dict, catalogs: CatalogSet, t: Texts) -> list[str]:
+    """What the verdict cannot see: a catalogue not loaded, lines a person must decide, files not checked."""
+    found = []
+    if not any(c.provincial for c in catalogs.catalogs):
+        found.append(t("limit.no_provincial"))
+    if counts.get("needs_manual_check"):
+        found.append(t("limit.manual", n=counts["needs_manual_check"]))
+    if counts.get("files_error"):
+        found.append(t("limit.not_checked", n=counts["files_error"]))
+    return found
+
+
+def verdict_text(verdict: str, counts: dict, catalogs: CatalogSet, t: Texts) -> str:
+    """通过（未载入山东省目录；8 项需人工复核）: the verdict with its limits beside it."""
+    text = t(f"verdict.{verdict}")
+    found = limits(counts, catalogs, t)
+    if found:
+        text += ("（" + "；".join(found) + "）") if t.lang == "zh" else (" (" + "; ".join(found) + ")")
+    return text
+
+
+def exit_status(counts: dict) -> int:
+    """2 if an input could not be checked; else 1 if a finding counts for the gate; else 0."""
+    if counts["files_error"]:
+        return EXIT_NOT_CHECKED
+    return EXIT_FINDINGS if counts["failing_findings"] else EXIT_CLEAN
+
+
+def summary_line(counts: dict, t: Texts, exit_code: int | None = None) -> str:
+    """gbm-check: 2 files, 1 not checked, 33 failing findings (banned 27), exit 2 — for scripts and CI logs."""
+    return t("summary.line", files=counts["files"], not_checked=counts["files_error"],
+             failing=counts["failing_findings"], banned=counts["failing_banned"],
+             exit=exit_status(counts) if exit_code is None else exit_code)
+
+
+def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:
+    return [t.msg(gap) for gap in catalogs.gaps]

@@ -1,0 +1,101 @@
+"""The reports' languages: Chinese by default, English on request (``--lang en``).
+
+Two tables in ``templates/messages.toml`` (package ``checker.templates``), both keyed by id:
+
+- ``[labels]``: the reports' own words (结论, 禁用, 需人工复核 …), ``{zh, en}`` each;
+- ``[messages]``: what the other stages say in English (catalog gaps, undecided-rule reasons, reasons a file was
+  not checked, run warnings), ``{en, zh}`` each, with ``{slots}``.  A message is recognised by its English
+  template (slots match any text), and its Chinese template is filled with the same slots, each slot itself
+  translated when it is a known message.  A stage that adopts ids later keeps the same table.
+
+Text no template recognises is shown as it is (tests keep the table complete for every message the corpora
+produce).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+try:  # Python ≥ 3.11
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+LANGUAGES = ("zh", "en")
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message another stage produces: its English template (recognised) and Chinese one (shown)."""
+
+    id: str
+    en: str
+    zh: str
+    pattern: re.Pattern
+
+
+def _compile(template: str) -> re.Pattern:
+    parts, pos = [], 0
+    for slot in _SLOT.finditer(template):
+        parts.append(re.escape(template[pos:slot.start()]))
+        parts.append(f"(?P<{slot.group(1)}>.+?)")
+        pos = slot.end()
+    parts.append(re.escape(template[pos:]))
+    return re.compile("".join(parts), re.DOTALL)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, dict[str, str]], tuple[Message, ...]]:
+    data = tomllib.loads(resources.files("checker.templates").joinpath("messages.toml").read_text("utf-8"))
+    labels = data["labels"]
+    for key, value in labels.items():
+        if set(value) != set(LANGUAGES):
+            raise ValueError(f"messages.toml: label {key!r} needs exactly {LANGUAGES}")
+    messages = []
+    for key, value in data["messages"].items():
+        if set(value) != {"en", "zh"} or set(_SLOT.findall(value["en"])) != set(_SLOT.findall(value["zh"])):
+            raise ValueError(f"messages.toml: message {key!r} needs en and zh with the same slots")
+        messages.append(Message(key, value["en"], value["zh"], _compile(value["en"])))
+    # most specific first: more literal text wins over a template that is mostly slots
+    messages.sort(key=lambda m: -len(_SLOT.sub("", m.en)))
+    return labels, tuple(messages)
+
+
+@lru_cache(maxsize=4096)
+def localize(text: str, lang: str = "zh") -> str:
+    """A message of another stage in the report's language (English text is already English)."""
+    if lang == "en" or not text:
+        return text
+    for message in _tables()[1]:
+        match = message.pattern.fullmatch(text)
+        if match:
+            return message.zh.format(**{k: localize(v, lang) for k, v in match.groupdict().items()})
+    return text
+
+
+def message_id(text: str) -> str | None:
+    """The id of the message ``text`` is an instance of, or None."""
+    return next((m.id for m in _tables()[1] if m.pattern.fullmatch(text)), None)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """The reports' words in one language: ``t("verdict")``, ``t("files", n=2)``, ``t.msg(english_message)``."""
+
+    lang: str = "zh"
+
+    def __call__(self, key: str, **slots) -> str:
+        text = _tables()[0][key][self.lang]
+        return text.format(**slots) if slots else text
+
+    def msg(self, text: str) -> str:
+        return localize(text, self.lang)
+
+
+def texts(lang: str = "zh") -> Texts:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown report language {lang!r} (known: {', '.join(LANGUAGES)})")
+    return Texts(lang)

@@ -1,0 +1,107 @@
+"""What every report writer shares: its options, where it writes (a sink), and the begin / add / end protocol."""
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Optional
+
+from ..engine import FileReport, FileSummary, RunReport
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How the reports are written (the same for every format of a run)."""
+
+    lang: str = "zh"  # zh or en
+    color: bool = False  # text: ANSI colours
+    max_lines: Optional[int] = None  # text: flagged lines shown per file (None: all)
+    item_table: Optional[bool] = None  # html: the full item table (None: only when one file is checked)
+    now: Optional[_dt.datetime] = None  # the time printed on reports (tests fix it)
+
+
+class ReportOutputError(ValueError):
+    """A report cannot be written where it was asked to go (one line, for the CLI)."""
+
+
+class Sink:
+    """Where a report goes: a file, written under a temporary name and renamed when complete (never
+    half-written), or an open binary stream (standard output, a buffer)."""
+
+    def __init__(self, output: str | None = None, stream: IO[bytes] | None = None):
+        self.output = output
+        self._tmp: Path | None = None
+        if output is not None:
+            target = Path(output)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+            self.stream: IO[bytes] = open(self._tmp, "wb")
+        else:
+            self.stream = stream if stream is not None else io.BytesIO()
+
+    def write(self, data: bytes | str) -> None:
+        self.stream.write(data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data)
+
+    def close(self) -> str | None:
+        """Finish: rename the file into place; return its path (None for a stream)."""
+        if self._tmp is None:
+            self.stream.flush()
+            return None
+        self.stream.close()
+        os.replace(self._tmp, self.output)
+        self._tmp = None
+        return self.output
+
+    def abort(self) -> None:
+        if self._tmp is not None:
+            self.stream.close()
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+
+class Writer:
+    """A report written as the run goes: ``begin(run)``, ``add(report, summary)`` per file, ``end(run)``.
+    ``end`` returns the paths written (empty for a stream)."""
+
+    def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
+        self.sink = sink
+        self.options = options
+
+    def begin(self, run: RunReport) -> None:
+        pass
+
+    def add(self, report: FileReport, summary: FileSummary) -> None:
+        pass
+
+    def end(self, run: RunReport) -> list[str]:
+        path = self.sink.close()
+        return [path] if path else []
+
+    def abort(self) -> None:
+        """Stop without leaving a half-written report behind."""
+        self.sink.abort()
+
+
+def write_run(writer: Writer, run: RunReport) -> list[str]:
+    """Feed a whole run (its ``files`` kept) through a writer."""
+    writer.begin(run)
+    for report, summary in zip(run.files, run.file_summaries()):
+        writer.add(report, summary)
+    return writer.end(run)
+
+
+def statuses(report: FileReport, summary: FileSummary) -> tuple[str, ...]:
+    """Each line's status: from the summary when it carries them (computed once), else from the lines."""
+    if len(summary.statuses) == len(report.items):
+        return summary.statuses
+    return tuple(checked.status for checked in report.items)
+
+
+def render_run(writer_class: type, run: RunReport, **options) -> str:
+    """A whole run's report as text (for callers that hold the run: tests, serve, compare)."""
+    buffer = io.BytesIO()
+    write_run(writer_class(Sink(stream=buffer), ReportOptions(**options)), run)
+    return buffer.getvalue().decode("utf-8")
+
