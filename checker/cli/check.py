@@ -9,7 +9,7 @@ import click
 
 from ..engine import RunReport, check_paths, expand_paths
 from ..report import FILE_FORMATS, FORMATS
-from ..report.common import exit_status, summary_line
+from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
 from ..report.stream import ReportOptions, ReportOutputError, Sink
 
@@ -153,7 +153,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     try:
         for writer in writers:
             writer.begin(run)
-        with (click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar
+        with (click.progressbar(files, label=t("note.progress"), file=sys.stderr, show_pos=True) if show_bar
               else _nullbar(files)) as bar:
             for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification,
                                       ocr_engine=ocr_engine):
@@ -161,7 +161,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                 if baseline_gate is not None:
                     report = baseline_gate.mark(report)
                 if not report.read.ok:
-                    click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
+                    click.echo(not_checked_line(report.read.path, report.read.error, t), err=True)
                 summary = run.add(report)
                 for writer in writers:
                     writer.add(report, summary)
