@@ -258,6 +258,20 @@ def test_a_multi_line_reason_stays_one_line():
     assert line == "gbm-check: a.xlsx: 无法打开工作簿：first second third"
 
 
+@pytest.mark.parametrize("hostile", ["billion_laughs", "external_entity", "deep_nesting", "huge_attribute",
+                                     "truncated", "unknown_encoding", "unknown_root"])
+def test_a_refused_xml_bill_is_explained_in_either_language(hostile, tmp_path):
+    from checker.read import read_path
+    from checker.report.i18n import localize, message_id
+    from tools import make_xml_bills
+
+    path = tmp_path / f"{hostile}.xml"
+    path.write_bytes(getattr(make_xml_bills, hostile)())
+    reason = read_path(str(path), path.name).error
+    assert reason and message_id(reason), reason
+    assert CJK.search(localize(reason, "zh")) and localize(reason, "en") == reason
+
+
 # --- looked at: the pages in a browser and the workbook in LibreOffice -----------------------------------------
 
 CHROMIUM = find_chromium()

@@ -3,10 +3,12 @@ findings shown for it, the verdict with its limits, and the one-line summary."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..match.catalog import CatalogSet
-from ..model import CheckedItem, Finding
+from ..model import CheckedItem, FileRead, Finding, SheetRead
+from ..read.accounting import KIND_ORDER, MAX_SHEETS_NAMED
 from .i18n import Texts
 
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
@@ -135,6 +137,41 @@ def sheet_shown(checked: CheckedItem) -> str:
     """The sheet a line is on, "" for a CSV or PDF (whose readers name no sheet: "csv", "")."""
     sheet = checked.item.provenance.sheet or ""
     return "" if sheet == "csv" else sheet
+
+
+def reading_line(read: FileRead, t: Texts) -> str:
+    """What reading did, in one line: sheets read by kind, sheets not read and why, rows skipped by reason —
+    读取 3 张表（清单 2、材料 1），未读 1 张（封面：无清单表）；跳过 41 行：页眉页脚 30、小计合计 8、定额子目 3."""
+    sheets = read.sheets
+    if not sheets:
+        return ""
+    sep = t("sep.list")
+    done = [s for s in sheets if s.read]
+    kinds = sorted(Counter(s.kind for s in done).items(),
+                   key=lambda kv: KIND_ORDER.index(kv[0]) if kv[0] in KIND_ORDER else len(KIND_ORDER))
+    listed = sep.join(f"{t.get(f'reading.kind.{kind}', kind)} {n}" for kind, n in kinds)
+    text = t("reading.read", n=len(done), kinds=t("reading.kinds", list=listed) if kinds else "")
+    rest = [s for s in sheets if not s.read]
+    if len(rest) > MAX_SHEETS_NAMED:
+        reasons = Counter(_sheet_reason(s, t) for s in rest)
+        text += t("reading.not_read", n=len(rest), list=sep.join(f"{r} {n}" for r, n in reasons.most_common()))
+    elif rest:
+        text += t("reading.not_read", n=len(rest), list=sep.join(
+            t("reading.sheet", sheet=s.sheet.strip() or "PDF", reason=_sheet_reason(s, t)) for s in rest))
+    skipped = sum(s.count for s in read.skipped)
+    if skipped:
+        text += t("reading.skipped", n=skipped, list=sep.join(f"{t.get(f'skip.{s.reason}', s.reason)} {s.count}"
+                                                               for s in read.skipped))
+    return text
+
+
+def _sheet_reason(sheet: SheetRead, t: Texts) -> str:
+    """Why a sheet was not read: by its reason id, else by its kind (a fee or summary table), else as given."""
+    for key in (sheet.reason, sheet.kind):
+        label = t.get(f"sheet_reason.{key}", "")
+        if label:
+            return label
+    return sheet.reason
 
 
 def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:

@@ -29,7 +29,8 @@ from markupsafe import Markup, escape
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding
-from .common import char_width, evidence_text, gaps, rows_text, shown_findings, verdict_text, where
+from .common import (char_width, evidence_text, gaps, reading_line, rows_text, shown_findings, verdict_text,
+                     where)
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -344,6 +345,7 @@ class Writer(BaseWriter):
             "verdict_reason": self._verdict_reason(verdict, counts),
             "page_size_select": Markup('<select id="p-size"><option value="100">100</option><option value="500">500'
                                        '</option><option value="0">{}</option></select>').format(t("html.filter.all")),
+            "reading_summary": lambda read: reading_line(read, t),
             "yes_no": lambda value: t({True: "yes", False: "no"}.get(value, "unknown")),
             "flagged_mark": Markup(FLAGGED_MARK), "items_mark": Markup(ITEMS_MARK),
         }
