@@ -66,7 +66,8 @@ def runs(tmp_path_factory):
         out = folder / lang
         result = invoke("check", bill, csv_bill, empty, "--waivers", waivers, "--lang", lang,
                         "-f", "text", "-f", "json", "-o", out / "report.json", "-f", "html", "-o", out / "report.html", "--item-table",
-                        "-f", "xlsx", "-o", f"{out}/books/")
+                        "-f", "xlsx", "-o", f"{out}/books/", "-f", "sarif", "-o", out / "report.sarif",
+                        "-f", "junit", "-o", out / "report.xml")
         assert result.exit_code == 2, result.output
         found[lang] = {"result": result, "folder": out, "text": result.stdout,
                        "json": json.loads((out / "report.json").read_text("utf-8")),
@@ -177,26 +178,56 @@ def workbook_texts(folder: Path, bill_sheets: set[str]) -> list[str]:
     return texts
 
 
+def sarif_texts(sarif: dict) -> list[str]:
+    """The human text of a SARIF log: messages, rule descriptions and help, suppression justifications."""
+    run = sarif["runs"][0]
+    texts = [r["message"]["text"] for r in run["results"]]
+    texts += [s["justification"] for r in run["results"] for s in r.get("suppressions", [])]
+    texts += [rule[key]["text"] for rule in run["tool"]["driver"]["rules"]
+              for key in ("shortDescription", "fullDescription", "help")]
+    texts += [n["message"]["text"] for inv in run.get("invocations", [])
+              for n in inv.get("toolExecutionNotifications", [])]
+    assert texts
+    return texts
+
+
+def junit_texts(path: Path) -> list[str]:
+    """The human text of a JUnit file: testcase names, failure/skipped/error messages and their details."""
+    import xml.etree.ElementTree as ET
+
+    texts = []
+    for element in ET.parse(path).iter():
+        if element.tag == "testcase":
+            texts.append(element.get("name", ""))
+        if element.tag in ("failure", "skipped", "error", "system-out"):
+            texts += [element.get("message", ""), element.text or ""]
+    return texts
+
+
 def _texts(runs, lang: str, fmt: str) -> list[str]:
     run = runs[lang]
     if fmt == "text":
         return [run["text"]]
+    if fmt == "sarif":
+        return sarif_texts(json.loads((run["folder"] / "report.sarif").read_text("utf-8")))
+    if fmt == "junit":
+        return junit_texts(run["folder"] / "report.xml")
     if fmt == "html":
         return html_texts(run["html"])
     return workbook_texts(run["folder"] / "books", {"表-08"})
 
 
-@pytest.mark.parametrize("fmt", ["text", "html", "xlsx"])
+@pytest.mark.parametrize("fmt", ["text", "html", "xlsx", "sarif", "junit"])
 def test_english_report_has_no_chinese_framework_words(runs, fmt):
     texts = _texts(runs, "en", fmt)
-    assert any("banned" in text for text in texts)
+    assert any(("source: " if fmt == "sarif" else "banned") in text for text in texts)
     assert english_leftovers(texts, runs["en"]["json"]) == []
 
 
-@pytest.mark.parametrize("fmt", ["text", "html", "xlsx"])
+@pytest.mark.parametrize("fmt", ["text", "html", "xlsx", "sarif", "junit"])
 def test_chinese_report_has_no_english_framework_words(runs, fmt):
     texts = _texts(runs, "zh", fmt)
-    assert any("禁用" in text for text in texts)
+    assert any(("依据" if fmt == "sarif" else "禁用") in text for text in texts)
     assert chinese_leftovers(texts, runs["zh"]["json"]) == []
 
 

@@ -67,7 +67,7 @@ def line_status(checked: CheckedItem, status: str, t: Texts) -> str:
         return t("xlsx.status_waived", status=status_word(status, t))
     text = status_word(status, t)
     if status == "restricted" and checked.needs_manual_check:
-        text += t("xlsx.status_manual")
+        text += t("manual.suffix")
     return text
 
 
@@ -211,7 +211,7 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str | None = 
         waiver = f.waiver
         style = p.status("waived" if waiver else f.kind) if f.kind in ("banned", "restricted", "promoted") \
             else p.text
-        values = (status_word(f.kind, t) + (t("xlsx.status_manual") if f.needs_manual_check else ""),
+        values = (status_word(f.kind, t) + (t("manual.suffix") if f.needs_manual_check else ""),
                   sheet_shown(checked), rows_text(checked), where.page, item.code, item.name, item.features, f.rule,
                   f.entry, evidence_text(f, t), f.source, f.scope, f.replacement,
                   yes if f.needs_manual_check else "", t("sep.list").join(shown.also), yes if waiver else "",
