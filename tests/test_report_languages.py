@@ -24,7 +24,7 @@ from checker.cli import main
 from checker.report.i18n import _tables
 
 from .cdp import Browser, find_chromium
-from .conftest import REPORT_BILL, write_bill
+from .conftest import REPORT_BILL, shared_path, write_bill
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 LATIN = re.compile(r"[A-Za-z][A-Za-z]+")
@@ -301,6 +301,27 @@ def test_a_refused_xml_bill_is_explained_in_either_language(hostile, tmp_path):
     reason = read_path(str(path), path.name).error
     assert reason and message_id(reason), reason
     assert CJK.search(localize(reason, "zh")) and localize(reason, "en") == reason
+
+
+def test_a_scanned_pdf_left_unread_is_explained_in_either_language():
+    folder = shared_path("hostile")
+    if folder is None:
+        pytest.skip("../shared is not here")
+    scanned = folder / "scanned.pdf"
+    for lang, words in (("zh", "去掉 --no-ocr"), ("en", "run without --no-ocr")):
+        lines = invoke("check", scanned, "--no-ocr", "--lang", lang, "-q").stderr.splitlines()
+        assert [line for line in lines if str(scanned) in line and words in line], lines
+
+
+def test_the_reading_line_of_an_xml_bill_names_its_skipped_rows_in_chinese(tmp_path):
+    from tools import make_xml_bills
+
+    bill = tmp_path / "bid.xml"
+    bill.write_bytes(make_xml_bills.anhui_attributes())
+    reading = [line for line in invoke("check", bill).stdout.splitlines() if "跳过" in line]
+    assert reading and "（费用行）" in reading[0] and "rows)" not in reading[0] and "under a bill line" not in reading[0]
+    english = [line for line in invoke("check", bill, "--lang", "en").stdout.splitlines() if "skipped" in line]
+    assert english and "(fee rows)" in english[0]
 
 
 # --- looked at: the pages in a browser and the workbook in LibreOffice -----------------------------------------

@@ -160,8 +160,8 @@ def reading_line(read: FileRead, t: Texts) -> str:
             t("reading.sheet", sheet=s.sheet.strip() or "PDF", reason=_sheet_reason(s, t)) for s in rest))
     skipped = sum(s.count for s in read.skipped)
     if skipped:
-        text += t("reading.skipped", n=skipped, list=sep.join(f"{t.get(f'skip.{s.reason}', s.reason)} {s.count}"
-                                                               for s in read.skipped))
+        text += t("reading.skipped", n=skipped, list=sep.join(f"{t.get(f'skip.{s.reason}', '') or t.msg(s.reason)} "
+                                                               f"{s.count}" for s in read.skipped))
     return text
 
 
