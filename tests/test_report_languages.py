@@ -274,11 +274,20 @@ def test_stderr_speaks_the_report_language_one_line_per_file(runs):
 
 def test_compare_names_an_unreadable_bid_in_the_chosen_language(runs, tmp_path):
     bill, empty = runs["paths"]["bill"], runs["paths"]["empty"]
-    for lang, reason in (("zh", "空文件（0 字节）"), ("en", "empty file (0 bytes)")):
-        result = invoke("compare", bill, empty, "--lang", lang)
+    for lang, reason, gap in (("zh", "空文件（0 字节）", "目录缺口：未载入山东省级目录"),
+                              ("en", "empty file (0 bytes)", "gap: no provincial Shandong catalogue loaded")):
+        page, book = tmp_path / f"compare-{lang}.html", tmp_path / f"compare-{lang}.xlsx"
+        result = invoke("compare", bill, empty, "--lang", lang, "--format", "text", "--format", "html", "-o", page,
+                        "--format", "xlsx", "-o", book)
         assert result.exit_code == 2
         assert [line for line in result.stderr.splitlines() if str(empty) in line] == [
             f"gbm-check: {empty}: {reason}"]
+        notes = [c for row in load_workbook(book).worksheets[0].iter_rows(values_only=True) for c in row
+                 if isinstance(c, str)]
+        for shown in (result.stdout, page.read_text("utf-8"), "\n".join(notes)):
+            assert gap in shown
+        for shown in (result.stdout, page.read_text("utf-8")):
+            assert reason in shown
 
 
 def test_a_multi_line_reason_stays_one_line():

@@ -174,5 +174,10 @@ def _sheet_reason(sheet: SheetRead, t: Texts) -> str:
     return sheet.reason
 
 
+def short_edition(text: str, limit: int = 36) -> str:
+    """A catalog's edition cut to ``limit`` characters (… where cut), for one-line lists of the catalogs."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:
     return [t.msg(gap) for gap in catalogs.gaps]

@@ -9,12 +9,12 @@ from __future__ import annotations
 import click
 
 from ..engine import FileReport, FileSummary, RunReport
-from .common import (evidence_text, gaps, line_sort_key, reading_line, shown_findings, summary_line, verdict_text, where)
+from .common import (evidence_text, gaps, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
+                     verdict_text, where)
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 _COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
-MAX_CATALOG_EDITION = 36
 
 
 class Writer(BaseWriter):
@@ -115,7 +115,7 @@ class Writer(BaseWriter):
             self._line(self._style(t("run.warning", text=t.msg(warning)), fg="yellow"))
         for line in self._profile_and_evidence(run):
             self._line(line)
-        editions = [t("catalog.edition", id=c.id, edition=_short(c.edition)) for c in run.catalogs.catalogs]
+        editions = [t("catalog.edition", id=c.id, edition=short_edition(c.edition)) for c in run.catalogs.catalogs]
         self._line(t("catalogs", list=t("sep.clause").join(editions)))
         if t("quoted.note"):
             self._line(t("quoted.note"))
@@ -163,10 +163,6 @@ class Writer(BaseWriter):
                 lines.append(t("undecided.row", rule=row["rule"], entry=row["entry"], lines=count,
                                reason=t.msg(row["reason"])))
         return lines
-
-
-def _short(text: str, limit: int = MAX_CATALOG_EDITION) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render(run: RunReport, color: bool = False, lang: str = "zh", max_lines: int | None = None) -> str:

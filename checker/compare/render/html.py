@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from ... import __version__
 from ...report.html_report import environment
 from ...report.i18n import texts
+from ...report.common import short_edition
 from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, detail,
                         number, percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef
@@ -80,6 +81,8 @@ def context(comparison: Comparison, lang: str = "zh", now: _dt.datetime | None =
         "groups": [(g, GROUP_TEXT[lang][g]) for g in GROUPS],
         "similar": any(b.count("similarity") for b in comparison.bidders),
         "catalogs": comparison.catalogs.catalogs if comparison.catalogs else [],
+        "catalog_editions": [texts(lang)("catalog.edition", id=c.id, edition=short_edition(c.edition))
+                             for c in (comparison.catalogs.catalogs if comparison.catalogs else [])],
         "gaps": [texts(lang).msg(gap) for gap in (comparison.catalogs.gaps if comparison.catalogs else [])],
         "warnings": [WARNINGS[lang][w] for w in comparison.warnings], "profile": profile_line(comparison.profile, lang),
     }
