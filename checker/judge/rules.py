@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
 from ..match.matcher import Hit, LineMatch, hit_evidence
+from ..match.normalize import normalize
 from ..model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
@@ -60,6 +61,8 @@ class Judge:
         self.profile = profile
         self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
         self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
+        self._main_for = tuple(e for e in catalogs.entries.values() if e.list == "green" and e.main_for_work_items)
+        self._context_work_items: dict[str, str] = {}
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
         # the section heading or sheet name can tell where a line is (外立面工程) when the line does not
@@ -90,7 +93,34 @@ class Judge:
             draft["decisive"], draft["also"] = decisive, also
         findings = [Finding(**draft) for draft in drafts]
         findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), not f.decisive, f.rule))
-        return _ordered_categories(greens, item, match), tuple(findings)
+        categories = _ordered_categories(greens, item, match)
+        if self._main_for:
+            categories = self._main_category(categories, item, match)
+        return categories, tuple(findings)
+
+    def _main_category(self, categories: tuple[str, ...], item: LineItem, match: LineMatch) -> tuple[str, ...]:
+        """Put first a category that is the line's main one by its work item (catalogs/SCHEMA.md, ``main_for``):
+        the line's own work item, or — when the line's text names none — its section heading's or sheet name's,
+        where the line supplies one of the entry's products (a 幕墙 sheet's line that only names 铝单板)."""
+        reader = match.reader
+        context = _context(item)
+        if reader is None or not context and not any(e.name in categories for e in self._main_for):
+            return categories
+        own = reader.line_head(item.code, normalize(item.name))[1]
+        for entry in self._main_for:
+            if own:
+                main = own in entry.main_for_work_items and entry.name in categories
+            elif context:
+                known = self._context_work_items.get(context)
+                if known is None:
+                    known = self._context_work_items[context] = reader.line_head("", normalize(context))[1]
+                main = known in entry.main_for_work_items and bool(
+                    not entry.main_for_products or match.structure.products.intersection(entry.main_for_products))
+            else:
+                main = False
+            if main:
+                return (entry.name,) + tuple(c for c in categories if c != entry.name)
+        return categories
 
 
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:

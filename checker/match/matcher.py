@@ -25,6 +25,8 @@ from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStru
 
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
+# … unless the line also builds anew (拆除恢复, 拆除并新砌, 拆除更换): then the demolition cue covers only its clause
+REBUILD_WORDS = ("恢复", "新砌", "重砌", "拆砌", "复原", "还原", "新做", "重做", "新建", "更换", "改造")
 _EXCLUSION_NEGATORS = ("非", "不", "无")
 MEMO_SIZE = 100_000
 SEGMENT_MEMO = 200_000  # lines of text (clauses) whose automaton hits are remembered
@@ -83,6 +85,13 @@ class LineMatch:
             reader, name, features, code = self._source
             self._structure = reader.analyse(name, features, code)
         return self._structure
+
+    @property
+    def reader(self) -> Optional[StructureReader]:
+        """The structure reader the line was read with (without building the structure)."""
+        if self._structure is not None:
+            return self._structure.reader
+        return self._source[0] if self._source else None
 
     def raw(self, field: str) -> str:
         """The printed 项目名称 or 项目特征."""
@@ -231,7 +240,7 @@ class Matcher:
         entries = self.entries
         exact = {h.entry.id for h in hits}
         for index, hit in vague:
-            if index in excluded:
+            if index in excluded and not hit.alternative:
                 cancelled.append((hit.entry.id, f"look-alike excluded near 「{hit.text}」"))
             else:
                 hits.append(hit)
@@ -288,7 +297,7 @@ class Matcher:
                     raw = self._scan_segment(segment)
                     if any(k.role in _CONTEXTUAL for k, *_ in raw):
                         new.append((len(out), key, field, position, segment, expected, several, raw))
-                        number, _ = self.reader.segment_summary(field, segment, expected, several)
+                        number = self.reader.segment_summary(field, segment, expected, several)[0]
                         found = _SegmentEval(number, raw, (), (), (), frozenset(), (), frozenset(), frozenset(), (),
                                              frozenset())  # a placeholder until evaluated below
                     else:
@@ -313,9 +322,9 @@ class Matcher:
 
     def _summarise_segment(self, field: str, segment: str, expected: int, several: bool, raw) -> _SegmentEval:
         """A segment with nothing that needs its structure: its look-alikes, pattern words and vocabulary."""
-        number, kinds = self.reader.segment_summary(field, segment, expected, several)
+        number, kinds, marker = self.reader.segment_summary(field, segment, expected, several)
         excluded = frozenset(key.entry_index for key, start, _, _ in raw
-                             if key.role == "excl" and not _negated_exclusion(segment, start))
+                             if key.role == "excl" and start >= marker and not _negated_exclusion(segment, start))
         parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
         return _SegmentEval(number, raw, (), (), (), excluded, (), kinds, frozenset(), (), parts)
 
@@ -331,11 +340,12 @@ class Matcher:
         per_entry: dict[int, list] = {}
         roles: dict[int, set[str]] = {}  # the entries with a word whose context matters, and the kinds of words
         parts, excluded = set(), set()
+        number, kinds, marker = self.reader.segment_summary(field, segment, expected, several)
         for key, start, end, word in raw:
             index, role = key.entry_index, key.role
             per_entry.setdefault(index, []).append((key, field, start + offset, end + offset, word))
             if role == "excl":
-                if not _negated_exclusion(segment, start):
+                if start >= marker and not _negated_exclusion(segment, start):
                     excluded.add(index)
             elif role == "part":
                 parts.add((index, key.combo, key.group))
@@ -351,7 +361,6 @@ class Matcher:
                 near.extend((index, hit) for hit in self._near_miss_hits(index, found, s, cancelled))
             if "combo" in present:
                 combo_parts.extend(self._combo_parts(index, found, s, cancelled))
-        number, kinds = self.reader.segment_summary(field, segment, expected, several)
         valid = frozenset((part[0], part[1], part[2]) for part in combo_parts)
         if offset:
             terms = [(i, _shift(h, -offset)) for i, h in terms]
@@ -392,10 +401,14 @@ class Matcher:
             role = key.role
             if role != "term" and role != "vague":
                 continue
-            where = _in_context(entry, s, excluded if role == "term" else (), field, start, end, word, cancelled)
+            option = s.option_at(field, start)
+            # a family name is settled by a look-alike anywhere in the line (see _match), except in one option of a
+            # choice (耐碱网格布或普通网格布): there only its own option settles it
+            scopes = excluded if role == "term" or option is not None else ()
+            where = _in_context(entry, s, scopes, field, start, end, word, cancelled)
             if where is None:
                 continue
-            offered = entry.list != "green" and s.option_at(field, start) is not None
+            offered = entry.list != "green" and option is not None
             found.append(Hit(entry, field, start, end, word, role, (), offered, -1, s.clause_info(field, start),
                              where))
         return found
@@ -618,8 +631,11 @@ def _scope(s: LineStructure, field: str, pos: int) -> tuple:
 
 
 def _excluded_scopes(raw: Iterable, s: LineStructure) -> set:
+    """The scopes settled by a look-alike: not negated (非耐碱), and not begun in a clause number (1.9L坐便器 is no
+    「.9L」)."""
     return {_scope(s, field, start) for key, field, start, end, word in raw
-            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)} if raw else set()
+            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)
+            and s.clause_at(field, end - 1).start <= start} if raw else set()
 
 
 def _mention(s: LineStructure, cls: str, field: str, start: int):
@@ -694,6 +710,8 @@ def _same_clause(groups: dict[int, list[tuple]]) -> list:
 
 def is_demolition(normalised_name: str, code: str) -> bool:
     """Demolition lines remove a material; they do not use it."""
+    if any(w in normalised_name for w in REBUILD_WORDS):
+        return False
     return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
 
 

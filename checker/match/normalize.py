@@ -53,6 +53,9 @@ PHRASE_SYNONYMS: tuple[tuple[str, str], ...] = (
     ("商品混凝土", "预拌混凝土"),
     ("商混凝土", "预拌混凝土"),  # 商砼 after 砼→混凝土
     ("商品砂浆", "预拌砂浆"),
+    ("沙浆", "砂浆"),  # a common misspelling of 砂浆 (sand 沙 for 砂)
+    ("磁砖", "瓷砖"),  # … and of 瓷砖 (磁 magnetic for 瓷 porcelain)
+    ("马塞克", "马赛克"),
 )
 
 
