@@ -63,11 +63,13 @@ class TableInfo:
     """A table found in a sheet or PDF: its kind, where it is and how many items it gave."""
 
     sheet: str
-    kind: str  # "boq", "material" or "analysis" (表-09: read but not counted)
+    kind: str  # "boq", "material" (items); "analysis" (表-09), "fee", "summary" (recognised, rows not items)
     header_row: int  # 1-based
     columns: tuple[tuple[str, int], ...]  # (role, 0-based column index)
     items: int = 0
     title: str = ""
+    amount_basis: str = ""  # which 单价/合价 pair the amount uses: 不含税, 含税, 合价=装置性材料费+安装费, or ""
+    unread_columns: tuple[str, ...] = ()  # header texts of columns no item field reads (备注, 人工费 …)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 import re
 
 import pytest
-from tools.evaluation import printed_codes, score
+from tools.eval_reading import NOT_ITEMS, audit_workbook
+from tools.evaluation import score
 from checker.read import read_path
+from checker.read.accounting import LOST
 
 from .conftest import shared_path
 
@@ -27,13 +29,18 @@ def test_dev_corpus_every_labelled_line_read_exactly_once_and_scored():
     "xinghe_mall_2f_renovation_boq.xlsx", "zhucun_curtainwall_boq.xls",
 ])
 def test_real_bills_read_without_error_and_find_their_codes(name):
+    """Codes printed in bill and material tables are items; codes printed in fee tables (表-11 总价措施) are in
+    rows counted as fee rows; no text cell of any table is lost."""
     path = shared_path("real-bills", name)
     read = read_path(str(path))
     assert read.error is None and read.items
     found = {i.code for i in read.items if CODE12.match(i.code)}
-    printed = printed_codes(path)
+    fates, lost, codes = audit_workbook(path)
+    printed = {c for c, fate in codes.items() if fate not in NOT_ITEMS}
     if printed:
         assert len(found & printed) / len(printed) >= 0.98, sorted(printed - found)[:10]
+    assert all(fate in NOT_ITEMS for c, fate in codes.items() if c not in found)
+    assert fates[LOST] == 0, lost[:5]
 
 
 def test_real_bill_analysis_sheet_does_not_double_count():

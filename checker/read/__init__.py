@@ -5,7 +5,9 @@ import hashlib
 import os
 
 from ..model import FileRead
+from .accounting import sheet_read
 from .csvfile import read_csv
+from .kinds import ITEM_KINDS, KIND_NAMES
 from .image import read_image
 from .pdf import read_pdf
 from .sniff import InputRefused, sniff
@@ -54,17 +56,22 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
         detail = " ".join(str(exc).split())[:160]
         return FileRead(path=name, format=fmt, sha256=digest,
                         error=f"could not be read ({type(exc).__name__}: {detail})")
-    if not result.tables:
+    if not result.sheets:  # a PDF: its pages are one grid
+        result.sheets.append(sheet_read("", result.tables))
+    accounted = dict(sheets=tuple(result.sheets), skipped=result.skipped.rows(), totals=tuple(result.totals))
+    if not any(t.kind in ITEM_KINDS for t in result.tables):
         where = ", ".join(sheets[:8]) + (" …" if len(sheets) > 8 else "")
-        return FileRead(path=name, format=fmt, sha256=digest, project=result.project,
-                        error=f"no bill table found in sheets: {where}" if fmt not in _PAGED else "no bill table found",
-                        ocr_pages=result.ocr_pages)
+        error = f"no bill table found in sheets: {where}" if fmt not in _PAGED else "no bill table found"
+        others = sorted({KIND_NAMES[t.kind] for t in result.tables})
+        if others:
+            error += f" (only {', '.join(others)}: not bill lines)"
+        return FileRead(path=name, format=fmt, sha256=digest, project=result.project, error=error,
+                        tables=tuple(result.tables), ocr_pages=result.ocr_pages, **accounted)
     warnings = list(result.warnings)
-    counted = [t for t in result.tables if t.kind != "analysis"]
-    if counted and not result.items:
+    if not result.items:
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
-                    project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages)
+                    project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",

@@ -6,6 +6,7 @@ import io
 
 from charset_normalizer import from_bytes
 
+from .accounting import sheet_read
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
 
@@ -55,6 +56,14 @@ def _looks_like_text(text: str) -> bool:
 
 def read_csv(data: bytes, display_name: str) -> tuple[GridResult, str]:
     """All bill tables of a CSV file; also the encoding used."""
+    grid, encoding = csv_grid(data)
+    result = extract_tables(grid, (), file=display_name, sheet="csv")
+    result.sheets.append(sheet_read("csv", result.tables, empty=not any(any(cell for cell in row) for row in grid)))
+    return result, encoding
+
+
+def csv_grid(data: bytes) -> tuple[list[list[str]], str]:
+    """The rows of a CSV file (encoding detected, delimiter sniffed); also the encoding used."""
     text, encoding = decode_text(data)
     sample = text[:8192]
     try:
@@ -67,4 +76,4 @@ def read_csv(data: bytes, display_name: str) -> tuple[GridResult, str]:
         grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise InputRefused(f"not a readable CSV: {exc}") from None
-    return extract_tables(grid, (), file=display_name, sheet="csv"), encoding
+    return grid, encoding

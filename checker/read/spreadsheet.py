@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from python_calamine import CalamineWorkbook
 
+from .accounting import sheet_read
 from .formulas import uncached_formula_rows
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
@@ -39,12 +40,15 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[Grid
                     raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
                 sheets.append(name)
                 result = extract_tables(grid, merged, file=display_name, sheet=name)
+                empty = not result.tables and not any(v not in (None, "") for row in grid for v in row)
             if fmt in ("xlsx", "xlsm"):
                 _mark_uncached_amounts(path, name, result)
             combined.items.extend(result.items)
             combined.warnings.extend(result.warnings)
             combined.tables.extend(result.tables)
-            combined.skipped_rows += result.skipped_rows
+            combined.skipped.merge(result.skipped)
+            combined.totals.extend(result.totals)
+            combined.sheets.append(sheet_read(name, result.tables, empty))
             combined.project = combined.project or result.project
     finally:
         workbook.close()

@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding
+from ..read.accounting import reading_summary
 from .common import evidence_text, gaps, rows_text, shown_findings, verdict_text, where
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
@@ -289,6 +290,7 @@ class Writer(BaseWriter):
             "review_lines": self.review_lines,
             "adoption": adoption, "registry": run.registry, "undecided": undecided,
             "running_title": css_string(title[:80]),
+            "reading_summary": reading_summary,
             "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
             "flagged_mark": Markup(FLAGGED_MARK), "items_mark": Markup(ITEMS_MARK),
         }

@@ -16,7 +16,9 @@ from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
-from ..model import CheckedItem, Finding, LineItem
+from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
+from ..read.accounting import reading_summary
+from ..read.kinds import ITEM_KINDS
 from .common import exit_status, gaps, limits
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
@@ -99,16 +101,41 @@ def adoption_dict(adoption: Adoption) -> dict:
     }
 
 
+def reading_lists(read: FileRead) -> tuple[tuple, tuple, tuple]:
+    """What reading made of a file's sheets, the rows it did not take as items, and the totals the file states
+    (tuples, () where there is nothing: every file's entry stays in memory until the report ends)."""
+    sheets = tuple({"sheet": s.sheet, "kind": s.kind, "read": s.read, "reason": s.reason, "items": s.items}
+                   for s in read.sheets) if read.sheets else ()
+    skipped = tuple({"reason": s.reason, "count": s.count, "examples": s.examples}
+                    for s in read.skipped) if read.skipped else ()
+    totals = tuple({"scope": t.scope, "label": t.label, "amount": t.amount, "sheet": t.sheet, "row": t.row,
+                    "location": t.location} for t in read.totals) if read.totals else ()
+    return sheets, skipped, totals
+
+
+def table_dict(table: TableInfo) -> dict:
+    """A table; ``amount_basis`` and ``unread_columns`` only where reading found them (every file's entry stays
+    in memory until the report ends)."""
+    entry = {"sheet": table.sheet, "kind": table.kind, "header_row": table.header_row, "items": table.items,
+             "title": table.title}
+    if table.amount_basis:
+        entry["amount_basis"] = table.amount_basis
+    if table.unread_columns:
+        entry["unread_columns"] = table.unread_columns
+    return entry
+
+
 def file_dict(summary: FileSummary) -> dict:
     read = summary.read
+    sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
             "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
-            "tables": [{"sheet": t.sheet, "kind": t.kind, "header_row": t.header_row, "items": t.items,
-                        "title": t.title} for t in read.tables],
-            "table_count": sum(t.kind != "analysis" for t in read.tables),
+            "tables": [table_dict(t) for t in read.tables],
+            "table_count": sum(t.kind in ITEM_KINDS for t in read.tables),
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
-            "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta)}
+            "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
+            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from ..engine import FileReport, FileSummary, RunReport
+from ..read.accounting import reading_summary
 from .common import (evidence_text, gaps, line_sort_key, shown_findings, summary_line, verdict_text, where)
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
@@ -40,7 +41,7 @@ class Writer(BaseWriter):
             self._line()
             return
         counts = summary.counts
-        tables = sum(tb.kind != "analysis" for tb in read.tables)
+        tables = sum(tb.kind in ("boq", "material") for tb in read.tables)  # fee / summary tables give no lines
         head = t("file.head", path=read.path, format=read.format, tables=tables, items=len(report.items),
                  seconds=f"{report.seconds:.2f}")
         tail = t("file.counts", banned=counts["banned"], restricted=counts["restricted"],
@@ -50,6 +51,8 @@ class Writer(BaseWriter):
         self._line(self._style(f"{head}  {tail}", bold=True))
         self._line("  " + t("verdict") + ("：" if self.zh else ": ")
                    + verdict_text(summary.verdict, dict(counts, files_error=0), self.run.catalogs, t))
+        if read.sheets:
+            self._line("  " + reading_summary(read))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
         self._flagged(report, statuses(report, summary))
