@@ -104,9 +104,10 @@ class Judge:
         where the line supplies one of the entry's products (a 幕墙 sheet's line that only names 铝单板)."""
         reader = match.reader
         context = _context(item)
-        if reader is None or not context and not any(e.name in categories for e in self._main_for):
+        if reader is None or match.demolition or not context and not any(e.name in categories
+                                                                          for e in self._main_for):
             return categories
-        own = reader.line_head(item.code, normalize(item.name))[1]
+        own = match.work_item
         for entry in self._main_for:
             if own:
                 main = own in entry.main_for_work_items and entry.name in categories

@@ -66,17 +66,31 @@ class LineMatch:
     The structure is kept by the result handed out, not by the memo (a structure is a few KB and a bill has tens
     of thousands of distinct lines); a memoised result rebuilds it from its text when asked."""
 
-    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source", "_origins")
+    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source", "_origins", "_work_item")
 
     def __init__(self, hits: tuple[Hit, ...], demolition: bool = False,
                  cancelled: tuple[tuple[str, str], ...] = (), structure: Optional[LineStructure] = None,
-                 source: Optional[tuple] = None):
+                 source: Optional[tuple] = None, work_item: Optional[str] = None):
         self.hits = hits
         self.demolition = demolition
         self.cancelled = cancelled  # (entry id, reason) of hits dropped by context
         self._structure = structure
         self._source = source  # (reader, name, features, code) to build the structure when it is asked for
         self._origins: dict[str, Optional[list[int]]] = {}
+        self._work_item = work_item
+
+    @property
+    def work_item(self) -> str:
+        """The line's work item (from its 项目编码 and 项目名称; "" when neither names one)."""
+        if self._work_item is None:
+            if self._structure is not None:
+                self._work_item = self._structure.work_item
+            elif self._source is not None:
+                reader, name, _, code = self._source
+                self._work_item = reader.line_head(code, normalize(name))[1]
+            else:
+                self._work_item = ""
+        return self._work_item
 
     @property
     def structure(self) -> Optional[LineStructure]:
@@ -107,7 +121,8 @@ class LineMatch:
         return self._origins[field]
 
     def without_structure(self, reader: StructureReader, name: str, features: str, code: str) -> "LineMatch":
-        return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code))
+        return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code),
+                         self._work_item)
 
 
 class _Key(NamedTuple):
@@ -247,9 +262,7 @@ class Matcher:
         if near:
             hits.extend(hit for index, hit in near if entries[index].id not in exact)  # a definite misspelling
         # 2. combos whose every group has a word in the line (from the segments' checked parts)
-        complete = {index for index in {i for i, _, _ in combined}
-                    if any(all((index, c, g) in combined for g in range(size))
-                           for c, size in enumerate(self._combo_sizes[index]))}
+        complete = _complete_combos(combined, self._combo_sizes) if combined else ()
         if complete:
             found_parts: dict[int, list[tuple]] = {}
             for field, position, found in placed:
@@ -270,7 +283,7 @@ class Matcher:
                 tried.setdefault(index, []).append(p)
         structure = None
         if tried:
-            structure = self.reader.analyse(name, features, code)
+            structure = self.reader.analyse(name, features, code, fields)
             per_entry = _per_entry(placed, tried.keys())
             for index, patterns in tried.items():
                 hits.extend(self._pattern_hits(index, sorted(patterns), per_entry.get(index, ()), structure,
@@ -278,7 +291,7 @@ class Matcher:
         # 4. entry-wide scope
         hits = [h for h in hits if self._applies(h, work_item, fields, structure, code, cancelled)]
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure,
-                         source=source)
+                         source=source, work_item=work_item)
 
     def _segments_of(self, name: str, features: str, code: str, fields: dict[str, str]) -> list[tuple]:
         """(field, position, evaluation) of every segment of the line.  New segments are evaluated on their own
@@ -308,7 +321,7 @@ class Matcher:
                 out.append((field, position, found))
                 position += len(segment) + 1
         if new:
-            whole = self.reader.analyse(name, features, code) if len(new) > 1 else None
+            whole = self.reader.analyse(name, features, code, fields) if len(new) > 1 else None
             for slot, key, field, position, segment, expected, several, raw in new:
                 found = self._evaluate_segment(field, segment, expected, several, raw, whole, position)
                 self._remember(key, found)
@@ -409,8 +422,8 @@ class Matcher:
             if where is None:
                 continue
             offered = entry.list != "green" and option is not None
-            found.append(Hit(entry, field, start, end, word, role, (), offered, -1, s.clause_info(field, start),
-                             where))
+            found.append(_new_tuple(Hit, (entry, field, start, end, word, role, (), offered, -1,
+                                          s.clause_info(field, start), where, ())))
         return found
 
     def _combo_parts(self, index: int, raw: list, s: LineStructure, cancelled: list) -> list[tuple]:
@@ -568,6 +581,9 @@ def _in_context(entry: Entry, s: LineStructure, excluded, field: str, start: int
     return where
 
 
+_new_tuple = tuple.__new__  # builds a named tuple from all its fields without its generated __new__
+
+
 def _shift(hit: Hit, offset: int) -> Hit:
     """A segment's hit placed in its line."""
     if not offset:
@@ -575,8 +591,9 @@ def _shift(hit: Hit, offset: int) -> Hit:
     clause = hit.clause
     if clause:
         clause = (clause[0], clause[1] + offset, clause[2] + offset)
-    return Hit(hit.entry, hit.field, hit.start + offset, hit.end + offset, hit.text, hit.via, hit.parts,
-               hit.alternative, hit.pattern, clause, hit.where)
+    entry, field, start, end, text, via, parts, alternative, pattern, _, where, part_clauses = hit
+    return _new_tuple(Hit, (entry, field, start + offset, end + offset, text, via, parts, alternative, pattern, clause,
+                            where, part_clauses))
 
 
 def _shift_part(part: tuple, offset: int) -> tuple:
@@ -696,6 +713,14 @@ def _closest(window: str, terms: list[str]) -> str:
     return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
 
 
+def _complete_combos(combined: set[tuple[int, int, int]], sizes: list[list[int]]) -> set[int]:
+    """The entries with a combo whose every group has a word in the line (``combined``: (entry, combo, group))."""
+    count: dict[tuple[int, int], int] = {}
+    for index, combo, _ in combined:
+        count[index, combo] = count.get((index, combo), 0) + 1
+    return {index for (index, combo), n in count.items() if n == sizes[index][combo]}
+
+
 def _same_clause(groups: dict[int, list[tuple]]) -> list:
     """One part per group, all in one clause (between , 。 ; ! ?), or [] when no clause holds every group."""
     by_clause: dict[tuple[str, int], dict[int, tuple]] = {}
@@ -708,11 +733,15 @@ def _same_clause(groups: dict[int, list[tuple]]) -> list:
     return []
 
 
+_REBUILD = re.compile("|".join(REBUILD_WORDS))
+_DEMOLITION = re.compile("|".join(DEMOLITION_WORDS))
+
+
 def is_demolition(normalised_name: str, code: str) -> bool:
     """Demolition lines remove a material; they do not use it."""
-    if any(w in normalised_name for w in REBUILD_WORDS):
+    if _REBUILD.search(normalised_name):
         return False
-    return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
+    return code.startswith(DEMOLITION_CODE_PREFIXES) or _DEMOLITION.search(normalised_name) is not None
 
 
 _VIA_RANK = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}

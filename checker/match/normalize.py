@@ -127,17 +127,26 @@ def normalize(text: str) -> str:
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
     marked = _mark_numbered_clauses(text or "")
-    joined = marked.translate(_TABLE)
-    lengths = marked.translate(_LENGTHS)
-    origin = list(range(len(marked)))
-    if lengths.strip("1"):  # some characters fold to none (spaces) or to several (砼): rebuild from the runs
-        origin, done = [], 0
-        for odd in _NOT_ONE.finditer(lengths):
-            at = odd.start()
-            origin.extend(range(done, at))
-            origin.extend([at] * (ord(lengths[at]) - 48))
-            done = at + 1
-        origin.extend(range(done, len(marked)))
+    return _with_synonyms(marked.translate(_TABLE), _char_origins(marked.translate(_LENGTHS)))
+
+
+def _char_origins(lengths: str) -> list[int]:
+    """Per character of the character-mapped text, its input index (``lengths``: see _LengthTable)."""
+    if not lengths.strip("1"):
+        return list(range(len(lengths)))
+    # some characters fold to none (spaces) or to several (砼): rebuild from the runs
+    origin, done = [], 0
+    for odd in _NOT_ONE.finditer(lengths):
+        at = odd.start()
+        origin.extend(range(done, at))
+        origin.extend([at] * (ord(lengths[at]) - 48))
+        done = at + 1
+    origin.extend(range(done, len(lengths)))
+    return origin
+
+
+def _with_synonyms(joined: str, origin: list[int]) -> tuple[str, list[int]]:
+    """The phrase synonyms applied to a character-mapped text and its origin map."""
     for old, new in PHRASE_SYNONYMS:
         start = joined.find(old)
         while start != -1:
@@ -150,13 +159,19 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return joined, origin
 
 
+# synonyms whose replacement is longer or shorter: they move the positions after them
+_SHIFTING_SYNONYMS = tuple(old for old, new in PHRASE_SYNONYMS if len(old) != len(new))
+
+
 def origin_map(text: str) -> list[int] | None:
     """Per character of ``normalize(text)``, the index of the input character it came from; None when the text
     folds character for character (the common case: positions are the same)."""
     marked = _mark_numbered_clauses(text or "")
-    if marked is text and not text.translate(_LENGTHS).strip("1") and "商混凝土" not in text.translate(_TABLE):
+    lengths = marked.translate(_LENGTHS)
+    joined = marked.translate(_TABLE)
+    if marked is text and not lengths.strip("1") and not any(old in joined for old in _SHIFTING_SYNONYMS):
         return None
-    return normalize_with_map(text)[1]
+    return _with_synonyms(joined, _char_origins(lengths))[1]
 
 
 def original_span(text: str, start: int, length: int) -> tuple[int, int]:

@@ -444,8 +444,12 @@ class StructureReader:
         self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
-    def analyse(self, name: str, features: str = "", code: str = "") -> LineStructure:
-        fields = {"name": normalize(name), "features": normalize(features)}
+    def analyse(self, name: str, features: str = "", code: str = "",
+                fields: Optional[dict[str, str]] = None) -> LineStructure:
+        """The structure of a line (``fields``: its 项目名称 and 项目特征 already normalised, when the caller has
+        them)."""
+        if fields is None:
+            fields = {"name": normalize(name), "features": normalize(features)}
         return self._assemble(fields, {"name": name or "", "features": features or ""}, code)
 
     def analyse_segment(self, field_name: str, segment: str, expected: int = 1, several: bool = False,
