@@ -278,7 +278,11 @@ class Matcher:
         candidates = [pair for kind in kinds & self._patterns_by_class.keys() for pair in self._patterns_by_class[kind]]
         candidates += [(index, p) for index in {i for i, _, _ in parts} & self._patterns_by_words.keys()
                        for p in self._patterns_by_words[index]]
+        # an entry found by a term or a combo keeps that hit (see _hit_order): its patterns cannot change the line
+        settled = {h.entry.id for h in hits if h.via == "term" or h.via == "combo"} if candidates else ()
         for index, p in candidates:
+            if entries[index].id in settled:
+                continue
             if _may_hold(entries[index].patterns[p], index, p, kinds, parts, default_product, work_item):
                 tried.setdefault(index, []).append(p)
         structure = None
