@@ -38,6 +38,7 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
+_NOTHING: frozenset = frozenset()
 _TERMS = frozenset(("term", "vague"))
 _CONTEXTUAL = frozenset(("term", "vague", "near", "combo"))  # raw hits whose context a segment's structure gives
 _SHORT_BRACKETS = re.compile(r"[(\[]([^()\[\];]{1,4})[)\]]")  # an inserted qualifier: 粘土（实心）砖
@@ -66,7 +67,8 @@ class LineMatch:
     The structure is kept by the result handed out, not by the memo (a structure is a few KB and a bill has tens
     of thousands of distinct lines); a memoised result rebuilds it from its text when asked."""
 
-    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source", "_origins", "_work_item")
+    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_reader", "_name", "_features", "_code",
+                 "_origins", "_work_item")
 
     def __init__(self, hits: tuple[Hit, ...], demolition: bool = False,
                  cancelled: tuple[tuple[str, str], ...] = (), structure: Optional[LineStructure] = None,
@@ -75,8 +77,10 @@ class LineMatch:
         self.demolition = demolition
         self.cancelled = cancelled  # (entry id, reason) of hits dropped by context
         self._structure = structure
-        self._source = source  # (reader, name, features, code) to build the structure when it is asked for
-        self._origins: dict[str, Optional[list[int]]] = {}
+        # source: (reader, name, features, code) to build the structure when it is asked for (kept field by field:
+        # a memo of tens of thousands of lines holds one object less each for the garbage collector to walk)
+        self._reader, self._name, self._features, self._code = source or (None, "", "", "")
+        self._origins: Optional[dict[str, Optional[list[int]]]] = None
         self._work_item = work_item
 
     @property
@@ -85,9 +89,8 @@ class LineMatch:
         if self._work_item is None:
             if self._structure is not None:
                 self._work_item = self._structure.work_item
-            elif self._source is not None:
-                reader, name, _, code = self._source
-                self._work_item = reader.line_head(code, normalize(name))[1]
+            elif self._reader is not None:
+                self._work_item = self._reader.line_head(self._code, normalize(self._name))[1]
             else:
                 self._work_item = ""
         return self._work_item
@@ -95,9 +98,8 @@ class LineMatch:
     @property
     def structure(self) -> Optional[LineStructure]:
         """The line's structure, built when first asked (a line whose hits are all plain terms never needs it)."""
-        if self._structure is None and self._source is not None:
-            reader, name, features, code = self._source
-            self._structure = reader.analyse(name, features, code)
+        if self._structure is None and self._reader is not None:
+            self._structure = self._reader.analyse(self._name, self._features, self._code)
         return self._structure
 
     @property
@@ -105,17 +107,19 @@ class LineMatch:
         """The structure reader the line was read with (without building the structure)."""
         if self._structure is not None:
             return self._structure.reader
-        return self._source[0] if self._source else None
+        return self._reader
 
     def raw(self, field: str) -> str:
         """The printed 项目名称 or 项目特征."""
         if self._structure is not None:
             return self._structure.raw[field]
-        return (self._source[1] if field == "name" else self._source[2]) or "" if self._source else ""
+        return (self._name if field == "name" else self._features) or ""
 
     def origin(self, field: str) -> Optional[list[int]]:
         if self._structure is not None:
             return self._structure.origin(field)
+        if self._origins is None:
+            self._origins = {}
         if field not in self._origins:
             self._origins[field] = origin_map(self.raw(field))
         return self._origins[field]
@@ -203,6 +207,7 @@ class Matcher:
         self._empty = not table
         self._memo: dict[tuple[str, str, str], LineMatch] = {}
         self._segments: dict[str, tuple] = {}
+        self._plain_segments: dict[tuple, _SegmentEval] = {}  # shared evaluations of segments without hits
         self._combo_sizes = [[len(combo) for combo in entry.all_combos] for entry in self.entries]
 
     def match_item(self, item: LineItem) -> LineMatch:
@@ -340,6 +345,13 @@ class Matcher:
     def _summarise_segment(self, field: str, segment: str, expected: int, several: bool, raw) -> _SegmentEval:
         """A segment with nothing that needs its structure: its look-alikes, pattern words and vocabulary."""
         number, kinds, marker = self.reader.segment_summary(field, segment, expected, several)
+        if not raw:  # most new text (a 部位, a size) names nothing: one shared evaluation per number and words
+            plain = self._plain_segments.get((number, kinds))
+            if plain is None:
+                plain = _SegmentEval(number, (), (), (), (), _NOTHING, (), kinds, _NOTHING, (), _NOTHING)
+                if len(self._plain_segments) < 4096:
+                    self._plain_segments[(number, kinds)] = plain
+            return plain
         excluded = frozenset(key.entry_index for key, start, _, _ in raw
                              if key.role == "excl" and start >= marker and not _negated_exclusion(segment, start))
         parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
