@@ -247,25 +247,35 @@ class Matcher:
         parts: set[int] = set()
         placed = self._segments_of(name, features, code, fields)
         for field, position, found in placed:
-            hits.extend(_shift(h, position) for _, h in found.terms)
-            if found.vague:
-                vague.extend((i, _shift(h, position)) for i, h in found.vague)
-            if found.near:
-                near.extend((i, _shift(h, position)) for i, h in found.near)
-            excluded |= found.excluded
-            cancelled.extend(found.cancelled)
             kinds |= found.kinds
-            combined |= found.combos
-            parts |= found.parts
+            if not found.raw:  # a segment that names nothing (a 部位, a size): only its vocabulary counts
+                continue
+            if found.terms:
+                if position:
+                    hits += [_shift(h, position) for _, h in found.terms]
+                else:
+                    hits += [h for _, h in found.terms]
+            if found.vague:
+                vague += [(i, _shift(h, position)) for i, h in found.vague]
+            if found.near:
+                near += [(i, _shift(h, position)) for i, h in found.near]
+            if found.excluded:
+                excluded |= found.excluded
+            if found.cancelled:
+                cancelled += found.cancelled
+            if found.combos:
+                combined |= found.combos
+            if found.parts:
+                parts |= found.parts
         entries = self.entries
-        exact = {h.entry.id for h in hits}
         for index, hit in vague:
             if index in excluded and not hit.alternative:
                 cancelled.append((hit.entry.id, f"look-alike excluded near 「{hit.text}」"))
             else:
                 hits.append(hit)
         if near:
-            hits.extend(hit for index, hit in near if entries[index].id not in exact)  # a definite misspelling
+            exact = {h.entry.id for h in hits if h.via != "vague"}
+            hits += [hit for index, hit in near if entries[index].id not in exact]  # a definite misspelling
         # 2. combos whose every group has a word in the line (from the segments' checked parts)
         complete = _complete_combos(combined, self._combo_sizes) if combined else ()
         if complete:
@@ -474,10 +484,10 @@ class Matcher:
                 chosen = _same_clause(groups)
                 if not chosen:
                     continue
-            first = min(chosen, key=lambda p: (p[3] != "name", p[4]))
-            out.append(Hit(entry, first[3], first[4], first[5], " + ".join(p[6] for p in chosen), via="combo",
-                           parts=tuple((p[3], p[4], p[5], p[6]) for p in chosen),
-                           alternative=any(p[8] for p in chosen), part_clauses=tuple(p[9] for p in chosen)))
+            first = min(chosen, key=_part_order)
+            out.append(_new_tuple(Hit, (entry, first[3], first[4], first[5], " + ".join([p[6] for p in chosen]),
+                                        "combo", tuple([p[3:7] for p in chosen]), True in [p[8] for p in chosen],
+                                        -1, (), "", tuple([p[9] for p in chosen]))))
         return out
 
     def _pattern_hits(self, entry_index: int, patterns: list[int], raw: Iterable, s: LineStructure,
@@ -727,6 +737,11 @@ def _one_character_variants(term: str) -> set[str]:
 
 def _closest(window: str, terms: list[str]) -> str:
     return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
+
+
+def _part_order(part: tuple) -> tuple:
+    """Where a combo hit stands: its part in the 项目名称 first, then the earliest."""
+    return part[3] != "name", part[4]
 
 
 def _complete_combos(combined: set[tuple[int, int, int]], sizes: list[list[int]]) -> set[int]:

@@ -202,19 +202,19 @@ def _line_origin(line: str) -> list[int] | None:
 class LineOrigins:
     """The origin map of a text of several printed lines, put together from each line's map: ``origins[i]`` is
     the index in the printed text of character ``i`` of ``normalize(text)``, like the list ``origin_map``
-    returns, without building that list."""
+    returns, without building that list (a line's own map is looked up when a position in it is asked for)."""
 
-    __slots__ = ("_folded_starts", "_printed_starts", "_maps", "_length")
+    __slots__ = ("_lines", "_folded_starts", "_printed_starts", "_maps", "_length")
 
     def __init__(self, lines: list[str]):
+        self._lines = lines
         self._folded_starts: list[int] = []
         self._printed_starts: list[int] = []
-        self._maps: list[list[int] | None] = []
+        self._maps: dict[int, list[int] | None] = {}
         folded_at = printed_at = 0
         for line in lines:
             self._folded_starts.append(folded_at)
             self._printed_starts.append(printed_at)
-            self._maps.append(_line_origin(line))
             folded_at += len(_fold_line(line)) + 1  # the line break folds to one CLAUSE_BREAK
             printed_at += len(line) + 1
         self._length = folded_at - 1
@@ -229,7 +229,10 @@ class LineOrigins:
             raise IndexError(index)
         line = bisect.bisect_right(self._folded_starts, index) - 1
         offset = index - self._folded_starts[line]
-        origin = self._maps[line]
+        if line in self._maps:
+            origin = self._maps[line]
+        else:
+            origin = self._maps[line] = _line_origin(self._lines[line])
         if origin is None:
             return self._printed_starts[line] + offset
         if offset >= len(origin):  # the line break after the line
