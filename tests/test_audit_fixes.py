@@ -58,11 +58,6 @@ RUN_ON = [
 ]
 
 
-@pytest.mark.parametrize("name, features, code, expected", RUN_ON, ids=[c[1][-14:] for c in RUN_ON])
-def test_run_on_clauses(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
-
-
 # --- bonding: where the bond is said ---------------------------------------------------------------------------
 BOND = [
     # a verb right after the mortar in the 项目名称
@@ -86,11 +81,6 @@ BOND = [
 ]
 
 
-@pytest.mark.parametrize("name, features, code, expected", BOND, ids=[c[0] + c[1][:10] for c in BOND])
-def test_where_the_bond_is_said(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
-
-
 def test_a_mortar_name_with_a_verb_keeps_its_clause_role():
     s = READER.analyse("块料墙面", "1.粘结层：干混抹灰砂浆")
     mortar = next(m for m in s.mentions_of("cement_mortar"))
@@ -111,21 +101,11 @@ NOT_SUPPLIED = [
 ]
 
 
-@pytest.mark.parametrize("name, features, code, expected", NOT_SUPPLIED, ids=[c[1][:14] for c in NOT_SUPPLIED])
-def test_former_choices_and_negation_after_the_word(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
-
-
 DEMOLITION = [
     ("隔墙拆除恢复", "1.拆除原隔墙\n2.恢复：红机砖120墙", "010401003001", "NPOL-01:banned"),
     ("外墙砖拆除更换", "1.铲除空鼓面砖\n2.更换：1:2水泥砂浆粘贴外墙砖", "011204003001", "N21-03:banned"),
     ("隔墙拆除", "1.拆除原红机砖隔墙\n2.垃圾外运", "011604001001", "-"),
 ]
-
-
-@pytest.mark.parametrize("name, features, code, expected", DEMOLITION, ids=[c[0] for c in DEMOLITION])
-def test_a_line_that_demolishes_and_rebuilds_is_judged_on_what_it_builds(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
 
 
 # --- alternatives --------------------------------------------------------------------------------------------
@@ -135,11 +115,6 @@ ALTERNATIVES = [
     ("外墙保温", "1.抹面层：抗裂砂浆压入玻纤网或耐碱网格布", "011001003001", "N24-09:manual+alt"),
     ("外墙保温", "1.抹面层：抗裂砂浆压入耐碱玻纤网格布或热镀锌钢丝网", "011001003001", "-"),
 ]
-
-
-@pytest.mark.parametrize("name, features, code, expected", ALTERNATIVES, ids=[c[1][:12] for c in ALTERNATIVES])
-def test_options_and_their_own_look_alikes(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
 
 
 # --- a look-alike that begins in the clause number is no look-alike ----------------------------------------------
@@ -161,11 +136,6 @@ STONE = [
 ]
 
 
-@pytest.mark.parametrize("name, features, code, expected", STONE, ids=[c[1][:12] for c in STONE])
-def test_stone_hangers_named_in_other_words(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
-
-
 # --- brick-built wells, pits and inlets -------------------------------------------------------------------------
 WELLS = [
     ("检查井", "1.井壁材料：MU10砖\n2.用途：污水", "040504001001", "N21-14:banned"),
@@ -174,11 +144,6 @@ WELLS = [
     ("化粪池", "1.池壁：MU10砖\n2.容积6m³", "040504008001", "N24-13:manual"),
     ("检查井", "1.C25钢筋混凝土井身\n2.污水", "040504001001", "-"),
 ]
-
-
-@pytest.mark.parametrize("name, features, code, expected", WELLS, ids=[c[1][:12] for c in WELLS])
-def test_brick_built_wells(name, features, code, expected):
-    assert_outcome(name, features, code, expected)
 
 
 def test_a_brick_named_by_its_grade_is_a_brick():
@@ -197,8 +162,13 @@ SHORTHAND = [
 ]
 
 
-@pytest.mark.parametrize("name, features, code, expected", SHORTHAND, ids=[c[1][:12] for c in SHORTHAND])
-def test_shorthand(name, features, code, expected):
+OUTCOMES = {"run-on clause": RUN_ON, "bond": BOND, "not supplied": NOT_SUPPLIED, "demolish and rebuild": DEMOLITION,
+            "alternative": ALTERNATIVES, "stone hanger": STONE, "well": WELLS, "shorthand": SHORTHAND}
+
+
+@pytest.mark.parametrize("name, features, code, expected", [case for cases in OUTCOMES.values() for case in cases],
+                         ids=[f"{kind}: {case[0]} {case[1][:14]}" for kind, cases in OUTCOMES.items() for case in cases])
+def test_this_line_gets_these_findings(name, features, code, expected):
     assert_outcome(name, features, code, expected)
 
 

@@ -231,10 +231,10 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
             profile: Profile) -> tuple[str, str, bool, str]:
     """(kind, severity, needs manual check, message) for a hit."""
     entry = hit.entry
-    scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
-                      if entry.conditions else (True, []))
     if entry.list == "promoted":
         return "promoted", "info", False, ""
+    scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
+                      if entry.conditions else (True, []))
     if hit.via == "vague":
         return ("restricted", "warning", True,
                 f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "

@@ -114,7 +114,7 @@ def _mark_numbered_clauses(text: str) -> str:
     return _NUMBERED_CLAUSE.sub(lambda m: "\n" + "\x00" * (len(m.group()) - 1), text)
 
 
-LINE_MEMO = 200_000  # printed lines whose folded form (and origin map) is remembered
+LINE_MEMO = 100_000  # printed lines whose folded form (and origin map) is remembered
 _FOLDED: dict[str, str] = {}
 _LINE_ORIGINS: dict[str, list[int] | None] = {}
 
