@@ -198,7 +198,8 @@ def test_plastic_pipe_rows_of_a_material_table(name, features):
     assert greens(name, features, table="material")[:1] == ("塑料管材管件",)
 
 
-@pytest.mark.parametrize("name, features", [("PVC穿线管", "DN25"), ("PE保护膜", "0.05mm"), ("塑料管卡", "DN50")])
+@pytest.mark.parametrize("name, features", [("PVC穿线管", "DN25"), ("PE保护膜", "0.05mm"), ("塑料管卡", "DN50"),
+                                            ("保护层垫块", "1.塑料垫块直接绑在钢筋上")])  # 直接: "directly", no coupling
 def test_conduits_films_and_clips_are_no_plastic_pipe(name, features):
     assert "塑料管材管件" not in greens(name, features, table="material")
 
