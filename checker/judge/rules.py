@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
 from ..match.matcher import Hit, LineMatch, hit_evidence
+from ..match.memo import RepeatMemo
 from ..match.normalize import normalize
 from ..model import CheckedItem, Finding, LineItem
 
@@ -59,7 +60,7 @@ class Judge:
     def __init__(self, catalogs: CatalogSet, profile: Profile):
         self.catalogs = catalogs
         self.profile = profile
-        self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
+        self._memo: RepeatMemo[tuple[tuple[str, ...], tuple[Finding, ...]]] = RepeatMemo(100_000)
         self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
         self._main_for = tuple(e for e in catalogs.entries.values() if e.list == "green" and e.main_for_work_items)
         self._context_work_items: dict[str, str] = {}
@@ -70,9 +71,7 @@ class Judge:
         cached = self._memo.get(key)
         if cached is None:
             cached = self._judge(item, match)
-            if len(self._memo) >= 100_000:
-                self._memo.clear()
-            self._memo[key] = cached
+            self._memo.put(key, cached)
         return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
 
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:

@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple, Optional
 import ahocorasick
 
 from .catalog import CatalogSet, Entry, Part, Pattern
+from .memo import RepeatMemo
 from ..model import LineItem
 from .normalize import normalize, origin_map
 from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStructure, StructureReader, \
@@ -205,7 +206,7 @@ class Matcher:
         if table:
             self._automaton.make_automaton()
         self._empty = not table
-        self._memo: dict[tuple[str, str, str], LineMatch] = {}
+        self._memo: RepeatMemo[LineMatch] = RepeatMemo(MEMO_SIZE)
         self._segments: dict[str, tuple] = {}
         self._plain_segments: dict[tuple, _SegmentEval] = {}  # shared evaluations of segments without hits
         self._combo_sizes = [[len(combo) for combo in entry.all_combos] for entry in self.entries]
@@ -223,9 +224,7 @@ class Matcher:
         cached = self._memo.get(key)
         if cached is None:
             found = self._match(name, features, code)
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = found.without_structure(self.reader, name, features, code)
+            self._memo.put(key, found.without_structure(self.reader, name, features, code))
             return found
         return cached
 
