@@ -1,4 +1,4 @@
 """``python -m checker`` runs the gbm-check command line."""
-from .cli import main
+from .launch import run
 
-main()
+run()

@@ -11,13 +11,14 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .match.catalog import CatalogSet
 from .judge.rules import Judge, Profile
-from .limits import FILE_SECONDS, FileTimeLimit, time_limit
+from .limits import FileTimeLimit, Limits, Work, time_limit
 from .judge.adoption import Adoption, compute, line_amounts
 from .judge.certificates import Registry
 from .match.matcher import Matcher
 from .judge.certification import Certification
 from .model import CheckedItem, Evidence, FileRead, Finding, Waiver
 from .read import read_path
+from .run.quiet import as_warnings, library_output
 
 BILL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv", ".pdf", ".txt", ".tsv", ".xml", ".zip",
                  ".png", ".jpg", ".jpeg", ".tif", ".tiff")  # images: photographed or scanned bills, read by OCR
@@ -253,43 +254,67 @@ def is_failing(finding: Finding, fail_kinds: tuple[str, ...]) -> bool:
     return finding.kind in fail_kinds or (finding.kind == "uncertified" and finding.severity == "error")
 
 
+JUNK_PREFIXES = ("~$", "._", ".~lock.")  # Excel owner files, macOS resource forks, LibreOffice locks
+
+
 def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files named directly, plus the bill files found by walking named directories (sorted)."""
+    """Files named directly, plus the bill files found by walking named directories (sorted).  Hidden
+    directories (.git) are not walked; a bill whose name starts with a dot is still a bill, but an editor's
+    lock or resource-fork file is not (``JUNK_PREFIXES``)."""
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
-                    if name.lower().endswith(BILL_SUFFIXES) and not name.startswith((".", "~$")):
+                    if name.lower().endswith(BILL_SUFFIXES) and not name.startswith(JUNK_PREFIXES):
                         found.append(os.path.join(root, name))
         else:
             found.append(path)
     return found
 
 
-def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = FILE_SECONDS, *,
-               ocr: bool = True, certification: Certification | None = None,
-               ocr_engine: str = "rapidocr") -> FileReport:
-    """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path)."""
-    started = time.perf_counter()
-    # --- OCR (h/ocr): a file with page images gets the OCR budget for them, until limits.py scales the limit
-    # with the work (then this block goes)
-    if ocr and seconds:
-        from .read.pdf_ocr import ocr_budget_seconds, scanned_pages
+def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,
+               ocr: bool = True, ocr_engine: str = "rapidocr", certification: Certification | None = None, limits: Limits | None = None,
+               on_budget: Callable[[float, Work], None] | None = None,
+               on_read: Callable[[FileRead], None] | None = None) -> FileReport:
+    """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
 
-        seconds = max(seconds, FILE_SECONDS + ocr_budget_seconds(scanned_pages(path)))
-    # --- end OCR
-    try:
-        with time_limit(seconds):
-            read = read_path(path, display_name=str(Path(path)), ocr=ocr, ocr_engine=ocr_engine)
-            checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
-            if certification is not None:
-                checked = tuple(certification.apply(c) for c in checked)
-    except FileTimeLimit:
-        read = FileRead(path=str(Path(path)), format="unknown", sha256="",
-                        error=f"not checked: took longer than the {seconds:.0f} s limit per file")
-        checked = ()
+    ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
+    (``limits.Limits``), which ``on_budget(seconds, work)`` is told as soon as it is known.  ``limits`` gives
+    both the time and the memory limit (it wins over ``seconds``).  The file's own timer stops it a little
+    before its budget (``Limits.soft_seconds``): a worker process that overruns is killed at the budget.
+    Library log records and warnings become file warnings.  ``on_read`` sees the read file before its lines are
+    judged (the batch runner sends the lines ahead)."""
+    limits = limits or Limits(seconds=seconds)
+    started = time.perf_counter()
+    measured: list[Work] = []
+    with library_output() as notes:
+        try:
+            seconds = limits.seconds_for(None, ocr=ocr)
+            with time_limit(limits.soft_seconds(seconds)) as timer:
+
+                def budget(work: Work) -> None:
+                    nonlocal seconds
+                    measured.append(work)
+                    seconds = limits.seconds_for(work, ocr=ocr)
+                    timer.extend(limits.soft_seconds(seconds))
+                    if on_budget is not None:
+                        on_budget(seconds, work)
+
+                read = read_path(path, display_name=str(Path(path)), ocr=ocr, ocr_engine=ocr_engine,
+                                 on_work=budget, memory=limits.memory)
+                if on_read is not None and read.ok:
+                    on_read(read)
+                checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
+                if certification is not None:
+                    checked = tuple(certification.apply(c) for c in checked)
+        except FileTimeLimit:
+            read = FileRead(path=str(Path(path)), format="unknown", sha256="",
+                            error=limits.explain(seconds, measured[-1] if measured else None))
+            checked = ()
+    if notes:
+        read = dataclasses.replace(read, warnings=read.warnings + as_warnings(notes))
     return FileReport(read=read, items=checked, seconds=time.perf_counter() - started)
 
 

@@ -3,18 +3,23 @@ from __future__ import annotations
 
 import enum
 import os
+import re
 import sys
+from pathlib import Path
 
 import click
 
-from ..engine import RunReport, check_paths, expand_paths
+from ..engine import RunReport, expand_paths
+from ..limits import MEMORY_BYTES, Limits
 from ..report import FILE_FORMATS, FORMATS
-from ..report.common import exit_status, summary_line
+from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
 from ..report.stream import ReportOptions, ReportOutputError, Sink
+from ..run import CheckSettings, check_files
+from ..run.cluster import ClusterError
 
 from .options import SettingsError, check_options, load_settings, validate_outputs
-from .util import usage_error
+from .util import exit_cleanly_on_sigterm, progress, usage_error
 
 
 class FailOn(str, enum.Enum):
@@ -97,6 +102,18 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
               help="A previous JSON report: fail only on findings it does not hold.")
 @check_options
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes checking files in parallel.  [default: the machine's cores]")
+@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
+              help="Seconds per file (0: none).  [default: 60 s, more for big workbooks and long PDFs]")
+@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=None, metavar="MB",
+              help="Memory per file, in MB (0: none); a file that would need more is refused.  [default: 1024]")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Check the files on a Dask cluster (tcp://scheduler:8786, or 'local' for a LocalCluster); "
+                   "needs the [dask] extra.  Also writes a per-file summary table.")
+@click.option("--summary", "summary_path", type=click.Path(dir_okay=False), default=None,
+              help="Write a per-file summary table (.csv, or .parquet with pyarrow).  [default with --dask: "
+                   "gbm-check-summary.parquet with pyarrow, else .csv]")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the reports (Chinese by default).")
 @click.option("--max-lines", type=click.IntRange(min=0), default=None,
@@ -109,11 +126,13 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr, ocr_engine, lang, max_lines, item_table, quiet, no_color) -> None:
+          ocr, ocr_engine, jobs, time_limit, memory_mb, dask_address, summary_path, lang, max_lines, item_table, quiet,
+          no_color) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf, xml; scanned pages and png, jpg, tiff images by OCR); directories
     are walked."""
     from ..gate import baseline, waivers
 
+    exit_cleanly_on_sigterm()
     files = expand_paths(paths)
     if not files:
         usage_error("no bill files found in the given paths")
@@ -133,6 +152,16 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
     catalogs, profile, registry, certification = loaded.catalogs, loaded.profile, loaded.registry, loaded.certification
+    check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, ocr_engine=ocr_engine,
+                                   registry=registry,
+                                   uncertified=certification.severity if certification else "warning",
+                                   limits=Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None
+                                                 else memory_mb << 20))
+    table = None
+    if dask_address or summary_path:
+        from ..run.summary import SummaryTable, default_name
+
+        table = SummaryTable(summary_path or default_name())
     run = RunReport(catalogs=catalogs, profile=profile, fail_on=fail_on, registry=registry)
     if registry is not None and registry.example_data:
         run.warnings.append(f"the certificate registry {registry.path} is EXAMPLE DATA (fictional certificates)")
@@ -149,22 +178,30 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     options = ReportOptions(lang=lang, color=color, max_lines=max_lines, item_table=item_table)
     t = texts(lang)
     writers = _writers(outputs, options)
-    show_bar = not quiet and sys.stderr.isatty() and len(files) >= 5
     try:
         for writer in writers:
             writer.begin(run)
-        with (click.progressbar(files, label="checking", file=sys.stderr, show_pos=True) if show_bar
-              else _nullbar(files)) as bar:
-            for report in check_paths(bar, catalogs, profile, ocr=ocr, certification=certification,
-                                      ocr_engine=ocr_engine):
+        if dask_address:
+            from ..run.cluster import check_on_cluster
+
+            results = check_on_cluster(files, check_settings, dask_address)
+        else:
+            results = check_files(files, check_settings, jobs=jobs)
+        with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:
+            for report in results:
                 report = waiver_gate.mark(report)
                 if baseline_gate is not None:
                     report = baseline_gate.mark(report)
+                if table is not None:
+                    table.add(report)
                 if not report.read.ok:
-                    click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
+                    shown.line(not_checked_line(report.read.path, report.read.error, t))
                 summary = run.add(report)
                 for writer in writers:
                     writer.add(report, summary)
+                shown.advance()
+        if table is not None:
+            table.write()
         run.warnings.extend(waivers.unused_message(w) for w in waiver_gate.unused())
         if baseline_gate is not None and baseline_gate.files and not baseline_gate.matched_files:
             run.warnings.append(baseline.no_file_message(run.baseline, baseline_gate.files))
@@ -174,6 +211,10 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         written = []
         for writer in writers:
             written += writer.end(run)
+    except ClusterError as exc:  # only raised on the --dask path
+        for writer in writers:
+            writer.abort()
+        usage_error(str(exc))
     except (ReportOutputError, OSError) as exc:
         for writer in writers:
             writer.abort()
@@ -214,7 +255,7 @@ def _writers(outputs: list[tuple[str, str | None]], options: ReportOptions) -> l
 
 def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> None:
     """At most one report on stdout, none over an input or over another report; file formats need -o; workbooks
-    for several inputs need a folder."""
+    for several inputs need a folder, and a workbook folder must not receive a name that is an input of the run."""
     validate_outputs(outputs, files, FILE_FORMATS, "-o FILE.xlsx or -o FOLDER")
     for fmt, out in outputs:
         if fmt == "xlsx" and out is not None:
@@ -224,15 +265,26 @@ def _check_outputs(outputs: list[tuple[str, str | None]], files: list[str]) -> N
                 check_output(out, len(files))
             except ReportOutputError as exc:
                 raise click.UsageError(str(exc)) from None
+        clash = _workbook_over_input(out, files) if fmt in FILE_FORMATS and out else None
+        if clash:
+            raise click.UsageError(f"refusing to write --format {fmt} into {out}: it would overwrite {clash}, "
+                                   f"an input of this run (give another folder)")
 
 
-class _nullbar:
-    def __init__(self, items):
-        self.items = items
+def _workbook_over_input(output: str, inputs: list[str]) -> str | None:
+    """An input the workbook reports written into folder ``output`` could overwrite (NAME.checked.xlsx,
+    NAME.findings.xlsx, NAME-2.checked.xlsx … for an input NAME.*), if any."""
+    out = Path(output)
+    if not (out.is_dir() or output.endswith(("/", os.sep)) or not out.suffix):
+        return None
+    folder = out.resolve()
+    stems = {Path(p).stem for p in inputs}
+    for path in inputs:
+        resolved = Path(path).resolve()
+        match = _REPORT_NAME.fullmatch(resolved.name)
+        if resolved.parent == folder and match and (match.group(1) in stems or match.group(2) in stems):
+            return str(resolved)
+    return None
 
-    def __enter__(self):
-        return self.items
 
-    def __exit__(self, *exc):
-        return False
-
+_REPORT_NAME = re.compile(r"((.+?)(?:-\d+)?)\.(?:checked|findings)\.xlsx", re.IGNORECASE)

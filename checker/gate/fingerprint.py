@@ -17,6 +17,7 @@ import hashlib
 import re
 from ..model import LineItem
 from ..match.normalize import normalize
+from ..textsafe import fs_bytes  # names with undecodable bytes hash as those bytes, never an encoding error
 
 VERSION = "gbm-check/fingerprint@1"
 _SPACE = re.compile(r"\s+")
@@ -40,13 +41,13 @@ def base_name(path: str) -> str:
 
 
 def _hasher(file: str, key: str):
-    return hashlib.sha256("\x1f".join((VERSION, base_name(file), key, "")).encode("utf-8"))
+    return hashlib.sha256(fs_bytes("\x1f".join((VERSION, base_name(file), key, ""))))
 
 
 def fingerprint(file: str, code: str, name: str, features: str, rule: str, spec: str = "") -> str:
     """sha256 hex of (base file name, item key, rule id)."""
     hasher = _hasher(file, item_key(code, name, features, spec))
-    hasher.update(rule.encode("utf-8"))
+    hasher.update(fs_bytes(rule))
     return hasher.hexdigest()
 
 

@@ -4,25 +4,26 @@ from __future__ import annotations
 import hashlib
 import os
 
+from typing import Callable
+
+from ..limits import MEMORY_BYTES, FileTimeLimit, Work
 from ..model import FileRead
+from . import preflight as _preflight
 from .accounting import sheet_read
-from .csvfile import read_csv
 from .kinds import ITEM_KINDS, KIND_NAMES
-from .image import read_image
-from .pdf import read_pdf
 from .sniff import InputRefused, sniff
-from .spreadsheet import read_workbook
-from .xmlbill import XML_FORMATS, read_xml_bill
 
 __all__ = ["read_path", "InputRefused"]
 
 
-def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
-              ocr_engine: str = "rapidocr") -> FileRead:
+def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, ocr_engine: str = "rapidocr",
+              on_work: Callable[[Work], None] | None = None, memory: int = MEMORY_BYTES) -> FileRead:
     """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
 
     ``ocr``: read scanned PDF pages and bill images by OCR with ``ocr_engine`` (rapidocr or tesseract); False
-    refuses them (an error, never clean)."""
+    refuses them (an error, never clean).
+    ``on_work``: told what pre-flight measured (cells, pages) before any parser runs (the time budget).
+    ``memory``: the memory a file may take; pre-flight refuses a file that would need more."""
     name = display_name or path
     fmt = "unknown"
     digest = ""
@@ -31,20 +32,33 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
         with open(path, "rb") as handle:
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
+        work = _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr)
+        if on_work is not None:
+            on_work(work)
         digest = _sha256(path)
-        if fmt in XML_FORMATS:
+        if fmt in ("xml", "zip"):  # xmlbill.XML_FORMATS, without importing the XML reader for other files
+            from .xmlbill import read_xml_bill
+
             return read_xml_bill(path, name, fmt, digest)
         if fmt == "csv":
+            from .csvfile import read_csv
+
             with open(path, "rb") as handle:
                 result, _encoding = read_csv(handle.read(), name)
             sheets = ["csv"]
         elif fmt == "pdf":
+            from .pdf import read_pdf
+
             result = read_pdf(path, name, ocr=ocr, ocr_engine=ocr_engine)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         elif fmt in ("png", "jpeg", "tiff"):
+            from .image import read_image
+
             result = read_image(path, name, ocr=ocr, ocr_engine=ocr_engine)
             sheets = sorted({str(i.provenance.page) for i in result.items})
         else:
+            from .spreadsheet import read_workbook
+
             result, sheets = read_workbook(path, name, fmt)
     except InputRefused as exc:
         return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
@@ -52,10 +66,13 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True,
         return FileRead(path=name, format=fmt, sha256=digest, error=f"cannot open file: {exc.strerror or exc}")
     except MemoryError:
         return FileRead(path=name, format=fmt, sha256=digest, error="ran out of memory reading this file")
-    except Exception as exc:  # a parser bug or an input no guard foresaw: still one line, never a traceback
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, FileTimeLimit):
+        raise
+    except BaseException as exc:  # a parser bug, an input no guard foresaw, or a native reader's panic
+        # (pyo3_runtime.PanicException derives from BaseException): still one line, never a traceback
         detail = " ".join(str(exc).split())[:160]
-        return FileRead(path=name, format=fmt, sha256=digest,
-                        error=f"could not be read ({type(exc).__name__}: {detail})")
+        kind = "reader panic" if type(exc).__name__ == "PanicException" else type(exc).__name__
+        return FileRead(path=name, format=fmt, sha256=digest, error=f"could not be read ({kind}: {detail})")
     if not result.sheets:  # a PDF: its pages are one grid
         result.sheets.append(sheet_read("", result.tables))
     accounted = dict(sheets=tuple(result.sheets), skipped=result.skipped.rows(), totals=tuple(result.totals))

@@ -4,8 +4,6 @@ from __future__ import annotations
 import csv
 import io
 
-from charset_normalizer import from_bytes
-
 from .accounting import sheet_read
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
@@ -32,6 +30,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, encoding
+    from charset_normalizer import from_bytes  # only for bytes the strict decoders refused (its import is slow)
+
     best = from_bytes(data).best()
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding

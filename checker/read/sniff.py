@@ -74,10 +74,11 @@ def _zip_format(path: str) -> str:
                         f"to {info.file_size / 1e6:.0f} MB"
                     )
             if total > MAX_UNZIPPED_BYTES:
-                raise InputRefused(
-                    f"zip bomb suspected: members declare {total / 1e6:.0f} MB uncompressed "
-                    f"(limit {MAX_UNZIPPED_BYTES // 2**20} MB)"
-                )
+                compressed = sum(info.compress_size for info in infos) or 1
+                what = ("zip bomb suspected: members declare" if total / compressed > MAX_MEMBER_RATIO
+                        else "too big to check: the workbook's parts add up to")  # a real, very big bill
+                raise InputRefused(f"{what} {total / 1e6:.0f} MB uncompressed (limit {MAX_UNZIPPED_BYTES // 2**20} MB; "
+                                   f"see README: supported sizes)")
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 if "xl/workbook.bin" in names:
                     return "xlsb"

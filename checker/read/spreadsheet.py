@@ -18,7 +18,7 @@ MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns; a sheet claiming more is re
 def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[GridResult, list[str]]:
     """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read."""
     try:
-        workbook = CalamineWorkbook.from_path(path)
+        workbook = _open(path)
     except Exception as exc:  # calamine raises its own error types for corrupt files
         raise InputRefused(f"cannot open workbook: {_one_line(exc)}") from None
     combined = GridResult([], [])
@@ -53,6 +53,17 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[Grid
     finally:
         workbook.close()
     return combined, sheets
+
+
+def _open(path: str) -> CalamineWorkbook:
+    """calamine opens a path it can encode as UTF-8; a name with undecodable bytes (surrogate escapes) is
+    opened here and handed over as a file."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        with open(path, "rb") as handle:
+            return CalamineWorkbook.from_filelike(handle)
+    return CalamineWorkbook.from_path(path)
 
 
 def _mark_uncached_amounts(path: str, sheet: str, result: GridResult) -> None:

@@ -12,14 +12,14 @@ import tempfile
 
 import orjson
 
+from ..textsafe import json_bytes
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
 from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
-from ..read.accounting import reading_summary
 from ..read.kinds import ITEM_KINDS
-from .common import exit_status, gaps, limits
+from .common import exit_status, gaps, limits, reading_line
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -33,12 +33,10 @@ def finding_dict(finding: Finding, item: LineItem, fingerprint: str | None = Non
     return {
         "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "evidence": finding.evidence,
         "clause": finding.clause, "matched": finding.matched, "field": finding.field, "position": finding.start,
-        "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": finding.also,
+        "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": list(finding.also),
         "alternative": finding.alternative, "message": finding.message,
         "fingerprint": fingerprint or item_fingerprint(item, finding.rule), "waived": finding.waived,
         "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
-        "clause": finding.clause, "alternative": finding.alternative, "decisive": finding.decisive,
-        "also": list(finding.also),
     }
 
 
@@ -125,7 +123,7 @@ def table_dict(table: TableInfo) -> dict:
     return entry
 
 
-def file_dict(summary: FileSummary) -> dict:
+def file_dict(summary: FileSummary, lang: str = "zh") -> dict:
     read = summary.read
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
@@ -135,7 +133,7 @@ def file_dict(summary: FileSummary) -> dict:
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
             "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
-            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
+            "skipped_rows": skipped, "totals": totals, "reading": reading_line(read, texts(lang))}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:
@@ -166,7 +164,7 @@ def tail_dict(run: RunReport, lang: str) -> dict:
                                            "promoted", "clean", "needs_manual_check", "green_items",
                                            "waived_findings", "failing_findings", "uncertified", "certified")}
     return {
-        "files": [file_dict(s) for s in run.file_summaries()],
+        "files": [file_dict(s, lang) for s in run.file_summaries()],
         "summary": summary,
         "verdict": {"result": verdict, "text": t(f"verdict.{verdict}"), "limits": limits(counts, run.catalogs, t)},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"],
@@ -182,7 +180,7 @@ def tail_dict(run: RunReport, lang: str) -> dict:
 
 def _members(document: dict) -> bytes:
     """The members of an object, pretty-printed, without its braces (to splice into the streamed document)."""
-    text = orjson.dumps(document, option=orjson.OPT_INDENT_2)
+    text = json_bytes(document, indent=True)
     return text[1:-1].strip(b"\n")
 
 
@@ -198,7 +196,7 @@ class Writer(BaseWriter):
         self.run = run
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        dumps, rules = orjson.dumps, self.rules
+        dumps, rules = json_bytes, self.rules
         lines = []
         for checked, status in zip(report.items, statuses(report, summary)):
             for finding in checked.findings:
@@ -219,7 +217,7 @@ class Writer(BaseWriter):
         lang = self.options.lang
         write = self.sink.write
         write(b"{\n" + _members(head_dict(run, lang)) + b",\n")
-        write(b'  "rules": ' + orjson.dumps(dict(sorted(self.rules.items())), option=orjson.OPT_INDENT_2) + b",\n")
+        write(b'  "rules": ' + json_bytes(dict(sorted(self.rules.items())), indent=True) + b",\n")
         write(b'  "items": [')
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, self.sink.stream)

@@ -42,7 +42,7 @@ class Sink:
             self.stream = stream if stream is not None else io.BytesIO()
 
     def write(self, data: bytes | str) -> None:
-        self.stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+        self.stream.write(data.encode("utf-8", "backslashreplace") if isinstance(data, str) else data)
 
     def close(self) -> str | None:
         """Finish: rename the file into place; return its path (None for a stream)."""

@@ -10,14 +10,29 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
 
 from ...model import FileRead, SheetRead
 from ..sniff import InputRefused
-from . import safe
 from .detect import is_bid_package, looks_like_xml, member_order
-from .mapping import Mapping, MappingError, load_mapping, shipped_mappings
-from .reader import Collector, FileParts, file_parts
+
+if TYPE_CHECKING:
+    from .mapping import Mapping
+    from .reader import FileParts
+
+# The parser, the mappings and their TOML files load on first use: sniff imports this package for every file
+# (``detect``), and most files are not XML.
+_LAZY = {"Mapping": "mapping", "MappingError": "mapping", "load_mapping": "mapping", "shipped_mappings": "mapping",
+         "Collector": "reader", "FileParts": "reader", "file_parts": "reader", "safe": None}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module = import_module(f"{__name__}.{_LAZY[name] or name}")
+        return module if _LAZY[name] is None else getattr(module, name)
+    raise AttributeError(name)
 
 __all__ = ["read_xml_bill", "read_xml_stream", "looks_like_xml", "is_bid_package", "load_mapping",
            "shipped_mappings", "Mapping", "MappingError", "XML_FORMATS"]
@@ -31,6 +46,8 @@ def read_xml_bill(path: str, display_name: str, fmt: str, sha256: str,
     """Read an XML bill (``fmt`` "xml") or a zip bid package holding one (``fmt`` "zip").
 
     Raises InputRefused (one line) for unsafe, malformed or unmapped input."""
+    from .mapping import shipped_mappings
+
     mappings = mappings if mappings is not None else shipped_mappings()
     if fmt == "zip":
         return _read_package(path, display_name, sha256, mappings)
@@ -49,6 +66,9 @@ def read_xml_stream(chunks: Iterator[bytes], display_name: str, mappings: tuple[
     def replay() -> Iterator[bytes]:
         yield first
         yield from chunks
+
+    from . import safe
+    from .reader import Collector, file_parts
 
     collector = Collector(mappings)
     safe.parse(replay(), collector, first[:4096])
@@ -97,6 +117,8 @@ def _read_package(path: str, display_name: str, sha256: str, mappings: tuple[Map
 
 
 def _merge(many: list[FileParts]) -> FileParts:
+    from .reader import FileParts
+
     return FileParts(**{name: tuple(x for parts in many for x in getattr(parts, name))
                         for name in ("items", "tables", "sheets", "skipped", "totals", "meta", "warnings")},
                      project=next((p.project for p in many if p.project), ""))
@@ -112,4 +134,6 @@ def _file_read(display_name: str, sha256: str, parts: FileParts, notes, facts=()
 
 
 def _chunks(handle) -> Iterator[bytes]:
+    from . import safe
+
     return iter(lambda: handle.read(safe.CHUNK_BYTES), b"")

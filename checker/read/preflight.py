@@ -1,0 +1,521 @@
+"""Pre-flight: measure what a file would expand to, from its raw container, before any parser is asked for it.
+
+A parser allocates what a file *says*: calamine builds a dense grid from the first to the last cell that holds a
+value (one value at ZZZZ1048576 asks for terabytes) and copies a shared string into every cell that uses it (a
+1 MB string used by 5,000 cells is 5 GB); pdfminer follows a chain of references that loops back on itself for
+ever.  Here the container is read as bytes, streamed, with regular expressions that never build the document:
+
+- xlsx/xlsm: every worksheet's real extent (cells that hold a value, wherever they are) and the text it
+  expands to (shared strings × their uses, inline strings); merged ranges counted;
+- ods: rows and cells with their repeat counts;
+- pdf: reference chains that loop, brackets nested deeper than any real file, and PDFium (robust on malformed
+  files) for the page count and, with OCR, the pages without a text layer;
+- csv/xls/xlsb: an estimate from the file size (a worker's memory limit is their backstop).
+
+``preflight`` raises ``InputRefused`` with a one-line reason, or returns the ``Work`` (cells, pages) the time
+budget is made of.  The memory estimates are calibrated on python-calamine 0.9 (``MEMORY_PER_CELL``,
+``MEMORY_PER_TEXT_BYTE``): a sheet whose grid would not fit the per-file memory limit is refused here, so
+that nothing tries to allocate it.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from array import array
+from operator import itemgetter
+
+from ..limits import MEMORY_BYTES, Work
+from .sniff import InputRefused
+
+MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns of one sheet's extent
+# All sheets of one file.  What bounds it is the command, not the worker: every line read becomes report data,
+# and the JSON/HTML/xlsx writers hold ~10 KB per line today (a 100,000-line bill: 1 GB in the JSON writer).
+# 1.2 million cells is ~90,000 lines of a paged 表-08.  Raise it when the report writers stream (issue 12).
+MAX_CELLS_PER_FILE = 1_200_000
+MAX_MERGED_RANGES = 200_000  # merged ranges of one sheet (a 2,000-page bill has ~20,000)
+MAX_ELEMENT_BYTES = 32 << 20  # one XML element (a cell, a shared string) larger than this is not a bill
+MAX_PDF_NESTING = 100  # arrays/dictionaries nested deeper than this (PDFium's own parser stops at 64)
+MEMORY_PER_CELL = 120  # bytes a grid cell costs (Rust cell + Python object + list slot), measured
+MEMORY_PER_TEXT_BYTE = 4  # bytes per byte of cell text (Rust copy, shared pool, Python str, items)
+MEMORY_BASE = 200 << 20  # the interpreter, the catalogs and the reader's own working set
+CSV_MEMORY_PER_BYTE = 8  # decoded text, one str per field, rows and items, per byte of CSV
+_CHUNK = 16 << 20  # bytes of XML scanned at a time (the reference lists of one piece stay ~50 MB)
+
+
+def preflight(path: str, fmt: str, size: int, *, memory: int = MEMORY_BYTES, ocr: bool = False) -> Work:
+    """Refuse a file that would blow up a parser; otherwise return the work it holds."""
+    budget = memory or 16 * MEMORY_BYTES
+    if fmt in ("xlsx", "xlsm"):
+        return _xlsx(path, budget)
+    if fmt == "ods":
+        return _ods(path, budget)
+    if fmt == "pdf":
+        return _pdf(path, ocr)
+    if fmt in ("png", "jpeg", "tiff"):  # a bill image: each frame is a page OCR reads (PIL guards pixel bombs)
+        from .pdf_ocr import scanned_pages
+
+        frames = scanned_pages(path)
+        return Work(pages=frames, scanned_pages=frames)
+    if fmt == "csv":
+        needed = MEMORY_BASE + CSV_MEMORY_PER_BYTE * size
+        if needed > budget:
+            raise InputRefused(_too_big(f"this {size / 1e6:.0f} MB text file", needed, budget))
+        _check_file_cells(size // 12)
+        return Work(cells=size // 12)
+    return Work(cells=size // 8)  # xls, xlsb: binary records of 8–20 bytes a cell
+
+
+def _check_file_cells(cells: int) -> None:
+    if cells > MAX_CELLS_PER_FILE:
+        raise InputRefused(f"too big to check: {cells:,} cells, over the {MAX_CELLS_PER_FILE:,} a file may have "
+                           f"(about 90,000 bill lines); NOT checked — split the bill (see README: supported sizes)")
+
+
+def _too_big(what: str, needed: int, budget: int) -> str:
+    return (f"{what} would need about {needed / 2**30:.1f} GB of memory to read, over the "
+            f"{budget / 2**30:.1f} GB limit per file; NOT checked — split the bill (see README: supported sizes)")
+
+
+# ------------------------------------------------------------------------------------------------------------
+# xlsx / xlsm
+
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTR = re.compile(rb'\b(Type|Target|TargetMode)\s*=\s*["\']([^"\']*)["\']')
+
+
+class _CellPatterns:
+    """The regular expressions of one sheet scan.  The plain ones start with a literal (fast to search);
+    the general ones also take namespace-prefixed elements (<x:c …>), used where a chunk has them."""
+
+    def __init__(self, prefix: bytes):
+        p = prefix
+        self.valued_ref = re.compile(rb"<" + p + rb'c r="([A-Za-z]{1,12})([0-9]{1,12})"[^>]*(?<!/)>')  # r first
+        self.valued_ref_anywhere = re.compile(rb"<" + p + rb'c\s(?:[^>]*?\s)?r="([A-Za-z]{1,12})([0-9]{1,12})"'
+                                              rb"[^>]*(?<!/)>")
+        self.valued_cell = re.compile(rb"<" + p + rb"c(?:\s[^>]*)?(?<!/)>")
+        self.shared_use = re.compile(rb't="s"[^>]*>\s*(?:<' + p + rb"f\b[^>]*(?:/>|>[^<]*</" + p + rb"f>)\s*)?<" + p
+                                     + rb"v>\s*([0-9]{1,12})\s*<")
+        self.text = re.compile(rb"<" + p + rb"[tv](?:\s[^>]*)?>([^<]*)<")
+
+
+_PLAIN = _CellPatterns(b"")
+_ANY_REF = re.compile(rb'<c r="([A-Za-z]{1,12})([0-9]{1,12})"')  # every cell, valued or not (the quick pass)
+_GENERAL = _CellPatterns(rb"(?:\w+:)?")
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,12})"')
+_END = re.compile(rb"</(?:\w+:)?(?:c|row|si)>")
+
+
+def _xlsx(path: str, budget: int) -> Work:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            sheets, strings = _workbook_parts(archive, names)
+            lengths = _shared_string_lengths(archive, strings) if strings else array("I")
+            cells = 0
+            for part in sheets:
+                cells += _check_sheet(archive, part, lengths, budget)
+                _check_file_cells(cells)
+    except zipfile.BadZipFile as exc:
+        raise InputRefused(f"corrupt or truncated workbook (zip: {exc})") from None
+    except (EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:  # zip streams
+        raise InputRefused(f"corrupt or truncated workbook ({type(exc).__name__}: {_short(exc)})") from None
+    return Work(cells=cells)
+
+
+def _workbook_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[list[str], str | None]:
+    """The worksheet parts and the shared-strings part, from the workbook's relationships (every
+    xl/worksheets/*.xml as well: a part the relationships do not name is not read, but costs nothing)."""
+    sheets: list[str] = []
+    strings = None
+    rels = "xl/_rels/workbook.xml.rels"
+    if rels in names:
+        data = _read_small(archive, rels)
+        for rel in _REL.findall(data):
+            attrs = {k: v.decode("utf-8", "replace") for k, v in _ATTR.findall(rel)}
+            if attrs.get("TargetMode", "").lower() == "external" or "Target" not in attrs:
+                continue
+            target = attrs["Target"]
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            kind = attrs.get("Type", "").rsplit("/", 1)[-1]
+            if kind == "worksheet" and part in names:
+                sheets.append(part)
+            elif kind == "sharedStrings" and part in names:
+                strings = part
+    sheets += sorted(n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml") and n not in sheets)
+    if strings is None and "xl/sharedStrings.xml" in names:
+        strings = "xl/sharedStrings.xml"
+    return sheets, strings
+
+
+def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 16 << 20) -> bytes:
+    with archive.open(name) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise InputRefused(f"workbook part {name!r} is over {limit >> 20} MB (not a bill workbook)")
+    return data
+
+
+def _chunks(archive: zipfile.ZipFile, name: str):
+    """The member's bytes in pieces of about _CHUNK that end after a complete cell, row or shared string (a
+    small member in one piece)."""
+    carry = b""
+    with archive.open(name) as handle:
+        while True:
+            block = handle.read(_CHUNK)
+            if not block:
+                break
+            data = carry + block if carry else block
+            cut = _last_end(data)
+            if cut is None:
+                if len(data) > MAX_ELEMENT_BYTES:
+                    raise InputRefused(f"workbook part {name!r} holds one element over "
+                                       f"{MAX_ELEMENT_BYTES >> 20} MB (not a bill workbook)")
+                carry = data
+                continue
+            yield data[:cut] if cut < len(data) else data
+            carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def _last_end(data: bytes) -> int | None:
+    """Where the last complete cell, row or shared string of ``data`` ends (None: there is none)."""
+    for window in (1 << 16, len(data)):
+        last = None
+        for last in _END.finditer(data, max(0, len(data) - window)):
+            pass
+        if last is not None:
+            return last.end()
+    return None
+
+
+def _shared_string_lengths(archive: zipfile.ZipFile, name: str) -> array:
+    """An upper bound of each shared string's length in bytes (the XML between one </si> and the next)."""
+    lengths = array("I")
+    previous = 0
+    offset = 0
+    for chunk in _chunks(archive, name):
+        for match in re.finditer(rb"</(?:\w+:)?si>", chunk):
+            end = offset + match.end()
+            lengths.append(min(end - previous, 0xFFFFFFFF))
+            previous = end
+        offset += len(chunk)
+    return lengths
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ch - 64
+    return number
+
+
+def _check_sheet(archive: zipfile.ZipFile, part: str, lengths: array, budget: int) -> int:
+    """Refuse a sheet whose grid or text would not fit; return its extent in cells.
+
+    A quick pass bounds the extent by every referenced cell (valued or not) and the text by the XML's size
+    plus every shared-string use at the longest string's length; only a sheet those bounds do not clear is
+    scanned exactly (cells that hold a value, the text each shared-string use really adds)."""
+    quick = _scan_sheet(archive, part, lengths, exact=False)
+    if quick is None or not _fits(quick, budget):
+        exact = _scan_sheet(archive, part, lengths, exact=True)
+        problem = _fits(exact, budget, explain=True)
+        if problem:
+            raise InputRefused(f"sheet part {part.rsplit('/', 1)[-1]!r} {problem}")
+        quick = exact
+    return quick[0] * quick[1]
+
+
+def _fits(extent: tuple[int, int, int, int, int] | None, budget: int, explain: bool = False):
+    """Whether (height, width, text bytes, merged ranges, last row) is within the limits; with ``explain``,
+    the reason it is not ('' when it is)."""
+    height, width, text, merges, last_row = extent
+    cells = height * width
+    needed = MEMORY_BASE + MEMORY_PER_CELL * cells + MEMORY_PER_TEXT_BYTE * text
+    if cells > MAX_CELLS_PER_SHEET:
+        reason = (f"spans {height}×{width} cells (values as far as row {last_row}), over the limit of "
+                  f"{MAX_CELLS_PER_SHEET}")
+    elif merges > MAX_MERGED_RANGES:
+        reason = f"has {merges} merged ranges, over the limit of {MAX_MERGED_RANGES}"
+    elif needed > budget:
+        reason = _too_big(f"({height}×{width} cells, {text / 1e6:.0f} MB of text)", needed, budget)
+    else:
+        reason = ""
+    return reason if explain else not reason
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool):
+    """(height, width, text bytes, merged ranges, last row) of a sheet, bounded (quick) or exact; None when
+    the quick pass meets cells it cannot place (no r="A1" first, namespace prefixes)."""
+    min_row = max_row = None
+    columns: set[bytes] = set()
+    implicit_height = implicit_width = 0
+    text = sum(lengths)  # the shared-string pool itself is loaded once
+    merges = shared = 0
+    count = len(lengths)
+    for chunk in _chunks(archive, part):
+        merges += chunk.count(b"mergeCell ")
+        if exact:
+            patterns = _GENERAL if b":c" in chunk else _PLAIN
+            refs = patterns.valued_ref.findall(chunk)
+            valued = len(patterns.valued_cell.findall(chunk))
+            if len(refs) != valued:  # r="A1" is not the first attribute everywhere (Excel and WPS put it first)
+                refs = patterns.valued_ref_anywhere.findall(chunk)
+            if len(refs) != valued:  # cells without r="A1": placed by their order
+                for row, width in _implicit_extent(chunk):
+                    implicit_height, implicit_width = max(implicit_height, row), max(implicit_width, width)
+            uses = map(int, patterns.shared_use.findall(chunk))
+            text += sum(map(lengths.__getitem__, filter(count.__gt__, uses)))
+            text += sum(map(len, patterns.text.findall(chunk)))
+        else:
+            refs = _ANY_REF.findall(chunk)
+            if len(refs) != chunk.count(b"<c ") or b"<c>" in chunk or b":c" in chunk:
+                return None
+            shared += chunk.count(b't="s"')
+            text += len(chunk)
+        if refs:
+            columns.update(map(itemgetter(0), refs))
+            numbers = list(map(int, set(map(itemgetter(1), refs))))  # distinct rows: a row has many cells
+            low, high = min(numbers), max(numbers)
+            min_row = low if min_row is None else min(min_row, low)
+            max_row = high if max_row is None else max(max_row, high)
+    if not exact and shared:
+        text += shared * max(lengths, default=0)
+    height = width = 0
+    if max_row is not None:
+        numbers = [_column_number(c) for c in columns]
+        height, width = max_row - min_row + 1, max(numbers) - min(numbers) + 1
+    height, width = max(height, implicit_height), max(width, implicit_width)
+    return height, width, text, merges, max(max_row or 0, implicit_height)
+
+
+def _implicit_extent(chunk: bytes):
+    """(row, cells) for every row of a chunk (for writers that omit r="A1" on cells)."""
+    starts = [(m.start(), m.group(0)) for m in _ROW.finditer(chunk)]
+    row = 0
+    for index, (start, tag) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(chunk)
+        number = _ROW_NUMBER.search(tag)
+        row = int(number.group(1)) if number else row + 1
+        width = len(_GENERAL.valued_cell.findall(chunk, start, end))
+        if width:
+            yield row, width
+
+
+# ------------------------------------------------------------------------------------------------------------
+# ods
+
+_ODS_ELEMENT = re.compile(rb"<table:(table-row|table-cell|covered-table-cell|table)\b([^>]*?)(/?)>")
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="([0-9]{1,12})"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="([0-9]{1,12})"')
+
+
+class _OdsExtent:
+    """Rows × columns of one table with its repeats, and the text the repeats multiply."""
+
+    def __init__(self):
+        self.cells = self.text = self.widest = 0
+        self.height = self.width = 0
+        self._next_table()
+
+    def _next_table(self) -> None:
+        self.rows = 0  # rows so far, repeats counted
+        self.row_start = self.row_repeat = 0
+        self.column = self.row_width = self.row_text = 0
+
+    def end_row(self) -> None:
+        if self.row_width:
+            self.height = self.row_start + self.row_repeat
+            self.width = max(self.width, self.row_width)
+        self.text += self.row_text * self.row_repeat
+        self.column = self.row_width = self.row_text = 0
+
+    def end_table(self) -> None:
+        self.end_row()
+        self.cells += self.height * self.width
+        self.widest = max(self.widest, self.height * self.width)
+        self.height = self.width = 0
+        self._next_table()
+
+    def row(self, attrs: bytes) -> None:
+        self.end_row()
+        repeat = _ROWS_REPEATED.search(attrs)
+        self.row_start = self.rows
+        self.row_repeat = int(repeat.group(1)) if repeat else 1
+        self.rows += self.row_repeat
+
+    def cell(self, attrs: bytes, content: int) -> None:
+        repeat = _COLUMNS_REPEATED.search(attrs)
+        times = int(repeat.group(1)) if repeat else 1
+        self.column += times
+        if b"value-type" in attrs or content:
+            self.row_width = self.column
+            self.row_text += content * times
+
+
+def _ods(path: str, budget: int) -> Work:
+    """Extent of every table's rows and cells with their repeat counts (calamine expands them)."""
+    extent = _OdsExtent()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "content.xml" not in archive.namelist():
+                return Work()
+            for chunk in _ods_chunks(archive):
+                for match in _ODS_ELEMENT.finditer(chunk):
+                    kind, attrs, closed = match.groups()
+                    if kind == b"table":
+                        extent.end_table()
+                    elif kind == b"table-row":
+                        extent.row(attrs)
+                    else:
+                        content = 0
+                        if not closed:
+                            end = chunk.find(b"</table:" + kind + b">", match.end())
+                            content = (end if end >= 0 else len(chunk)) - match.end()
+                        extent.cell(attrs, content)
+            extent.end_table()
+    except zipfile.BadZipFile as exc:
+        raise InputRefused(f"corrupt or truncated spreadsheet (zip: {exc})") from None
+    except (EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise InputRefused(f"corrupt or truncated spreadsheet ({type(exc).__name__}: {_short(exc)})") from None
+    if extent.widest > MAX_CELLS_PER_SHEET:
+        raise InputRefused(f"spreadsheet spans {extent.widest} cells in one table (rows and columns repeated), over "
+                           f"the limit of {MAX_CELLS_PER_SHEET}")
+    needed = MEMORY_BASE + MEMORY_PER_CELL * extent.cells + MEMORY_PER_TEXT_BYTE * extent.text
+    if needed > budget:
+        raise InputRefused(_too_big(f"this spreadsheet ({extent.cells} cells, {extent.text / 1e6:.0f} MB of text "
+                                    f"with repeats)", needed, budget))
+    _check_file_cells(extent.cells)
+    return Work(cells=extent.cells)
+
+
+def _ods_chunks(archive: zipfile.ZipFile):
+    carry = b""
+    with archive.open("content.xml") as handle:
+        while True:
+            block = handle.read(_CHUNK)
+            if not block:
+                break
+            data = carry + block
+            cut = data.rfind(b">") + 1
+            if cut == 0 and len(data) > MAX_ELEMENT_BYTES:
+                raise InputRefused("content.xml holds one element over 32 MB (not a bill spreadsheet)")
+            yield data[:cut]
+            carry = data[cut:]
+    if carry:
+        yield carry
+
+
+# ------------------------------------------------------------------------------------------------------------
+# pdf
+
+_REF_ONLY = re.compile(rb"(?<![0-9])([0-9]{1,10})\s+([0-9]{1,5})\s+obj\s*([0-9]{1,10})\s+([0-9]{1,5})\s+R\s*endobj")
+_PDF_TOKEN = re.compile(rb"\[|\]|<<|>>|\(|%|\bstream\b")
+_STRING_TOKEN = re.compile(rb"\\.|\(|\)", re.S)
+_PDF_SCAN_BYTES = 64 << 20
+
+
+def _pdf(path: str, ocr: bool) -> Work:
+    with open(path, "rb") as handle:
+        data = handle.read(_PDF_SCAN_BYTES)
+    _reference_loops(data)
+    _nesting(data)
+    return _pdfium_pages(path, ocr)
+
+
+def _reference_loops(data: bytes) -> None:
+    """Refuse objects that are nothing but a reference, chained back to themselves (pdfminer loops for ever)."""
+    points = {(int(a), int(b)): (int(c), int(d)) for a, b, c, d in _REF_ONLY.findall(data)}
+    done: set = set()
+    for start in points:
+        seen = []
+        node = start
+        while node in points and node not in done:
+            if node in seen:
+                raise InputRefused(f"PDF object {node[0]} refers to itself through a loop of references "
+                                   f"({' → '.join(f'{n[0]} {n[1]} R' for n in seen[seen.index(node):] + [node])}); "
+                                   f"malformed file, NOT checked")
+            seen.append(node)
+            node = points[node]
+        done.update(seen)
+
+
+def _nesting(data: bytes) -> None:
+    """Refuse arrays/dictionaries nested deeper than MAX_PDF_NESTING outside streams and strings."""
+    depth = 0
+    position = 0
+    tokens = 0
+    while tokens < 2_000_000:
+        match = _PDF_TOKEN.search(data, position)
+        if match is None:
+            return
+        tokens += 1
+        token = match.group(0)
+        position = match.end()
+        if token in (b"[", b"<<"):
+            depth += 1
+            if depth > MAX_PDF_NESTING:
+                raise InputRefused(f"PDF nests arrays or dictionaries more than {MAX_PDF_NESTING} deep "
+                                   f"(at byte {match.start()}); malformed file, NOT checked")
+        elif token in (b"]", b">>"):
+            depth = max(0, depth - 1)
+        elif token == b"%":
+            end = data.find(b"\n", position)
+            position = len(data) if end < 0 else end
+        elif token == b"stream":
+            end = data.find(b"endstream", position)
+            position = len(data) if end < 0 else end + 9
+        else:  # a literal string: balanced parentheses, backslash escapes
+            level = 1
+            for inner in _STRING_TOKEN.finditer(data, position):
+                piece = inner.group(0)
+                if piece == b"(":
+                    level += 1
+                elif piece == b")":
+                    level -= 1
+                    if level == 0:
+                        position = inner.end()
+                        break
+            else:
+                return
+
+
+def _pdfium_pages(path: str, ocr: bool) -> Work:
+    """Pages (and, for OCR, pages without text) as PDFium sees them; a file PDFium cannot open is refused."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(open(path, "rb"), autoclose=True)  # a file: any bytes in its name
+    except pdfium.PdfiumError as exc:
+        text = str(exc)
+        if "password" in text.lower():
+            raise InputRefused("PDF is password-protected (encrypted); save an unprotected copy and check that") \
+                from None
+        raise InputRefused(f"cannot read PDF: not a valid PDF file ({text.strip().rstrip('.')})") from None
+    try:
+        pages = len(document)
+        from .pdf import MAX_PAGES
+
+        if pages > MAX_PAGES:
+            raise InputRefused(f"PDF has {pages} pages, over the limit of {MAX_PAGES}")
+        scanned = 0
+        if ocr:
+            for index in range(pages):
+                try:
+                    page = document[index]
+                    textpage = page.get_textpage()
+                    scanned += textpage.count_chars() == 0
+                    textpage.close()
+                    page.close()
+                except pdfium.PdfiumError:
+                    scanned += 1
+        return Work(pages=pages, scanned_pages=scanned)
+    finally:
+        document.close()
+
+
+def _short(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__

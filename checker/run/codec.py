@@ -1,0 +1,154 @@
+"""A FileReport as bytes between a worker and the runner, compactly, fast, and in two steps.
+
+A big bill is tens of thousands of CheckedItems, each a LineItem with its Provenance; pickling them object by
+object costs a third of checking them.  So:
+
+1. as soon as the file is read (before judging), the worker sends its lines (``encode_lines``): one
+   ``marshal``-ed list of plain tuples, a row per line with the provenance's and the line's field values; the
+   runner rebuilds them (``decode_lines``) while the worker judges;
+2. when judging is done, the worker sends the rest (``encode_result``): what lines share — their findings,
+   green categories and certification evidence, which the judge's memo hands out as the same tuples for the
+   same text — once, pickled, and per line the index of its share.
+
+Decoding rebuilds the frozen dataclasses directly (``object.__new__`` and their ``__dict__``), as
+``LineItem.build`` does.  Field lists come from the dataclasses, so fields added to the model travel without
+a change here; a report the rows cannot hold (a value marshal cannot write, a LineItem subclass) goes whole,
+pickled, in step 2.
+"""
+from __future__ import annotations
+
+import dataclasses
+import gc
+import marshal
+import operator
+import pickle
+from array import array
+from contextlib import contextmanager
+
+from ..engine import FileReport
+from ..model import CheckedItem, FileRead, LineItem, Provenance
+
+_PROVENANCE = tuple(f.name for f in dataclasses.fields(Provenance))
+_LINE = tuple(f.name for f in dataclasses.fields(LineItem) if f.name != "provenance")
+_CHECKED = tuple(f.name for f in dataclasses.fields(CheckedItem) if f.name != "item")
+_JUDGED, _PICKLE = b"j", b"p"
+
+
+@contextmanager
+def _no_gc():
+    """Nothing made here is garbage; the cyclic collector would rescan every new object of a big report."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _getter(names: tuple[str, ...]):
+    """A function from a field dict to the tuple of those fields' values (always a tuple)."""
+    get = operator.itemgetter(*names)
+    return get if len(names) > 1 else (lambda values: (get(values),))
+
+
+def encode_lines(read: FileRead) -> bytes | None:
+    """The read's lines as rows (None when they are not all plain LineItems with marshal-able values)."""
+    where_values, line_values = _getter(_PROVENANCE), _getter(_LINE)
+    with _no_gc():
+        rows = []
+        append = rows.append
+        for item in read.items:
+            if type(item) is not LineItem or type(item.provenance) is not Provenance:
+                return None
+            line = item.__dict__
+            append((where_values(line["provenance"].__dict__), line_values(line)))
+        try:
+            return marshal.dumps((_PROVENANCE, _LINE, rows))
+        except ValueError:
+            return None
+
+
+def decode_lines(data: bytes) -> tuple[LineItem, ...]:
+    with _no_gc():
+        provenance_fields, line_fields, rows = marshal.loads(data)
+        new = object.__new__
+        items = []
+        append = items.append
+        for where, line in rows:
+            provenance = new(Provenance)
+            provenance.__dict__.update(zip(provenance_fields, where))
+            item = new(LineItem)
+            values = item.__dict__
+            values["provenance"] = provenance
+            values.update(zip(line_fields, line))
+            append(item)
+        return tuple(items)
+
+
+def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:
+    """The finished report; ``lines_sent``: the read's items tuple already sent with ``encode_lines`` (the
+    report then refers to them), or None."""
+    with _no_gc():
+        if lines_sent is not None and report.read.items is lines_sent:
+            try:
+                return _judged(report)
+            except TypeError:
+                pass
+        return _PICKLE + pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _judged(report: FileReport) -> bytes:
+    lines = report.read.items
+    if len(lines) != len(report.items) or not all(map(operator.is_, lines, (c.item for c in report.items))):
+        raise TypeError("the checked lines are not the read's lines")  # check_file always makes them so
+    checked_values = _getter(_CHECKED)
+    shared: dict[tuple[int, ...], int] = {}
+    parts: list[tuple] = []
+    indices = array("I")
+    append = indices.append
+    for checked in report.items:
+        if type(checked) is not CheckedItem:
+            raise TypeError("not a plain CheckedItem")
+        rest = checked_values(checked.__dict__)
+        key = tuple(map(id, rest))
+        index = shared.get(key)
+        if index is None:
+            index = shared[key] = len(parts)
+            parts.append(rest)
+        append(index)
+    read = dataclasses.replace(report.read, items=())
+    return _JUDGED + pickle.dumps((read, report.seconds, _CHECKED, parts, indices), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport:
+    """The FileReport from ``encode_result``'s bytes and the lines ``decode_lines`` gave for the same file."""
+    with _no_gc():
+        if data[:1] == _PICKLE:
+            return pickle.loads(data[1:])
+        read, seconds, checked_fields, parts, indices = pickle.loads(data[1:])
+        if lines is None or len(lines) != len(indices):
+            raise ValueError("a judged result without its lines")
+        new = object.__new__
+        items = []
+        append = items.append
+        for item, index in zip(lines, indices):
+            checked = new(CheckedItem)
+            values = checked.__dict__
+            values["item"] = item
+            values.update(zip(checked_fields, parts[index]))
+            append(checked)
+        return FileReport(read=dataclasses.replace(read, items=lines), items=tuple(items), seconds=seconds)
+
+
+def encode(report: FileReport) -> bytes:
+    """A whole report in one piece: ``decode(encode(r)) == r``."""
+    lines = encode_lines(report.read)
+    result = encode_result(report, report.read.items if lines is not None else None)
+    return (len(lines).to_bytes(8, "little") + lines if lines is not None else bytes(8)) + result
+
+
+def decode(data: bytes) -> FileReport:
+    size = int.from_bytes(data[:8], "little")
+    lines = decode_lines(data[8:8 + size]) if size else None
+    return decode_result(data[8 + size:], lines)

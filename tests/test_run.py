@@ -1,0 +1,194 @@
+"""The batch runner (checker.run): worker processes with hard limits, results in input order."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from checker.engine import FileReport
+from checker.limits import Limits
+from checker.match.catalog import load_catalogs
+from checker.judge.rules import Profile
+from checker.model import FileRead
+from checker.run import CheckSettings, check_files
+from checker.run import pool as runner
+from checker.run.settings import Checker
+from tools import hostile
+
+
+@pytest.fixture(autouse=True)
+def forked_workers(monkeypatch):
+    """Scripted checkers reach the workers by fork (threads other tests left behind would choose exec)."""
+    monkeypatch.setattr(runner, "START", "fork")
+
+
+@pytest.fixture(scope="module")
+def settings():
+    return CheckSettings(load_catalogs(()), Profile(), limits=Limits(seconds=2))
+
+
+class Scripted(Checker):
+    """A checker whose behaviour a file's name chooses: sleep, hang, crash, allocate, print."""
+
+    def check(self, path, on_budget=None, on_read=None):
+        name = os.path.basename(path)
+        if name.startswith("sleep"):
+            time.sleep(float(name.split("-")[1]))
+        elif name.startswith("hang"):
+            while True:  # ignores the polite timer, like a loop re-entered in a finally block
+                try:
+                    time.sleep(60)
+                except BaseException:
+                    pass
+        elif name.startswith("abort"):
+            os.write(2, b"memory allocation of 17592186044416 bytes failed\n")
+            os.abort()
+        elif name.startswith("segv"):
+            import ctypes
+
+            ctypes.string_at(0)
+        elif name.startswith("hog"):
+            blocks = [bytearray(64 << 20) for _ in range(64)]  # 4 GB against a 1 GB limit
+            return FileReport(FileRead(path, "x", "", error=f"allocated {len(blocks)}"), (), 0.0)
+        elif name.startswith("alloc"):
+            block = bytearray(int(name.split("-")[1]) << 20)
+            return FileReport(FileRead(path, "x", "", error=None if block else "empty"), (), 0.0)
+        elif name.startswith("print"):
+            print("a library printing to stdout")
+            os.write(2, b"and one writing to fd 2\n")
+        return FileReport(FileRead(path, "test", "", error=None), (), 0.0)
+
+
+def run(paths, settings, jobs=2, **options):
+    return list(check_files(paths, settings, jobs=jobs, checker=Scripted(settings), **options))
+
+
+def test_results_come_in_input_order_whatever_finishes_first(settings):
+    paths = ["sleep-0.6", "sleep-0.0", "sleep-0.3", "sleep-0.0", "sleep-0.1"]
+    assert [r.read.path for r in run(paths, settings)] == paths
+
+
+def test_a_hang_is_killed_at_its_limit_and_the_batch_goes_on(settings):
+    started = time.monotonic()
+    reports = run(["hang-a", "sleep-0", "hang-b", "sleep-0"], settings)
+    assert time.monotonic() - started < 8  # two 2 s budgets on two workers, with start-up
+    assert [r.read.error for r in reports] == [
+        "not checked: took longer than the 2 s limit per file (--time-limit)", None,
+        "not checked: took longer than the 2 s limit per file (--time-limit)", None]
+
+
+def test_native_crashes_are_one_line_reasons(settings):
+    reports = run(["abort", "segv", "sleep-0"], settings)
+    assert reports[0].read.error.startswith("needs more memory than the 1.0 GB limit per file (a reader asked "
+                                            "for 16.0 TB at once)")
+    assert reports[1].read.error == "the reader crashed (SIGSEGV); NOT checked"
+    assert reports[2].read.ok
+
+
+def test_memory_is_limited_per_worker():
+    settings = CheckSettings(load_catalogs(()), Profile(), limits=Limits(seconds=30))  # zero-filling takes time
+    report, after = run(["hog", "sleep-0"], settings, jobs=1)
+    assert report.read.error.startswith("ran out of memory (limit 1.0 GB per file)")
+    assert after.read.ok  # a fresh worker took the next file
+
+
+def test_a_worker_forked_from_a_big_process_gets_its_memory_beyond_what_it_inherits():
+    """A server or a test process may already map more than the per-file limit: its forked worker must still
+    have the whole limit for the file (the limit counts from the worker's start, not from zero)."""
+    import mmap
+
+    settings = CheckSettings(load_catalogs(()), Profile(), limits=Limits(seconds=30, memory=512 << 20))
+    reserved = mmap.mmap(-1, 1 << 30)  # 1 GB of address space in this process, never touched (no memory used)
+    try:
+        report, = run(["alloc-200"], settings, jobs=1)
+        hog, = run(["hog"], settings, jobs=1)
+    finally:
+        reserved.close()
+    assert report.read.ok, report.read.error
+    assert hog.read.error.startswith("ran out of memory (limit 0.5 GB per file)")
+
+
+def test_worker_output_never_reaches_the_terminal(settings, capfd):
+    assert run(["print", "print"], settings)[0].read.ok
+    captured = capfd.readouterr()
+    assert "library printing" not in captured.out + captured.err and "fd 2" not in captured.err
+
+
+def test_workers_start_without_fork_in_a_threaded_process(tmp_path, monkeypatch):
+    """With other threads running, workers are fresh interpreters that receive the settings."""
+    monkeypatch.setattr(runner, "START", "auto")
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        bills = []
+        for number in range(3):
+            bill = tmp_path / f"bill{number}.xlsx"
+            bill.write_bytes(hostile.xlsx_bill())
+            bills.append(str(bill))
+        settings = CheckSettings(load_catalogs(()), Profile())
+        reports = list(check_files(bills, settings, jobs=2))
+    finally:
+        stop.set()
+        thread.join()
+    assert [len(r.items) for r in reports] == [3, 3, 3]
+    assert [r.read.path for r in reports] == bills
+
+
+def test_isolated_and_in_process_runs_find_the_same(tmp_path):
+    bills = []
+    for name, data in (("a.xlsx", hostile.xlsx_bill()), ("b.xls", hostile.xls_bill()),
+                       ("c.pdf", hostile.pdf_reference_loop())):
+        (tmp_path / name).write_bytes(data)
+        bills.append(str(tmp_path / name))
+    settings = CheckSettings(load_catalogs(()), Profile())
+    isolated = list(check_files(bills, settings, jobs=2))
+    direct = list(check_files(bills, settings, isolate=False))
+    assert [(r.read.path, r.read.error, r.items) for r in isolated] == \
+        [(r.read.path, r.read.error, r.items) for r in direct]
+
+
+def test_a_single_small_csv_takes_the_fast_path(tmp_path, monkeypatch):
+    bill = tmp_path / "bill.csv"
+    bill.write_text("\n".join(",".join(str(v).replace("\n", " ") for v in row)
+                              for row in [hostile.BILL_HEADER] + hostile.BILL_LINES), encoding="utf-8")
+    monkeypatch.setattr(runner, "_Pool", None)  # no worker may start
+    settings = CheckSettings(load_catalogs(()), Profile())
+    [report] = check_files([str(bill)], settings)
+    assert len(report.items) == 3
+    xlsx = tmp_path / "bill.xlsx"
+    xlsx.write_bytes(hostile.xlsx_bill())
+    with pytest.raises(TypeError):  # a workbook never does
+        list(check_files([str(xlsx)], settings))
+
+
+def test_finished_reports_wait_in_a_bounded_buffer(settings, monkeypatch):
+    """A slow first file: the others finish, but no more than ``window`` are handed out ahead of it."""
+    seen = []
+    assign = runner._Pool._assign
+
+    def spy(self, worker, index, path):
+        seen.append((index, len(self.done)))
+        assign(self, worker, index, path)
+
+    monkeypatch.setattr(runner._Pool, "_assign", spy)
+    paths = ["sleep-1.0"] + ["sleep-0"] * 30
+    reports = run(paths, settings, window=5)
+    assert len(reports) == 31
+    assert max(held for _, held in seen) <= 5
+
+
+def test_the_time_budget_grows_with_the_work_and_says_so():
+    from checker.limits import FILE_SECONDS, Work
+
+    limits = Limits()
+    small, big = limits.seconds_for(Work(cells=5_000)), limits.seconds_for(Work(cells=1_200_000))
+    pdf, scanned = limits.seconds_for(Work(pages=500)), limits.seconds_for(Work(pages=10, scanned_pages=10), ocr=True)
+    assert FILE_SECONDS <= small < big and FILE_SECONDS < pdf and scanned > limits.seconds_for(Work(pages=10))
+    assert limits.explain(big, Work(cells=1_200_000)) == (
+        f"not checked: took longer than the {big:.0f} s limit for this file (60 s + time for 1.2 million cells); "
+        "give it more time with --time-limit SECONDS")
+    assert Limits(seconds=30).seconds_for(Work(cells=9_000_000)) == 30
+    assert Limits(seconds=0).seconds_for(Work(pages=100)) == 0  # --time-limit 0: none
