@@ -395,3 +395,59 @@ def test_what_could_not_be_compared_is_said():
     unread = report("c", [], error="encrypted")
     assert compare(tender, bids, unread).warnings == ("price_control_unread", "price_no_reference")
     assert compare(tender, bids * 3).warnings == ()
+
+
+# ---- the per-file check through the batch runner, and the config file ----
+
+def test_a_bid_that_hangs_its_check_is_one_line_and_the_others_are_compared(generated, tmp_path, monkeypatch):
+    """Every file is checked in a worker process with the CLI's time limit: a check that ignores its polite timer
+    (a reader looping in native code) is killed at the limit, and the review goes on."""
+    import time as clock
+
+    import checker.engine
+    from checker.run import pool as runner
+
+    real = checker.engine.check_file
+
+    def stuck_on_hang(path, *args, **kwargs):
+        if "hang" in path:
+            deadline = clock.monotonic() + 30
+            while clock.monotonic() < deadline:  # swallows FileTimeLimit, as a stuck native reader would
+                try:
+                    clock.sleep(0.05)
+                except BaseException:
+                    pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(checker.engine, "check_file", stuck_on_hang)
+    monkeypatch.setattr(runner, "START", "fork")  # the workers inherit the patched check
+    hang = tmp_path / "hang.xlsx"
+    hang.write_bytes(Path(generated["bid2"]).read_bytes())
+    out = tmp_path / "r.json"
+    started = clock.monotonic()
+    result = run("compare", generated["tender"], hang, generated["bid1"], "--time-limit", "4", "--jobs", "2",
+                 "--format", "json", "-o", out)
+    assert clock.monotonic() - started < 25
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("gbm-check: ")]
+    assert lines == [f"gbm-check: {hang}: not checked: took longer than the 4 s limit per file (--time-limit)"]
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [b["status"] for b in report["bidders"]] == ["error", "ok"] and report["bidders"][1]["deviations"]
+
+
+def test_compare_takes_fail_on_formats_and_band_from_the_config(generated, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gbm-check.toml").write_text(
+        '[compare]\nfail-on = "never"\nband = 50\nformats = { json = "reports/review.json", text = "-" }\n'
+        '[profile]\nbid-date = 2026-11-24\n', encoding="utf-8")
+    args = ["compare", generated["tender"], generated["bid1"], "--control-price", generated["control"]]
+    result = run(*args)
+    assert result.exit_code == 0 and "清标比对报告" in result.stdout
+    report = json.loads((tmp_path / "reports" / "review.json").read_text(encoding="utf-8"))
+    assert not [d for d in report["bidders"][0]["deviations"] if d["kind"] in ("price_high", "price_low")]
+    assert run(*args, "--fail-on", "error").exit_code == 1  # the command line wins
+    (tmp_path / "gbm-check.toml").write_text('[compare]\nformats = ["sarif"]\n', encoding="utf-8")
+    refused = run(*args)
+    assert refused.exit_code == 2 and "unknown [compare] format 'sarif'" in refused.stderr
+    (tmp_path / "gbm-check.toml").write_text('[compare]\nfail-on = "banned"\n', encoding="utf-8")
+    assert "compare fail-on must be one of error, warning, never" in run(*args).stderr
