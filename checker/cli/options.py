@@ -45,9 +45,9 @@ _OPTIONS = (
 _TRI = {"yes": True, "no": False, "unknown": None}
 
 
-_RUN_OPTIONS = (
-    click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-                 help="Worker processes checking files in parallel.  [default: the machine's cores]"),
+_JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Worker processes checking files in parallel.  [default: the machine's cores]")
+_LIMIT_OPTIONS = (
     click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
                  help="Seconds per file (0: none).  [default: 60 s, more for big workbooks, long PDFs and "
                       "scanned pages]"),
@@ -63,11 +63,16 @@ def check_options(command: Callable) -> Callable:
     return command
 
 
-def run_options(command: Callable) -> Callable:
-    """Add the options of the batch runner (``--jobs``, ``--time-limit``, ``--memory-limit``) to a click command."""
-    for option in reversed(_RUN_OPTIONS):
+def limit_options(command: Callable) -> Callable:
+    """Add the per-file limits of the batch runner (``--time-limit``, ``--memory-limit``) to a click command."""
+    for option in reversed(_LIMIT_OPTIONS):
         command = option(command)
     return command
+
+
+def run_options(command: Callable) -> Callable:
+    """Add the options of the batch runner (``--jobs`` and the per-file limits) to a click command."""
+    return _JOBS_OPTION(limit_options(command))
 
 
 def limits(time_limit: float | None = None, memory_mb: int | None = None) -> Limits:
