@@ -134,8 +134,20 @@ def test_real_xinghe_pair():
     assert bidder["paired"] == bidder["lines"] == report["tender"]["lines"] > 70
     assert bidder["total"] == pytest.approx(467536.81, abs=0.01)
     # the priced copy prices the owner's list as printed; only the tax rate cell is filled in (not a change),
-    # and 税金 = 9 % × 不含税小计, 含税合计 = 不含税小计 + 税金 hold
-    assert bidder["deviations"] == [] and result.exit_code == 0
+    # and 税金 = 9 % × 不含税小计, 含税合计 = 不含税小计 + 税金 hold.  What a reviewer is told (warnings, checked by
+    # hand against the workbook): the 12 lines whose 复核工程量 differs from the quantity priced, and the 13 unit
+    # prices with more than two decimals (556.020491803279 …: computed back from an amount).
+    found = Counter(d["kind"] for d in bidder["deviations"])
+    assert found == {"quantity_rechecked": 12, "unrounded_price": 13} and result.exit_code == 0
+    assert {d["severity"] for d in bidder["deviations"]} == {"warning"} and bidder["verdict"] == "review"
+    rechecked = {d["bid"]["rows"][0]: (d["expected"], d["actual"]) for d in bidder["deviations"]
+                 if d["kind"] == "quantity_rechecked"}
+    assert sorted(rechecked) == [14, 16, 17, 20, 21, 22, 23, 24, 25, 27, 28, 34]
+    assert rechecked[14] == (67.84, 32.59) and rechecked[34] == (266.195, 311.6125)
+    unrounded = {d["bid"]["rows"][0]: (d["actual"], d["expected"]) for d in bidder["deviations"]
+                 if d["kind"] == "unrounded_price"}
+    assert sorted(unrounded) == [15, 20, 22, 23, 24, 32, 34, 35, 40, 51, 52, 53, 64]
+    assert unrounded[24] == (47.845, 47.85) and unrounded[23][1] == 556.02
     assert report["tender"]["findings"]["banned"] == 2  # the owner's own 商品混凝土/现场拌制 lines
 
 
@@ -451,3 +463,23 @@ def test_compare_takes_fail_on_formats_and_band_from_the_config(generated, tmp_p
     assert refused.exit_code == 2 and "unknown [compare] format 'sarif'" in refused.stderr
     (tmp_path / "gbm-check.toml").write_text('[compare]\nfail-on = "banned"\n', encoding="utf-8")
     assert "compare fail-on must be one of error, warning, never" in run(*args).stderr
+
+
+def test_re_measured_quantities_and_prices_beyond_fen_are_warnings():
+    def remeasured(row, name, quantity, rechecked, price=10.0):
+        checked = line(row, name, quantity=quantity, price=price, amount=round(quantity * price, 2))
+        item = checked.item.__class__.build({**checked.item.__dict__, "rechecked_quantity": rechecked})
+        return CheckedItem(item=item, findings=(), green_categories=())
+
+    tender = report("t", [line(1, "吊顶", quantity=140.5), line(2, "墙面", quantity=88.0), line(3, "地面", quantity=12.0),
+                          line(4, "税金", unit="项", quantity=1)])
+    bid = report("b", [remeasured(1, "吊顶", 140.5, 138.25), remeasured(2, "墙面", 88.0, 88.0004),
+                       remeasured(3, "地面", 12.0, None, price=33.3333),
+                       line(4, "税金", unit="项", quantity=1, price=0.0348,  # a rate: its decimals are right
+                            amount=round(0.0348 * (1405 + 880 + round(12 * 33.3333, 2)), 2))])
+    found = compare(tender, [bid]).bidders[0]
+    assert kinds(compare(tender, [bid])) == [("quantity_rechecked", "吊顶"), ("unrounded_price", "地面")]
+    rechecked, unrounded = found.deviations
+    assert (rechecked.severity, rechecked.expected, rechecked.actual) == ("warning", 140.5, 138.25)
+    assert (unrounded.severity, unrounded.expected, unrounded.actual) == ("warning", 33.33, 33.3333)
+    assert found.verdict == "review"
