@@ -516,3 +516,19 @@ def test_scanned_bills_are_read_by_ocr_by_default(client, tmp_path):
     refused = upload(client, [("扫描件.png", image.getvalue())], ocr="no")
     status = wait_for(client, refused.headers["location"])
     assert status["state"] == "done" and len(status["errors"]) == 1 and "OCR" in status["errors"][0]
+
+
+def test_serve_takes_the_per_file_limits_of_the_command_line(tmp_path):
+    import urllib.request
+
+    process, url = start_serve(tmp_path, "--time-limit", "7.5", "--memory-limit", "512")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as page:
+            assert "每个文件限时 7.5 秒" in page.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(20)
+    settings = small_settings(tmp_path)
+    assert settings.limits.seconds is None and settings.limits.memory == 1 << 30  # the CLI's defaults
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        assert "每个文件限时 60 秒起" in client.get("/").text
