@@ -156,9 +156,10 @@ def test_per_file_limits_are_shown_one_line_each(client, tmp_path, bill_bytes):
     status = wait_for(client, response.headers["location"])
     assert status["state"] == "done"
     assert len(status["errors"]) == 1 and status["errors"][0].startswith("gbm-check: bomb.xlsx: ")
-    assert "zip bomb" in status["errors"][0]
+    assert "压缩炸弹" in status["errors"][0]  # the page's language, as the command line's default
     page = client.get(f"/checks/{status['id']}").text
-    assert 'id="file-errors"' in page and "gbm-check: bomb.xlsx: " in page and "zip bomb" in page
+    assert 'id="file-errors"' in page and "gbm-check: bomb.xlsx: 疑似压缩炸弹" in page
+    assert "疑似压缩炸弹" in client.get("/").text  # the history says why the file was not checked
     document = client.get(f"/checks/{status['id']}/download/report.json").json()
     assert [f["status"] for f in document["files"]] == ["error", "ok"]  # the batch went on
 

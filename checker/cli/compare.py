@@ -9,9 +9,11 @@ import click
 
 from ..compare.model import CompareSettings
 from ..compare.render import FILE_FORMATS, FORMATS
+from ..report.common import not_checked_line
+from ..report.i18n import texts
 from .check import _OrderedCommand, pair_outputs
 from .options import SettingsError, check_options, limits, load_settings, run_options, validate_outputs
-from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, exit_cleanly_on_sigterm, file_error_line, progress,
+from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, exit_cleanly_on_sigterm, progress,
                    usage_error, write_output)
 
 
@@ -86,7 +88,7 @@ def compare(ctx, tender, bids, control_path, fmt, output, fail_on, band, lang, j
         for report in check_files(inputs, loaded.check_settings(limits(time_limit, memory_mb)), jobs=jobs):
             reports.append(report)
             if not report.read.ok:
-                shown.line(file_error_line(report.read.path, report.read.error))
+                shown.line(not_checked_line(report.read.path, report.read.error, texts(lang)))
             shown.advance()
     tender_report, rest = reports[0], reports[1:]
     control_report = rest.pop(0) if control_path else None

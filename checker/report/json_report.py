@@ -18,9 +18,8 @@ from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
 from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
-from ..read.accounting import reading_summary
 from ..read.kinds import ITEM_KINDS
-from .common import exit_status, gaps, limits
+from .common import exit_status, gaps, limits, reading_line
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -124,7 +123,7 @@ def table_dict(table: TableInfo) -> dict:
     return entry
 
 
-def file_dict(summary: FileSummary) -> dict:
+def file_dict(summary: FileSummary, lang: str = "zh") -> dict:
     read = summary.read
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
@@ -134,7 +133,7 @@ def file_dict(summary: FileSummary) -> dict:
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
             "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
-            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
+            "skipped_rows": skipped, "totals": totals, "reading": reading_line(read, texts(lang))}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:
@@ -165,7 +164,7 @@ def tail_dict(run: RunReport, lang: str) -> dict:
                                            "promoted", "clean", "needs_manual_check", "green_items",
                                            "waived_findings", "failing_findings", "uncertified", "certified")}
     return {
-        "files": [file_dict(s) for s in run.file_summaries()],
+        "files": [file_dict(s, lang) for s in run.file_summaries()],
         "summary": summary,
         "verdict": {"result": verdict, "text": t(f"verdict.{verdict}"), "limits": limits(counts, run.catalogs, t)},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"],

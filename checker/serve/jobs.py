@@ -13,7 +13,8 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 
-from ..cli.util import file_error_line
+from ..report.common import not_checked_line
+from ..report.i18n import texts
 from .settings import ServeSettings
 from .store import CheckRecord, History, StoredFile, keep_uploads
 from .uploads import Upload
@@ -98,7 +99,7 @@ class Jobs:
                 _, name, fmt, error = message
                 files.append((fmt, error))
                 if error:
-                    job.errors.append(file_error_line(name, error))
+                    job.errors.append(not_checked_line(name, error, texts("zh")))
                 job.done += 1
                 job.current = inputs[job.done].name if job.done < len(inputs) else ""
             elif message[0] == "reports":
