@@ -442,7 +442,7 @@ def test_a_bid_that_hangs_its_check_is_one_line_and_the_others_are_compared(gene
     assert clock.monotonic() - started < 25
     assert result.exit_code == 2
     lines = [line for line in result.stderr.splitlines() if line.startswith("gbm-check: ")]
-    assert lines == [f"gbm-check: {hang}: not checked: took longer than the 4 s limit per file (--time-limit)"]
+    assert lines == [f"gbm-check: {hang}: 未检查：超过每个文件 4 秒的时间上限（--time-limit）"]  # Chinese by default
     report = json.loads(out.read_text(encoding="utf-8"))
     assert [b["status"] for b in report["bidders"]] == ["error", "ok"] and report["bidders"][1]["deviations"]
 

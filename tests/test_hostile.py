@@ -83,8 +83,7 @@ def test_pdf_loop_past_pre_flight_is_killed_at_its_time_limit(tmp_path, monkeypa
     result = CliRunner().invoke(main, ["check", str(loop), str(bill), "--time-limit", "3",
                                                        "--format", "json", "--jobs", "1"])
     assert result.exit_code == 2, result.output
-    assert error_lines(result.stderr) == [f"gbm-check: {loop}: not checked: took longer than the 3 s limit per "
-                                          f"file (--time-limit)"]
+    assert error_lines(result.stderr) == [f"gbm-check: {loop}: 未检查：超过每个文件 3 秒的时间上限（--time-limit）"]
     files = json.loads(result.stdout)["files"]
     assert files[0]["status"] == "error" and files[0]["seconds"] < 6
     assert files[1]["status"] == "ok"

@@ -171,7 +171,7 @@ def test_time_limit_per_file_is_shown(tmp_path, bill_bytes):
         status = wait_for(client, response.headers["location"])
     assert status["state"] == "done"
     assert len(status["errors"]) == 1
-    assert status["errors"][0].startswith("gbm-check: slow.xlsx: not checked: took longer than the ")
+    assert status["errors"][0].startswith("gbm-check: slow.xlsx: 未检查：超过每个文件 ")  # the page is Chinese
 
 
 def test_registry_upload_is_used_and_named_by_its_client_name(client, bill_bytes):
