@@ -42,12 +42,10 @@ TARGET_US = 200.0
 def distinct_lines(count: int, seed: int = 20240611) -> list[LineItem]:
     """``count`` bill lines, every one different (a numbered 部位 clause of its own)."""
     lines, where = [], Provenance("bench.xlsx")
-    for _, drawn in draw_items(count, random.Random(seed)):
+    for _, drawn in draw_items(count, random.Random(seed), distinct=True):
         if drawn is None:
             continue
-        made, code, name, features, *_ = drawn
-        number = features.count("\n") + 2
-        features += f"\n{number}.部位：{made // 40 + 1}层 {made % 40 + 1}轴"
+        _made, code, name, features, *_ = drawn
         lines.append(LineItem(provenance=where, table="boq", code=code, name=name, features=features))
     return lines
 

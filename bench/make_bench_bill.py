@@ -3,7 +3,7 @@
 
 Usage::
 
-    python bench/make_bench_bill.py OUT.xlsx [--lines 50000] [--per-page 25] [--seed 20240611]
+    python bench/make_bench_bill.py OUT.xlsx [--lines 50000] [--per-page 25] [--seed 20240611] [--distinct]
 
 One sheet ``分部分项工程和单价措施项目清单与计价表(表-08)``, laid out like
 ``sample_bills/liaocheng_school_boq_paged.xlsx`` (see tools/make_sample_bills.py): per page a title row,
@@ -205,8 +205,10 @@ SECTION_ORDER.remove("措施项目")
 SECTION_ORDER.append("措施项目")
 
 
-def draw_items(n, rng):
-    """Yield (section title or None, item tuple) in bill order; section changes yield a header first."""
+def draw_items(n, rng, distinct=False):
+    """Yield (section title or None, item tuple) in bill order; section changes yield a header first.
+    ``distinct``: every line gets one more 项目特征 clause of its own (a numbered 部位), so no two lines are
+    the same text (nothing a per-text memo can share)."""
     by_section = {s: [] for s in SECTION_ORDER}
     for t in T:
         by_section[SECTION_OF[t[0]]].append(t)
@@ -222,6 +224,8 @@ def draw_items(n, rng):
             for _ in range(min(rng.randint(3, 40), n - made)):
                 code9, name, unit, fmt, choices, (lo, hi), _w, flag = rng.choices(templates, weights)[0]
                 features = fmt.format(**{k: rng.choice(v) for k, v in choices.items()})
+                if distinct:
+                    features += f"\n{features.count(chr(10)) + 2}.部位：{made // 40 + 1}层 {made % 40 + 1}轴"
                 counters[code9] = counters.get(code9, 0) % 999 + 1
                 code = f"{code9}{counters[code9]:03d}"
                 qty_milli = rng.randint(1_000, 2_000_000) if unit not in ("t", "套", "个") else (
@@ -236,9 +240,9 @@ def draw_items(n, rng):
                 yield None, (made, code, name, features, unit, qty_milli, price_cents, amount_cents, flag)
 
 
-def build(out: Path, lines: int, per_page: int, seed: int):
+def build(out: Path, lines: int, per_page: int, seed: int, distinct: bool = False):
     rng = random.Random(seed)
-    body = list(draw_items(lines, rng))
+    body = list(draw_items(lines, rng, distinct))
     # body is a list of (section, None) | (None, item): page by body rows
     pages = [body[i:i + per_page] for i in range(0, len(body), per_page)]
     total_pages = len(pages)
@@ -305,12 +309,14 @@ def main(argv=None):
     ap.add_argument("--lines", type=int, default=50_000, help="number of bill items (default 50000)")
     ap.add_argument("--per-page", type=int, default=25, help="body rows per printed page (default 25)")
     ap.add_argument("--seed", type=int, default=20240611, help="random seed (default 20240611)")
+    ap.add_argument("--distinct", action="store_true",
+                    help="every line distinct: one more 项目特征 clause of its own (a numbered 部位)")
     args = ap.parse_args(argv)
     if args.lines < 1 or args.per_page < 2:
         ap.error("--lines must be ≥ 1 and --per-page ≥ 2")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    info = build(args.out, args.lines, args.per_page, args.seed)
+    info = build(args.out, args.lines, args.per_page, args.seed, args.distinct)
     dt = time.perf_counter() - t0
     print(f"{args.out}: {info['items']} items, {info['pages']} pages, {info['rows']} rows, "
           f"合计 {info['total']:.2f}, intentionally flagged lines {info['flagged']}, "

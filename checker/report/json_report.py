@@ -31,34 +31,47 @@ SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporar
 
 
 def finding_dict(finding: Finding, item: LineItem, fingerprint: str | None = None) -> dict:
+    return _finding_dict(finding.__dict__, fingerprint or item_fingerprint(item, finding.rule))
+
+
+def _finding_dict(values: dict, fingerprint: str) -> dict:
+    """A finding from its field values (a frozen dataclass keeps them in ``__dict__``: read once, no descriptor)."""
+    waiver = values["waiver"]
     return {
-        "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "evidence": finding.evidence,
-        "clause": finding.clause, "matched": finding.matched, "field": finding.field, "position": finding.start,
-        "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": list(finding.also),
-        "alternative": finding.alternative, "message": finding.message,
-        "fingerprint": fingerprint or item_fingerprint(item, finding.rule), "waived": finding.waived,
-        "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
+        "rule": values["rule"], "kind": values["kind"], "severity": values["severity"],
+        "evidence": values["evidence"], "clause": values["clause"], "matched": values["matched"],
+        "field": values["field"], "position": values["start"], "needs_manual_check": values["needs_manual_check"],
+        "decisive": values["decisive"], "also": list(values["also"]), "alternative": values["alternative"],
+        "message": values["message"], "fingerprint": fingerprint, "waived": waiver is not None,
+        "waiver": waiver_dict(waiver) if waiver else None, "baseline": values["baseline"],
     }
 
 
 def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
-    item, where = checked.item, checked.item.provenance
+    """One checked line as the report's item (hot: every line of every file; fields read from ``__dict__``)."""
+    item = checked.item
+    line, where = item.__dict__, item.provenance.__dict__
+    first = where["first_row"]
+    findings = checked.findings
+    if findings:
+        prints = item_fingerprints(item, [f.rule for f in findings])
+        listed = [_finding_dict(f.__dict__, fp) for f, fp in zip(findings, prints)]
+    else:
+        listed = []
     data = {
-        "file": where.file, "sheet": where.sheet,
-        "rows": [where.first_row, where.last_row] if where.first_row is not None else None,
-        "page": where.page, "table": item.table, "seq": item.seq, "code": item.code, "name": item.name,
-        "features": item.features, "unit": item.unit, "quantity": item.quantity, "unit_price": item.unit_price,
-        "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
-        "status": status or checked.status,
-        "green_categories": checked.green_categories,
-        "findings": [finding_dict(f, item, fp) for f, fp in
-                     zip(checked.findings, item_fingerprints(item, [f.rule for f in checked.findings]))],
+        "file": where["file"], "sheet": where["sheet"], "rows": [first, where["last_row"]] if first is not None else None,
+        "page": where["page"], "table": line["table"], "seq": line["seq"], "code": line["code"], "name": line["name"],
+        "features": line["features"], "unit": line["unit"], "quantity": line["quantity"],
+        "unit_price": line["unit_price"], "amount": line["amount"], "amount_missing": line["amount_missing"],
+        "section": line["section"], "status": status or checked.status, "green_categories": checked.green_categories,
+        "findings": listed,
     }
-    if where.location:  # an XML element path (bid-file XML) or another locator
-        data["location"] = where.location
-    if item.table == "material":
-        data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
-    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
+    if where["location"]:  # an XML element path (bid-file XML) or another locator
+        data["location"] = where["location"]
+    if line["table"] == "material":
+        data["spec"], data["brand"], data["manufacturer"] = line["spec"], line["brand"], line["manufacturer"]
+    confidence = line["ocr_confidence"]  # OCR'd text must be verified against the paper
+    data["ocr"], data["ocr_confidence"] = confidence is not None, confidence
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
@@ -197,13 +210,21 @@ class Writer(BaseWriter):
         self.run = run
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        dumps, rules = json_bytes, self.rules
+        rules = self.rules
+        registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
         lines = []
         for checked, status in zip(report.items, statuses(report, summary)):
-            for finding in checked.findings:
-                if finding.rule not in rules:
-                    rules[finding.rule] = rule_dict(finding, self.run)
-            lines.append(dumps(item_dict(checked, status)))
+            findings = checked.findings
+            if findings and id(findings) not in registered:
+                registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
+                for finding in findings:
+                    if finding.rule not in rules:
+                        rules[finding.rule] = rule_dict(finding, self.run)
+            data = item_dict(checked, status)
+            try:
+                lines.append(orjson.dumps(data))
+            except TypeError:  # text with lone surrogates: the escaping encoder
+                lines.append(json_bytes(data))
             if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
                 self._write(lines)
                 lines = []
