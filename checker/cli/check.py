@@ -186,7 +186,11 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
             results = check_on_cluster(files, check_settings, dask_address)
         else:
-            results = check_files(files, check_settings, jobs=jobs)
+            def prepare(lines: tuple) -> None:  # while a worker judges them
+                for writer in writers:
+                    writer.prepare(lines)
+
+            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare)
         with progress(len(files) if not quiet else 0) as shown:
             for report in results:
                 report = waiver_gate.mark(report)

@@ -48,24 +48,35 @@ def _finding_dict(values: dict, fingerprint: str) -> dict:
 
 
 def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
-    """One checked line as the report's item (hot: every line of every file; fields read from ``__dict__``)."""
-    item = checked.item
+    """One checked line as the report's item: what was read (``line_dict``), then what was found."""
+    return {**line_dict(checked.item), **judged_dict(checked, status)}
+
+
+def line_dict(item: LineItem) -> dict:
+    """An item's first members: the line as read, where it is (a function of the line alone, so it can be
+    encoded while the line is still being judged).  Hot: fields read from ``__dict__``."""
     line, where = item.__dict__, item.provenance.__dict__
     first = where["first_row"]
+    return {
+        "file": where["file"], "sheet": where["sheet"], "rows": [first, where["last_row"]] if first is not None else None,
+        "page": where["page"], "table": line["table"], "seq": line["seq"], "code": line["code"], "name": line["name"],
+        "features": line["features"], "unit": line["unit"], "quantity": line["quantity"],
+        "unit_price": line["unit_price"], "amount": line["amount"], "amount_missing": line["amount_missing"],
+        "section": line["section"],
+    }
+
+
+def judged_dict(checked: CheckedItem, status: str | None = None) -> dict:
+    """An item's other members: status, categories and findings, then the line's extras."""
+    item = checked.item
+    line, where = item.__dict__, item.provenance.__dict__
     findings = checked.findings
     if findings:
         prints = item_fingerprints(item, [f.rule for f in findings])
         listed = [_finding_dict(f.__dict__, fp) for f, fp in zip(findings, prints)]
     else:
         listed = []
-    data = {
-        "file": where["file"], "sheet": where["sheet"], "rows": [first, where["last_row"]] if first is not None else None,
-        "page": where["page"], "table": line["table"], "seq": line["seq"], "code": line["code"], "name": line["name"],
-        "features": line["features"], "unit": line["unit"], "quantity": line["quantity"],
-        "unit_price": line["unit_price"], "amount": line["amount"], "amount_missing": line["amount_missing"],
-        "section": line["section"], "status": status or checked.status, "green_categories": checked.green_categories,
-        "findings": listed,
-    }
+    data = {"status": status or checked.status, "green_categories": checked.green_categories, "findings": listed}
     if where["location"]:  # an XML element path (bid-file XML) or another locator
         data["location"] = where["location"]
     if line["table"] == "material":
@@ -75,6 +86,26 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
+
+
+def _plain(checked: CheckedItem) -> bool:
+    """The line's judged members are its status and categories alone (no findings, certificate, locator,
+    material fields or OCR): the same bytes for every such line with the same status and categories."""
+    line = checked.item.__dict__
+    return (not checked.findings and checked.certification is None and line["table"] != "material"
+            and line["ocr_confidence"] is None and not line["provenance"].__dict__["location"])
+
+
+def _dumps(data: dict) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # text with lone surrogates: the escaping encoder
+        return json_bytes(data)
+
+
+def line_bytes(item: LineItem) -> bytes:
+    """``line_dict`` as JSON without its closing brace: an item is ``line_bytes + b"," + judged part``."""
+    return _dumps(line_dict(item))[:-1]
 
 
 def rule_dict(finding: Finding, run: RunReport) -> dict:
@@ -203,28 +234,42 @@ class Writer(BaseWriter):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
         self.rules: dict[str, dict] = {}
+        self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their line_bytes)
         self.items = 0
         self.run: RunReport | None = None
 
     def begin(self, run: RunReport) -> None:
         self.run = run
 
+    def prepare(self, lines: tuple[LineItem, ...]) -> None:
+        """Encode the read members of a file's lines before its report comes (the runner calls this while a
+        worker judges them; ``add`` then only encodes what was found)."""
+        self.prepared[id(lines)] = (lines, list(map(line_bytes, lines)))
+
     def add(self, report: FileReport, summary: FileSummary) -> None:
         rules = self.rules
         registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
+        prepared = self.prepared.pop(id(report.read.items), None)
+        self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
+        heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
+        plain: dict[tuple, bytes] = {}  # (status, categories) → the judged part of lines without findings
         lines = []
-        for checked, status in zip(report.items, statuses(report, summary)):
+        for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
             findings = checked.findings
             if findings and id(findings) not in registered:
                 registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
                 for finding in findings:
                     if finding.rule not in rules:
                         rules[finding.rule] = rule_dict(finding, self.run)
-            data = item_dict(checked, status)
-            try:
-                lines.append(orjson.dumps(data))
-            except TypeError:  # text with lone surrogates: the escaping encoder
-                lines.append(json_bytes(data))
+            head = heads[index] if heads is not None else line_bytes(checked.item)
+            if _plain(checked):
+                key = (status, checked.green_categories)
+                tail = plain.get(key)
+                if tail is None:
+                    tail = plain[key] = _dumps(judged_dict(checked, status))[1:]
+            else:
+                tail = _dumps(judged_dict(checked, status))[1:]
+            lines.append(head + b"," + tail)
             if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
                 self._write(lines)
                 lines = []

@@ -72,6 +72,10 @@ class Writer:
     def begin(self, run: RunReport) -> None:
         pass
 
+    def prepare(self, lines: tuple) -> None:
+        """Optional: a file's lines, read and not yet judged (``checker.run.check_files(on_lines=…)``), for
+        work that depends on the lines alone; its report comes later through ``add`` (or not, if it fails)."""
+
     def add(self, report: FileReport, summary: FileSummary) -> None:
         pass
 
