@@ -168,8 +168,9 @@ def table_dict(table: TableInfo) -> dict:
     return entry
 
 
-def file_dict(summary: FileSummary) -> dict:
-    read = summary.read
+def file_dict(summary: FileSummary, read: FileRead | None = None) -> dict:
+    """A file's entry: ``read`` (default ``summary.read``) with the summary's counts and verdict."""
+    read = read or summary.read
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
             "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
@@ -201,6 +202,8 @@ def head_dict(run: RunReport, lang: str) -> dict:
 
 
 def tail_dict(run: RunReport, lang: str) -> dict:
+    """What follows the items and the files (which the writer encodes as each file comes): summary, verdict,
+    gate, adoption …"""
     t = texts(lang)
     counts = run.counts()
     adoption = run.adoption()
@@ -209,7 +212,6 @@ def tail_dict(run: RunReport, lang: str) -> dict:
                                            "promoted", "clean", "needs_manual_check", "green_items",
                                            "waived_findings", "failing_findings", "uncertified", "certified")}
     return {
-        "files": [file_dict(s) for s in run.file_summaries()],
         "summary": summary,
         "verdict": {"result": verdict, "text": t(f"verdict.{verdict}"), "limits": limits(counts, run.catalogs, t)},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"],
@@ -233,6 +235,8 @@ class Writer(BaseWriter):
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.files = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # each file's entry, encoded as it comes
+        self.file_count = 0
         self.rules: dict[str, dict] = {}
         self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their line_bytes)
         self.items = 0
@@ -274,6 +278,9 @@ class Writer(BaseWriter):
                 self._write(lines)
                 lines = []
         self._write(lines)
+        entry = json_bytes(file_dict(summary, report.read), indent=True)
+        self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))
+        self.file_count += 1
 
     def _write(self, lines: list[bytes]) -> None:
         if lines:
@@ -289,7 +296,15 @@ class Writer(BaseWriter):
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, self.sink.stream)
         self.spool.close()
-        write(b"\n  ],\n" + _members(tail_dict(run, lang)) + b"\n}\n")
+        if self.file_count:  # indented as orjson indents a list member of the document
+            write(b'\n  ],\n  "files": [\n')
+            self.files.seek(0)
+            shutil.copyfileobj(self.files, self.sink.stream)
+            write(b"\n  ],\n")
+        else:
+            write(b'\n  ],\n  "files": [],\n')
+        self.files.close()
+        write(_members(tail_dict(run, lang)) + b"\n}\n")
         return super().end(run)
 
 
