@@ -14,7 +14,12 @@
     return Array.prototype.map.call(spans, function (s) { return s.textContent; });
   }
   var names = texts("file-names"), sheets = texts("sheet-names");
-  var label = {banned: "禁用", restricted: "限制", promoted: "推广", clean: "无发现"};
+  // the page's words in its language (from the message table): statuses and the templates below
+  var L = {{ js_text|tojson }};
+  var label = L.status;
+  function say(template, slots) {
+    return template.replace(/\{(\w+)\}/g, function (all, key) { return String(slots[key]); });
+  }
   var status = document.getElementById("f-status");
   var category = document.getElementById("f-category");
   var file = document.getElementById("f-file");
@@ -26,9 +31,9 @@
   // row: [n, file, rows, code, name, features, unit, quantity, amount, status, flags, categories, rules,
   //       marks in name, marks in features, page, sheet]
   function place(r) {
-    if (r[15]) { return "第" + r[15] + "页"; }
+    if (r[15]) { return say(L.page, {n: r[15]}); }
     var sheet = sheets[r[16]] || "";
-    return (sheet && sheet !== "csv" ? sheet + " " : "") + (r[2] ? "第" + r[2] + "行" : "");
+    return (sheet && sheet !== "csv" ? sheet + " " : "") + (r[2] ? say(L.row, {n: r[2]}) : "");
   }
   function has(list, value) { return (" " + list + " ").indexOf(" " + value + " ") >= 0; }
   function cell(tr, value, css) {
@@ -77,7 +82,7 @@
       if (has(r[10], "waived")) {
         var waived = document.createElement("span");
         waived.className = "badge s-waived";
-        waived.textContent = "已豁免";
+        waived.textContent = L.waived;
         state.appendChild(waived);
       }
       if (r[12]) {
@@ -86,7 +91,7 @@
         rules.textContent = r[12];
         state.appendChild(rules);
       }
-      cell(tr, r[11].split("|").join("、"), "small");
+      cell(tr, r[11].split("|").join(L.sep), "small");
       fragment.appendChild(tr);
     });
     body.textContent = "";
@@ -97,7 +102,7 @@
     var n = pageSize(), pages = n ? Math.max(1, Math.ceil(shown.length / n)) : 1;
     page = Math.min(page, pages - 1);
     draw(n ? shown.slice(page * n, page * n + n) : shown);
-    at.textContent = "第 " + (page + 1) + " / " + pages + " 页";
+    at.textContent = say(L.at, {page: page + 1, pages: pages});
   }
   function apply() {
     var s = status.value, c = category.value, f = file.value, q = text.value.trim().toLowerCase();
@@ -109,7 +114,7 @@
         (!q || (r[3] + " " + r[4] + " " + r[5]).toLowerCase().indexOf(q) >= 0);
     });
     page = 0;
-    count.textContent = "显示 " + shown.length + " / " + rows.length + " 行";
+    count.textContent = say(L.shown, {shown: shown.length, all: rows.length});
     render();
   }
   var controls = {status: status, category: category, file: file, q: text};

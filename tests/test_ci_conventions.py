@@ -41,7 +41,7 @@ def test_summary_line_counts_files_failing_findings_and_exit_code(bill, broken):
     result = invoke("check", bill, broken)
     assert result.exit_code == 2
     last = result.stdout.rstrip("\n").splitlines()[-1]
-    assert last == "gbm-check：2 个文件，1 个未检查，3 条未通过的发现（禁用 3），退出码 2"
+    assert last == "gbm-check: 2 个文件，1 个未检查，3 条未通过的发现（禁用 3），退出码 2"
     english = invoke("check", bill, broken, "--lang", "en").stdout.rstrip("\n").splitlines()[-1]
     assert english == "gbm-check: 2 files, 1 not checked, 3 failing findings (banned 3), exit 2"
 
@@ -49,7 +49,7 @@ def test_summary_line_counts_files_failing_findings_and_exit_code(bill, broken):
 def test_summary_goes_to_stderr_when_stdout_holds_a_machine_report(bill):
     result = invoke("check", bill, "-f", "json")
     json.loads(result.stdout)  # nothing but the JSON on stdout
-    assert result.stderr.rstrip("\n").splitlines()[-1].startswith("gbm-check：1 个文件")
+    assert result.stderr.rstrip("\n").splitlines()[-1].startswith("gbm-check: 1 个文件")
 
 
 def test_json_gate_tells_findings_from_unreadable_files(bill, broken, tmp_path):
@@ -62,7 +62,7 @@ def test_json_gate_tells_findings_from_unreadable_files(bill, broken, tmp_path):
 
 def test_quiet_prints_only_the_summary_and_unreadable_files(bill, broken, tmp_path):
     result = invoke("check", bill, broken, "-q", "--output-format", "json", "-o", tmp_path / "r.json")
-    assert result.stdout.splitlines() == ["gbm-check：2 个文件，1 个未检查，3 条未通过的发现（禁用 3），退出码 2"]
+    assert result.stdout.splitlines() == ["gbm-check: 2 个文件，1 个未检查，3 条未通过的发现（禁用 3），退出码 2"]
     assert result.stderr.count("\n") == 1 and "broken.xlsx" in result.stderr  # the file not checked, nothing else
     assert (tmp_path / "r.json").exists()
     bare = invoke("check", bill, "--quiet")
@@ -146,6 +146,6 @@ def test_pre_commit_hook_with_the_real_pre_commit(tmp_path):
 
     failing = try_repo("bill.xlsx")
     assert failing.returncode == 1, failing.stdout + failing.stderr
-    assert "NPOL-01" in failing.stdout and "gbm-check：1 个文件" in failing.stdout
+    assert "NPOL-01" in failing.stdout and "gbm-check: 1 个文件" in failing.stdout
     passing = try_repo("clean.xlsx")
     assert passing.returncode == 0, passing.stdout + passing.stderr

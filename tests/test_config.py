@@ -51,7 +51,7 @@ def test_formats_catalogs_waivers_and_profile_from_config(in_tmp, report_bill):
         '[profile]\ncity = "济南"\nbid-date = 2026-01-15\nurban-area = false\ngovernment-invested = true\n',
         encoding="utf-8")
     result = invoke("check", report_bill, "--config", sub / "gbm-check.toml")
-    assert result.stdout.startswith("gbm-check：1 个文件") and result.stdout.count("\n") == 1  # reports went to files
+    assert result.stdout.startswith("gbm-check: 1 个文件") and result.stdout.count("\n") == 1  # reports went to files
     report = json.loads((sub / "out" / "r.json").read_text(encoding="utf-8"))  # relative to the config file
     assert (sub / "out" / "r.html").exists()
     assert report["profile"]["city"] == "济南" and report["profile"]["bid_date"] == "2026-01-15"

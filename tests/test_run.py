@@ -52,6 +52,9 @@ class Scripted(Checker):
         elif name.startswith("hog"):
             blocks = [bytearray(64 << 20) for _ in range(64)]  # 4 GB against a 1 GB limit
             return FileReport(FileRead(path, "x", "", error=f"allocated {len(blocks)}"), (), 0.0)
+        elif name.startswith("alloc"):
+            block = bytearray(int(name.split("-")[1]) << 20)
+            return FileReport(FileRead(path, "x", "", error=None if block else "empty"), (), 0.0)
         elif name.startswith("print"):
             print("a library printing to stdout")
             os.write(2, b"and one writing to fd 2\n")
@@ -89,6 +92,22 @@ def test_memory_is_limited_per_worker():
     report, after = run(["hog", "sleep-0"], settings, jobs=1)
     assert report.read.error.startswith("ran out of memory (limit 1.0 GB per file)")
     assert after.read.ok  # a fresh worker took the next file
+
+
+def test_a_worker_forked_from_a_big_process_gets_its_memory_beyond_what_it_inherits():
+    """A server or a test process may already map more than the per-file limit: its forked worker must still
+    have the whole limit for the file (the limit counts from the worker's start, not from zero)."""
+    import mmap
+
+    settings = CheckSettings(load_catalogs(()), Profile(), limits=Limits(seconds=30, memory=512 << 20))
+    reserved = mmap.mmap(-1, 1 << 30)  # 1 GB of address space in this process, never touched (no memory used)
+    try:
+        report, = run(["alloc-200"], settings, jobs=1)
+        hog, = run(["hog"], settings, jobs=1)
+    finally:
+        reserved.close()
+    assert report.read.ok, report.read.error
+    assert hog.read.error.startswith("ran out of memory (limit 0.5 GB per file)")
 
 
 def test_worker_output_never_reaches_the_terminal(settings, capfd):

@@ -106,7 +106,7 @@ def real_bills(shared: Path) -> bool:
               f"{len(printed):3} = {share:6.1%} (+{len(apart)} in fee/summary tables)  qty {with_qty:4.0%} "
               f"amount {with_amount:4.0%}  fee/total items {len(money_items)}  text cells: in items "
               f"{fates['item']}, unread columns {fates['unread column']}, skipped "
-              f"{sum(n for k, n in fates.items() if k in accounting.REASON_TEXT)}, LOST {fates[accounting.LOST]}"
+              f"{sum(n for k, n in fates.items() if k in accounting.SKIP_REASONS)}, LOST {fates[accounting.LOST]}"
               f"  {seconds:.2f}s {read.error or ''}"
               + (f"\n      not found: {sorted(printed - found)[:5]}" if printed - found else "")
               + (f"\n      fee/total items: {[i.name for i in money_items[:5]]}" if money_items else "")

@@ -456,8 +456,7 @@ def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> di
         problems.append(f"exit code {code}")
     if "Traceback" in err:
         problems.append("traceback on stderr")
-    # the run's own notes (the report written, the summary line) have a full-width colon: "gbm-check：…"
-    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("gbm-check：")]
+    lines = hostile.file_lines(err)  # not the run's notes (the report written, the summary line)
     stray = [line for line in lines if not line.startswith("gbm-check: ")]
     if stray:
         problems.append(f"stray stderr line {stray[0][:100]!r}")

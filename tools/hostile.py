@@ -7,6 +7,7 @@ file) so that one field at a time can be made wrong.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -21,6 +22,20 @@ BILL_LINES = [
 
 # ------------------------------------------------------------------------------------------------------------
 # PDF
+
+
+def file_lines(stderr: str) -> list[str]:
+    """The lines of a run's stderr about files (``gbm-check: FILE: reason``): not its notes (a report written, a
+    warning) nor its summary line, in either report language (their wording comes from the message table)."""
+    from checker.report.i18n import LANGUAGES, texts
+
+    notes = []
+    for lang in LANGUAGES:
+        t = texts(lang)
+        notes += [re.escape(t(key, path="\0", text="\0").split("\0")[0]) for key in ("note.wrote", "note.warning")]
+        notes.append(re.sub(r"\\\{\w+\\\}", r"\\d+", re.escape(t("summary.line"))) + "$")
+    note = re.compile("|".join(notes))
+    return [line for line in stderr.splitlines() if line.strip() and not note.match(line)]
 
 
 def pdf(objects: list[bytes], *, root: int = 1, xref: bool = True, extra_trailer: bytes = b"") -> bytes:

@@ -12,14 +12,14 @@ import click
 from ..engine import RunReport, expand_paths
 from ..limits import MEMORY_BYTES, Limits
 from ..report import FILE_FORMATS, FORMATS
-from ..report.common import exit_status, summary_line
+from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
 from ..report.stream import ReportOptions, ReportOutputError, Sink
 from ..run import CheckSettings, check_files
 from ..run.cluster import ClusterError
 
 from .options import SettingsError, check_options, load_settings, validate_outputs
-from .util import exit_cleanly_on_sigterm, file_error_line, progress, usage_error
+from .util import exit_cleanly_on_sigterm, progress, usage_error
 
 
 class FailOn(str, enum.Enum):
@@ -191,7 +191,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                     writer.prepare(lines)
 
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare)
-        with progress(len(files) if not quiet else 0) as shown:
+        with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:
             for report in results:
                 report = waiver_gate.mark(report)
                 if baseline_gate is not None:
@@ -199,7 +199,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                 if table is not None:
                     table.add(report)
                 if not report.read.ok:
-                    shown.line(file_error_line(report.read.path, report.read.error))
+                    shown.line(not_checked_line(report.read.path, report.read.error, t))
                 summary = run.add(report)
                 for writer in writers:
                     writer.add(report, summary)

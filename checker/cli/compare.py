@@ -10,6 +10,8 @@ import click
 from ..compare.model import CompareSettings
 from ..compare.render import FILE_FORMATS, FORMATS
 from ..engine import check_paths
+from ..report.common import not_checked_line
+from ..report.i18n import texts
 from .check import _OrderedCommand, pair_outputs
 from .options import SettingsError, check_options, load_settings, validate_outputs
 from .util import EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, usage_error, write_output
@@ -72,7 +74,7 @@ def compare(ctx, tender, bids, control_path, fmt, output, fail_on, band, lang, *
                               certification=loaded.certification, ocr_engine=loaded.ocr_engine):
         reports.append(report)
         if not report.read.ok:
-            click.echo(f"gbm-check: {report.read.path}: {report.read.error}", err=True)
+            click.echo(not_checked_line(report.read.path, report.read.error, texts(lang)), err=True)
     tender_report, rest = reports[0], reports[1:]
     control_report = rest.pop(0) if control_path else None
     comparison = review(tender_report, rest, control_report, CompareSettings(band=band / 100),

@@ -46,12 +46,6 @@ def write_output(text: str, output: str | None) -> None:
                 pass
 
 
-def file_error_line(path: str, reason: str) -> str:
-    """The one stderr line of a file that could not be checked: ``gbm-check: FILE: reason``, on one line
-    whatever bytes the name and the reason hold."""
-    return f"gbm-check: {printable(path)}: {printable(reason)}"
-
-
 def usage_error(message: str) -> None:
     """One line on stderr and exit 2: a usage, config or catalog problem, never a traceback."""
     click.echo(f"gbm-check: {printable(message)}", err=True)
@@ -76,12 +70,12 @@ class _Progress:
 
 
 @contextmanager
-def progress(total: int, minimum: int = 5):
+def progress(total: int, minimum: int = 5, label: str = "checking"):
     """A progress bar on stderr when it is a terminal and there are at least ``minimum`` files."""
     if not (sys.stderr.isatty() and total >= minimum):
         yield _Progress()
         return
-    with click.progressbar(length=total, label="checking", file=sys.stderr, show_pos=True, show_eta=True) as bar:
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True) as bar:
         yield _Progress(bar)
 
 

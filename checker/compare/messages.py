@@ -5,6 +5,7 @@ with thousands separators and at most four decimals; shares as percentages.
 """
 from __future__ import annotations
 
+from ..report.i18n import texts
 from .conformity import changes
 from .model import Deviation
 
@@ -222,11 +223,11 @@ def profile_line(profile, lang: str) -> str:
 
 
 def paren(text: str, lang: str) -> str:
-    return f"（{text}）" if lang == "zh" else f" ({text})"
+    return texts(lang)("paren", text=text)
 
 
 def colon(lang: str) -> str:
-    return "：" if lang == "zh" else ": "
+    return texts(lang)("sep.colon")
 
 
 def _change(was: str, now: str, lang: str) -> str:

@@ -26,20 +26,16 @@ OUTSIDE_COLUMNS = "text outside item columns"  # text only in a column no item f
 NUMBERS_ONLY = "numbers without a line"  # amounts with no name, code or 序号 to hang them on
 UNRECOGNISED = "unrecognised row"  # no rule claimed it: a reader gap, reported with its text
 
-REASON_TEXT = {PAGE_FURNITURE: "页眉页脚", REPEATED_HEADER: "重复表头", SUBTOTAL: "小计合计", QUOTA_ROW: "定额子目",
-               FEE_ROW: "费用行", ANALYSIS_ROW: "分析表行", FEE_TABLE: "费用表行", SUMMARY_TABLE: "汇总表行",
-               OUTSIDE_COLUMNS: "表外列文字", NUMBERS_ONLY: "无名称数字行", UNRECOGNISED: "未识别行"}
-KIND_TEXT = {BOQ: "清单", MATERIAL: "材料", ANALYSIS: "分析", FEE: "费用", SUMMARY: "汇总"}
+SKIP_REASONS = (PAGE_FURNITURE, REPEATED_HEADER, SUBTOTAL, QUOTA_ROW, FEE_ROW, ANALYSIS_ROW, FEE_TABLE, SUMMARY_TABLE,
+                OUTSIDE_COLUMNS, NUMBERS_ONLY, UNRECOGNISED)  # their words: templates/messages.toml skip.*
 
 # Why a sheet gave no items (SheetRead.reason).
 EMPTY_SHEET = "empty sheet"
 NO_TABLE = "no bill table"
 NO_ITEMS = "table holds no items"
-SHEET_REASON_TEXT = {EMPTY_SHEET: "空表", NO_TABLE: "无清单表", NO_ITEMS: "表中无清单行", ANALYSIS: "分析表",
-                     FEE: "费用表", SUMMARY: "汇总表"}
 MAX_SHEETS_NAMED = 3  # more sheets not read are summarised by reason
 MAX_EXAMPLES = 3
-_KIND_ORDER = (BOQ, MATERIAL, FEE, SUMMARY, ANALYSIS)
+KIND_ORDER = (BOQ, MATERIAL, FEE, SUMMARY, ANALYSIS)
 
 
 class SkipLedger:
@@ -80,7 +76,7 @@ def sheet_read(sheet: str, tables: Sequence[TableInfo], empty: bool = False) -> 
         return SheetRead(sheet, "", False, EMPTY_SHEET if empty else NO_TABLE)
     items = sum(t.items for t in tables)
     kinds = {t.kind for t in tables}
-    kind = next(k for k in _KIND_ORDER if k in kinds)
+    kind = next(k for k in KIND_ORDER if k in kinds)
     if items:
         return SheetRead(sheet, kind, True, "", items)
     if kind in ITEM_KINDS:
@@ -88,39 +84,14 @@ def sheet_read(sheet: str, tables: Sequence[TableInfo], empty: bool = False) -> 
     return SheetRead(sheet, kind, False, kind)
 
 
-def reading_summary(read: FileRead) -> str:
-    """One line in Chinese: sheets read by kind, sheets not read and why, rows skipped by reason.
+def reading_summary(read: FileRead, lang: str = "zh") -> str:
+    """One line: sheets read by kind, sheets not read and why, rows skipped by reason (in the reports' words:
+    ``checker.report.common.reading_line``), e.g.
+    读取 3 张表（清单 2、材料 1），未读 1 张（封面：无清单表）；跳过 41 行：页眉页脚 30、小计合计 8、定额子目 3"""
+    from ..report.common import reading_line  # the words live with the reports' (templates/messages.toml)
+    from ..report.i18n import texts
 
-    e.g. 读取 3 张表（清单 2、材料 1），未读 1 张（封面：无清单表）；跳过 41 行：页眉页脚 30、小计合计 8、定额子目 3"""
-    sheets = read.sheets
-    if not sheets:
-        return ""
-    done = [s for s in sheets if s.read]
-    kinds = Counter(s.kind for s in done)
-    text = f"读取 {len(done)} 张表"
-    if kinds:
-        text += "（" + "、".join(f"{KIND_TEXT.get(k, k)} {n}" for k, n in _ordered(kinds)) + "）"
-    rest = [s for s in sheets if not s.read]
-    if len(rest) > MAX_SHEETS_NAMED:
-        reasons = Counter(_sheet_reason(s) for s in rest)
-        text += f"，未读 {len(rest)} 张（" + "、".join(f"{r} {n}" for r, n in reasons.most_common()) + "）"
-    elif rest:
-        text += f"，未读 {len(rest)} 张（" + "、".join(f"{s.sheet.strip() or 'PDF'}：{_sheet_reason(s)}"
-                                                   for s in rest) + "）"
-    skipped = sum(s.count for s in read.skipped)
-    if skipped:
-        text += f"；跳过 {skipped} 行：" + "、".join(f"{REASON_TEXT.get(s.reason, s.reason)} {s.count}"
-                                                    for s in read.skipped)
-    return text
-
-
-def _sheet_reason(sheet: SheetRead) -> str:
-    """The reason in Chinese: by its id, else by the sheet's kind (a fee or summary table), else as given."""
-    return SHEET_REASON_TEXT.get(sheet.reason) or SHEET_REASON_TEXT.get(sheet.kind) or sheet.reason
-
-
-def _ordered(kinds: Counter) -> list[tuple[str, int]]:
-    return sorted(kinds.items(), key=lambda kv: _KIND_ORDER.index(kv[0]) if kv[0] in _KIND_ORDER else 99)
+    return reading_line(read, texts(lang))
 
 
 def where(sheet: str, row: Optional[int], page: Optional[int]) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Callable
 
+from .i18n import texts
+
 FORMATS: dict[str, str] = {
     "text": "text_report",
     "json": "json_report",
@@ -19,7 +21,7 @@ FORMATS: dict[str, str] = {
     "xlsx": "xlsx_report",
 }
 FILE_FORMATS = frozenset({"xlsx"})  # write their own files and need -o (a file or a folder)
-VERDICT_TEXT = {"fail": "不通过", "review": "需人工复核", "pass": "通过"}
+VERDICT_TEXT = {v: texts("zh")(f"verdict.{v}") for v in ("fail", "review", "pass")}  # the web page's (Chinese)
 
 
 def _module(name: str):

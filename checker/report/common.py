@@ -3,16 +3,29 @@ findings shown for it, the verdict with its limits, and the one-line summary."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..match.catalog import CatalogSet
-from ..model import CheckedItem, Finding
+from ..textsafe import printable
+from ..model import CheckedItem, FileRead, Finding, SheetRead
+from ..read.accounting import KIND_ORDER, MAX_SHEETS_NAMED
 from .i18n import Texts
 
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
 FLAGGED = ("banned", "restricted", "uncertified")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
+_LINE_BREAKS = re.compile(r"\s*[\r\n\u2028\u2029]+\s*")
 _OFFSETS = re.compile(r"(项目名称|项目特征|规格型号)\[\d+:\d+\]")
+
+
+def char_width(char: str) -> int:
+    """Columns a character takes in print: two for CJK and full-width characters, one for the rest."""
+    return 2 if ord(char) > 0x2E7F else 1
+
+
+def text_width(text: str) -> int:
+    return sum(char_width(char) for char in text)
 
 
 def rows_text(checked: CheckedItem) -> str:
@@ -32,10 +45,25 @@ def where(checked: CheckedItem, t: Texts) -> str:
     return t("row", n=rows) if rows else ""
 
 
+_CLAUSE = re.compile(r"(^| \+ )(项目名称|项目特征|规格型号)(?: 第(\d+)条)?(「?)")
+_CLAUSE_FIELD = {"项目名称": "evidence.name", "项目特征": "evidence.features", "规格型号": "evidence.spec"}
+
+
 def evidence_text(finding: Finding, t: Texts) -> str:
     """The evidence as the judge wrote it — the clause and its attribute with the matched words
-    (项目特征 第2条「粘贴层」: 1:2.5水泥砂浆) — never character offsets (reports of older versions had them)."""
-    return t.msg(_OFFSETS.sub(r"\1", finding.evidence))
+    (项目特征 第2条「粘贴层」: 1:2.5水泥砂浆) — never character offsets (reports of older versions had them).
+    In English the field and clause are named in English (item features clause 2 「粘贴层」); the quoted words are
+    the bill's."""
+    text = t.msg(_OFFSETS.sub(r"\1", finding.evidence))
+    if t.lang == "zh":
+        return text
+
+    def clause(match: re.Match) -> str:
+        field = t(_CLAUSE_FIELD[match.group(2)])
+        named = t("evidence.clause", field=field, n=match.group(3)) if match.group(3) else field
+        return match.group(1) + named + (" 「" if match.group(4) else "")
+
+    return _CLAUSE.sub(clause, text)
 
 
 @dataclass(frozen=True)
@@ -98,6 +126,59 @@ def summary_line(counts: dict, t: Texts, exit_code: int | None = None) -> str:
     return t("summary.line", files=counts["files"], not_checked=counts["files_error"],
              failing=counts["failing_findings"], banned=counts["failing_banned"],
              exit=exit_status(counts) if exit_code is None else exit_code)
+
+
+def not_checked_line(path: str, reason: str, t: Texts) -> str:
+    """gbm-check: FILE: reason — the one stderr line for a file not checked (the reason in the report's language,
+    its line breaks folded so that it stays one line)."""
+    return t("note.not_checked", path=printable(path),
+             reason=printable(_LINE_BREAKS.sub(" ", t.msg(reason or "")).strip()))
+
+
+def sheet_shown(checked: CheckedItem) -> str:
+    """The sheet a line is on, "" for a CSV or PDF (whose readers name no sheet: "csv", "")."""
+    sheet = checked.item.provenance.sheet or ""
+    return "" if sheet == "csv" else sheet
+
+
+def reading_line(read: FileRead, t: Texts) -> str:
+    """What reading did, in one line: sheets read by kind, sheets not read and why, rows skipped by reason —
+    读取 3 张表（清单 2、材料 1），未读 1 张（封面：无清单表）；跳过 41 行：页眉页脚 30、小计合计 8、定额子目 3."""
+    sheets = read.sheets
+    if not sheets:
+        return ""
+    sep = t("sep.list")
+    done = [s for s in sheets if s.read]
+    kinds = sorted(Counter(s.kind for s in done).items(),
+                   key=lambda kv: KIND_ORDER.index(kv[0]) if kv[0] in KIND_ORDER else len(KIND_ORDER))
+    listed = sep.join(f"{t.get(f'reading.kind.{kind}', kind)} {n}" for kind, n in kinds)
+    text = t("reading.read", n=len(done), kinds=t("reading.kinds", list=listed) if kinds else "")
+    rest = [s for s in sheets if not s.read]
+    if len(rest) > MAX_SHEETS_NAMED:
+        reasons = Counter(_sheet_reason(s, t) for s in rest)
+        text += t("reading.not_read", n=len(rest), list=sep.join(f"{r} {n}" for r, n in reasons.most_common()))
+    elif rest:
+        text += t("reading.not_read", n=len(rest), list=sep.join(
+            t("reading.sheet", sheet=s.sheet.strip() or "PDF", reason=_sheet_reason(s, t)) for s in rest))
+    skipped = sum(s.count for s in read.skipped)
+    if skipped:
+        text += t("reading.skipped", n=skipped, list=sep.join(f"{t.get(f'skip.{s.reason}', '') or t.msg(s.reason)} "
+                                                               f"{s.count}" for s in read.skipped))
+    return text
+
+
+def _sheet_reason(sheet: SheetRead, t: Texts) -> str:
+    """Why a sheet was not read: by its reason id, else by its kind (a fee or summary table), else as given."""
+    for key in (sheet.reason, sheet.kind):
+        label = t.get(f"sheet_reason.{key}", "")
+        if label:
+            return label
+    return sheet.reason
+
+
+def short_edition(text: str, limit: int = 36) -> str:
+    """A catalog's edition cut to ``limit`` characters (… where cut), for one-line lists of the catalogs."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:

@@ -1,7 +1,8 @@
 """The HTML report for auditors: one self-contained file (inline CSS, inline SVG chart, a small inline script),
-Chinese text, printable on A4 with page numbers and a running header (``@page`` margin boxes) and a sign-off
-block.  Rendered with Jinja2 from ``templates/report.html.j2`` (package ``checker.templates``) with autoescaping
-on: bill text is untrusted and is only ever inserted escaped.
+Chinese by default (``--lang en``: English; every word of the page from the [labels] table, catalog text quoted
+as published and marked ``lang="zh-CN"``), printable on A4 with page numbers and a running header (``@page``
+margin boxes) and a sign-off block.  Rendered with Jinja2 from ``templates/report.html.j2`` (package
+``checker.templates``) with autoescaping on: bill text is untrusted and is only ever inserted escaped.
 
 Written as the run goes: each file's flagged lines are rendered to HTML (in full) and its lines to compact JSON
 rows as the file arrives, into spools; at the end the page is put together around them.  The item table is
@@ -28,18 +29,17 @@ from ..textsafe import json_bytes
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding
-from ..read.accounting import reading_summary
-from .common import evidence_text, gaps, rows_text, shown_findings, verdict_text, where
-from .i18n import texts
+from .common import (char_width, evidence_text, gaps, reading_line, rows_text, shown_findings, verdict_text,
+                     where)
+from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
-STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "无发现"}
 STATUS_ORDER = ("banned", "restricted", "promoted", "clean")
-KIND_TEXT = {"banned": "禁用", "restricted": "限制使用", "promoted": "推广", "uncertified": "无认证"}
 FIELD_OF_LABEL = {"项目名称": "name", "项目特征": "features"}
 _SPAN = re.compile(r"(项目名称|项目特征)\[(\d+):(\d+)\]「")
 MAX_CHART_CATEGORIES = 12
-JURISDICTION_TEXT = {"national": "国家", "shandong": "山东省", "city": "市级"}
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+CATALOG_LANG = "zh"  # the language the catalogs publish their text in (quoted, never translated)
 SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 FLAGGED_MARK, ITEMS_MARK = "<!--gbm:flagged-->", "<!--gbm:items-->"
 
@@ -54,7 +54,58 @@ def environment() -> Environment:
                            trim_blocks=True, lstrip_blocks=True)
         _ENV.filters["money"] = money
         _ENV.filters["pct"] = pct
+        _ENV.filters["b"] = bold
+        _ENV.filters["code"] = code
+        _ENV.filters["badge"] = badge
+        _ENV.filters["fit"] = fit
     return _ENV
+
+
+def bold(value) -> Markup:
+    return Markup("<b>{}</b>").format(value)
+
+
+def code(value) -> Markup:
+    return Markup("<code>{}</code>").format(value)
+
+
+def badge(value, css: str) -> Markup:
+    """A badge after the text before it (a space first)."""
+    return Markup(' <span class="badge {}">{}</span>').format(css, value)
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` columns (a CJK character takes two), with … where it was cut."""
+    used = 0
+    for index, char in enumerate(text):
+        used += char_width(char)
+        if used > width:
+            return text[:max(index - 1, 0)] + "…"
+    return text
+
+
+def markup_texts(t: Texts):
+    """``tm(key, **slots)``: a label whose slots may be markup (bold, code); the label and every other slot are
+    escaped."""
+    def tm(key: str, **slots) -> Markup:
+        return Markup(escape(t(key))).format(**slots)
+    return tm
+
+
+def quoted(t: Texts) -> Markup:
+    """The ``lang`` attribute of catalog text quoted in a report of another language ("" in its own)."""
+    return Markup("") if t.lang == CATALOG_LANG else Markup(' lang="{}"').format(HTML_LANG[CATALOG_LANG])
+
+
+def css_counters(template: str) -> Markup:
+    """"第 {page} 页，共 {pages} 页" as CSS content for a page margin box: strings and page counters."""
+    pieces = []
+    for piece in re.split(r"(\{pages?\})", template):
+        if piece in ("{page}", "{pages}"):
+            pieces.append(f"counter({piece[1:-1]})")
+        elif piece:
+            pieces.append(str(css_string(piece)))
+    return Markup(" ".join(pieces))
 
 
 def money(value) -> str:
@@ -173,14 +224,14 @@ class Writer(BaseWriter):
         if flagged:
             html = self.fragment.render(
                 lines=[self._flagged(report, checked, status) for *_, checked, status in flagged],
-                kind_text=KIND_TEXT, money=money)
+                t=self.t, money=money, quoted=quoted(self.t))
             self.flagged.write(html.encode("utf-8", "backslashreplace"))
             self.flagged_count += len(flagged)
 
     def _flagged(self, report: FileReport, checked: CheckedItem, status: str) -> dict:
         t = self.t
         return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
-                "status": status, "status_text": STATUS_TEXT[status], "waived": checked.waived,
+                "status": status, "status_text": t(f"status.{status}"), "waived": checked.waived,
                 "name": marked(checked, "name"), "features": marked(checked, "features"),
                 "categories": checked.green_categories,
                 "findings": [{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
@@ -245,26 +296,26 @@ class Writer(BaseWriter):
         counts = run.counts()
         verdict = run.verdict()
         adoption = run.adoption()
-        status_rows = [{"key": s, "label": STATUS_TEXT[s], **self.by_status[s]} for s in STATUS_ORDER]
+        status_rows = [{"key": s, "label": t(f"status.{s}"), **self.by_status[s]} for s in STATUS_ORDER]
         category_rows = sorted(({"key": "green", "label": k, **v} for k, v in self.by_category.items()),
                                key=lambda r: (-r["amount"], -r["lines"], r["label"]))
         chart_categories = category_rows[:MAX_CHART_CATEGORIES]
         if len(category_rows) > MAX_CHART_CATEGORIES:
             rest = category_rows[MAX_CHART_CATEGORIES:]
-            chart_categories.append({"key": "green", "label": f"其他 {len(rest)} 类",
+            chart_categories.append({"key": "green", "label": t("html.chart.other", n=len(rest)),
                                      "lines": sum(r["lines"] for r in rest), "amount": sum(r["amount"] for r in rest)})
         n_lines = counts["items"]
         coverage = [dict(r, lines_pct=r["lines"] / n_lines if n_lines else None,
                          amount_pct=r["amount"] / self.total_amount if self.total_amount else None)
                     for r in category_rows]
         catalogs = [{"id": c.id, "title": c.title, "edition": c.edition, "source": c.source,
-                     "jurisdiction": JURISDICTION_TEXT.get(c.jurisdiction, c.jurisdiction), "entries": len(c.entries)}
+                     "jurisdiction": t.get(f"jurisdiction.{c.jurisdiction}", c.jurisdiction), "entries": len(c.entries)}
                     for c in run.catalogs.catalogs]
         projects = list(dict.fromkeys(s.read.project for s in self.files if s.read.project))
-        script = environment().get_template("report.js").render()
+        script = environment().get_template("report.js").render(js_text=self._js_text())
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
         expired = {expired_message(x) for x in run.expired_waivers}
-        title = "绿色建材检查报告" + (f" — {'、'.join(projects)}" if projects else "")
+        title = t("report.title") + (f" — {t('sep.list').join(projects)}" if projects else "")
         files = [{"summary": s, "verdict": s.verdict, "verdict_text": t(f"verdict.{s.verdict}"),
                   "error": t.msg(s.read.error or ""), "warnings": [t.msg(w) for w in s.read.warnings],
                   "lines": sum(s.counts[k] for k in STATUS_ORDER)} for s in self.files]
@@ -282,18 +333,43 @@ class Writer(BaseWriter):
             "category_lines": _bars(chart_categories, "lines"), "category_amounts": _bars(chart_categories, "amount"),
             "coverage": coverage, "flagged_count": self.flagged_count, "item_count": self.item_count,
             "table_shown": self._table_shown(), "sheet_names": list(self.sheets),
-            "categories": sorted(self.by_category), "kind_text": KIND_TEXT, "status_text": STATUS_TEXT,
+            "categories": sorted(self.by_category), "status_text": {s: t(f"status.{s}") for s in STATUS_ORDER},
             "script": Markup(script), "script_hash": f"sha256-{digest}",
             "expired_waivers": run.expired_waivers,
             "warnings": [t.msg(w) for w in run.warnings if w not in expired],
             "waived_count": counts["waived_findings"], "fail_lines": self.fail_lines,
             "review_lines": self.review_lines,
             "adoption": adoption, "registry": run.registry, "undecided": undecided,
-            "running_title": css_string(title[:80]),
-            "reading_summary": reading_summary,
-            "yes_no": lambda value: {True: "是", False: "否"}.get(value, "未说明"),
+            "running_title": css_string(title[:80]), "title": title, "page_counter": css_counters(t("print.pages")),
+            "t": t, "tm": markup_texts(t), "html_lang": HTML_LANG[t.lang], "quoted": quoted(t),
+            "verdict_reason": self._verdict_reason(verdict, counts),
+            "page_size_select": Markup('<select id="p-size"><option value="100">100</option><option value="500">500'
+                                       '</option><option value="0">{}</option></select>').format(t("html.filter.all")),
+            "reading_summary": lambda read: reading_line(read, t),
+            "yes_no": lambda value: t({True: "yes", False: "no"}.get(value, "unknown")),
             "flagged_mark": Markup(FLAGGED_MARK), "items_mark": Markup(ITEMS_MARK),
         }
+
+    def _verdict_reason(self, verdict: str, counts: dict) -> Markup:
+        """Why the verdict is what it is, in a sentence (the verdict word in bold)."""
+        t, tm = self.t, markup_texts(self.t)
+        word = bold(t(f"verdict.{verdict}"))
+        if verdict == "fail":
+            return tm("html.reason.fail", verdict=word, n=self.fail_lines)
+        if verdict == "review":
+            parts = ([t("html.reason.review_lines", n=self.review_lines)] if self.review_lines else []) \
+                + ([t("html.reason.not_checked", n=counts["files_error"])] if counts["files_error"] else [])
+            detail = t("sep.clause") + t("sep.clause").join(parts) if parts else ""
+            return tm("html.reason.review", verdict=word, detail=detail)
+        return tm("html.reason.pass", verdict=word)
+
+    def _js_text(self) -> dict:
+        """The words the page's script writes (statuses, places, the pager), in the report's language."""
+        t = self.t
+        return {"status": {s: t(f"status.{s}") for s in STATUS_ORDER}, "waived": t("waived.badge"),
+                "page": t("page", n="{n}"), "row": t("row", n="{n}"), "sep": t("sep.list"),
+                "at": t("html.pager.at", page="{page}", pages="{pages}"),
+                "shown": t("html.filter.shown", shown="{shown}", all="{all}")}
 
     def abort(self) -> None:
         self.flagged.close()

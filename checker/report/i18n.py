@@ -91,6 +91,16 @@ class Texts:
         text = _tables()[0][key][self.lang]
         return text.format(**slots) if slots else text
 
+    def cap(self, key: str, **slots) -> str:
+        """The label as a heading: its first letter upper-case (English; Chinese has no case)."""
+        text = self(key, **slots)
+        return text[:1].upper() + text[1:]
+
+    def get(self, key: str, default: str) -> str:
+        """The label ``key``, or ``default`` for a value the table has no label for."""
+        label = _tables()[0].get(key)
+        return label[self.lang] if label else default
+
     def msg(self, text: str) -> str:
         return localize(text, self.lang)
 

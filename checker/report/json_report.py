@@ -18,9 +18,8 @@ from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
 from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
-from ..read.accounting import reading_summary
 from ..read.kinds import ITEM_KINDS
-from .common import exit_status, gaps, limits
+from .common import exit_status, gaps, limits, reading_line
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -168,7 +167,7 @@ def table_dict(table: TableInfo) -> dict:
     return entry
 
 
-def file_dict(summary: FileSummary, read: FileRead | None = None) -> dict:
+def file_dict(summary: FileSummary, lang: str = "zh", read: FileRead | None = None) -> dict:
     """A file's entry: ``read`` (default ``summary.read``) with the summary's counts and verdict."""
     read = read or summary.read
     sheets, skipped, totals = reading_lists(read)
@@ -179,7 +178,7 @@ def file_dict(summary: FileSummary, read: FileRead | None = None) -> dict:
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
             "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
             "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
-            "skipped_rows": skipped, "totals": totals, "reading": reading_summary(read)}
+            "skipped_rows": skipped, "totals": totals, "reading": reading_line(read, texts(lang))}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:
@@ -278,7 +277,7 @@ class Writer(BaseWriter):
                 self._write(lines)
                 lines = []
         self._write(lines)
-        entry = json_bytes(file_dict(summary, report.read), indent=True)
+        entry = json_bytes(file_dict(summary, self.options.lang, report.read), indent=True)
         self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))
         self.file_count += 1
 

@@ -16,11 +16,13 @@ from ..engine import FAIL_KINDS, FileReport, RunReport, is_failing
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 from ..textsafe import printable
+from .common import evidence_text, rows_text, sheet_shown, where
+from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # an undecodable file-name byte, a user catalog's "\ud800": not XML
-KIND_TEXT = {"banned": "禁用", "restricted": "限制"}
+FLAGGED = ("banned", "restricted")
 
 
 def _x(text: object) -> str:
@@ -28,33 +30,31 @@ def _x(text: object) -> str:
     return _SURROGATE.sub(lambda m: printable(m.group(0)), _XML_ILLEGAL.sub("", str(text)))
 
 
-def _where(checked: CheckedItem) -> str:
-    p = checked.item.provenance
-    if p.page is not None:
-        return f"p.{p.page}"
-    rows = f"{p.first_row}" if p.first_row == p.last_row else f"{p.first_row}-{p.last_row}"
-    return f"{p.sheet}!{rows}" if p.sheet and p.sheet != "csv" else f"row {rows}"
+def _where(checked: CheckedItem, t: Texts) -> str:
+    """SHEET!ROWS, or 第N行 / 第N页 where the line has no sheet."""
+    sheet, rows = sheet_shown(checked), rows_text(checked)
+    return f"{sheet}!{rows}" if sheet and rows and checked.item.provenance.page is None else where(checked, t)
 
 
-def _finding_text(checked: CheckedItem, finding: Finding) -> str:
-    lines = [f"{finding.rule} [{KIND_TEXT.get(finding.kind, finding.kind)}] {finding.entry} — {finding.evidence}",
-             f"  依据: {finding.source}"]
+def _finding_text(checked: CheckedItem, finding: Finding, t: Texts) -> str:
+    lines = [f"{finding.rule} [{t(f'status.{finding.kind}')}] {finding.entry} — {evidence_text(finding, t)}",
+             "  " + t("source", text=finding.source)]
     if finding.scope:
-        lines.append(f"  适用范围: {finding.scope}")
+        lines.append("  " + t("scope", text=finding.scope))
     if finding.replacement:
-        lines.append(f"  替代: {finding.replacement}")
+        lines.append("  " + t("replacement", text=finding.replacement))
     if finding.needs_manual_check:
-        lines.append("  需人工复核")
+        lines.append("  " + t("manual"))
     if finding.waiver:
-        lines.append(f"  已豁免: {finding.waiver.reason}（批准: {finding.waiver.approver}，"
-                     f"有效期至 {finding.waiver.expires.isoformat()}）")
+        lines.append("  " + t("waived", reason=finding.waiver.reason, approver=finding.waiver.approver,
+                              expires=finding.waiver.expires.isoformat()))
     if finding.baseline == "known":
-        lines.append("  基线中已有")
-    lines.append(f"  fingerprint: {item_fingerprint(checked.item, finding.rule)}")
+        lines.append("  " + t("in_baseline"))
+    lines.append("  " + t("fingerprint", value=item_fingerprint(checked.item, finding.rule)))
     return "\n".join(lines)
 
 
-def _suite(report: FileReport, fail_kinds: tuple[str, ...]) -> ET.Element:
+def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts) -> ET.Element:
     read = report.read
     suite = ET.Element("testsuite", name=_x(read.path), time=f"{report.seconds:.3f}")
     props = ET.SubElement(suite, "properties")
@@ -63,33 +63,34 @@ def _suite(report: FileReport, fail_kinds: tuple[str, ...]) -> ET.Element:
         ET.SubElement(props, "property", name=name, value=_x(value))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if not read.ok:
-        case = ET.SubElement(suite, "testcase", classname=_x(read.path), name="read")
-        ET.SubElement(case, "error", message=_x(read.error), type="NotChecked").text = _x(read.error)
+        case = ET.SubElement(suite, "testcase", classname=_x(read.path), name=t("junit.read"))
+        reason = t.msg(read.error or "")
+        ET.SubElement(case, "error", message=_x(reason), type="NotChecked").text = _x(reason)
         counts["tests"], counts["errors"] = 1, 1
     for checked in report.items:
-        flagged = [f for f in checked.findings if f.kind in KIND_TEXT]
+        flagged = [f for f in checked.findings if f.kind in FLAGGED]
         if not flagged:
             continue
         item = checked.item
-        name = " ".join(x for x in (_where(checked), item.code, item.name) if x)
+        name = " ".join(x for x in (_where(checked, t), item.code, item.name) if x)
         case = ET.SubElement(suite, "testcase", classname=_x(f"{read.path}.{item.provenance.sheet or ''}"),
                              name=_x(name))
         counts["tests"] += 1
         failing = [f for f in flagged if is_failing(f, fail_kinds)]
-        details = "\n".join(_finding_text(checked, f) for f in flagged)
+        details = "\n".join(_finding_text(checked, f, t) for f in flagged)
         if failing:
             message = "; ".join(f"{f.rule} {f.entry}" for f in failing)
             ET.SubElement(case, "failure", message=_x(message), type=_x(failing[0].kind)).text = _x(details)
             counts["failures"] += 1
         elif all(f.waived for f in flagged):
             reasons = "; ".join(dict.fromkeys(f.waiver.reason for f in flagged if f.waiver))
-            ET.SubElement(case, "skipped", message=_x(f"已豁免: {reasons}"))
+            ET.SubElement(case, "skipped", message=_x(t("waived.reasons", reasons=reasons)))
             ET.SubElement(case, "system-out").text = _x(details)
             counts["skipped"] += 1
         else:
             ET.SubElement(case, "system-out").text = _x(details)
     if read.ok and counts["tests"] == 0:
-        ET.SubElement(suite, "testcase", classname=_x(read.path), name="no banned or restricted line")
+        ET.SubElement(suite, "testcase", classname=_x(read.path), name=t("junit.clean"))
         counts["tests"] = 1
     for key, value in counts.items():
         suite.set(key, str(value))
@@ -110,7 +111,7 @@ class Writer(BaseWriter):
         self.fail_kinds = FAIL_KINDS.get(run.fail_on, ())
 
     def add(self, report: FileReport, summary=None) -> None:
-        suite = _suite(report, self.fail_kinds)
+        suite = _suite(report, self.fail_kinds, texts(self.options.lang))
         for key in self.totals:
             self.totals[key] += int(suite.get(key, 0))
         ET.indent(suite, level=1)

@@ -282,6 +282,7 @@ class SheetSpec:
     heights: dict[int, float] = field(default_factory=dict)
     plain: int = -1  # the plain text format: blank cells in it are left out (they would only draw a border)
     one_page: bool = False  # print on one page (a summary), not only one page wide
+    footer: str = ""  # the printed footer (Excel header/footer codes: &C centred, &P page, &N pages)
 
     @property
     def last_column(self) -> int:
@@ -324,8 +325,9 @@ class SheetSpec:
                 f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>"
         yield ('<printOptions gridLines="0"/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
                f'footer="0.3"/><pageSetup paperSize="9" orientation="{"landscape" if self.landscape else "portrait"}" '
-               f'fitToWidth="1" fitToHeight="{1 if self.one_page else 0}"/><headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>'
-               '</headerFooter></worksheet>')
+               f'fitToWidth="1" fitToHeight="{1 if self.one_page else 0}"/>'
+               + (f'<headerFooter><oddFooter>{text(self.footer)}</oddFooter></headerFooter>' if self.footer else "")
+               + '</worksheet>')
 
     def print_titles(self) -> Optional[str]:
         return f"'{self.name.replace(chr(39), chr(39) * 2)}'!$1:${self.freeze_rows}" if self.freeze_rows else None

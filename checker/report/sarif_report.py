@@ -18,6 +18,8 @@ from ..engine import FileReport, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 from ..textsafe import fs_bytes, json_bytes
+from .common import evidence_text
+from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -33,18 +35,18 @@ def artifact_uri(path: str) -> str:
     return quote(fs_bytes(posix))  # the name's own bytes, percent-encoded (undecodable ones too)
 
 
-def _rule(entry_id: str, finding: Finding, run: RunReport) -> dict:
+def _rule(entry_id: str, finding: Finding, run: RunReport, t: Texts) -> dict:
     entry = run.catalogs.get(entry_id)
-    text = [f"依据：{finding.source}"]
+    text = [t("source", text=finding.source)]
     if finding.scope:
-        text.append(f"适用范围：{finding.scope}")
+        text.append(t("scope", text=finding.scope))
     if finding.replacement:
-        text.append(f"替代：{finding.replacement}")
+        text.append(t("replacement", text=finding.replacement))
     rule = {
         "id": entry_id,
         "name": entry_id.replace("-", ""),
         "shortDescription": {"text": finding.entry},
-        "fullDescription": {"text": f"{finding.entry}（{finding.source}）"},
+        "fullDescription": {"text": t("entry.source", entry=finding.entry, source=finding.source)},
         "help": {"text": "\n".join(text)},
         "defaultConfiguration": {"level": LEVEL.get(entry.list if entry else finding.kind, "warning")},
         "properties": {"list": entry.list if entry else finding.kind, "source": finding.source,
@@ -75,14 +77,14 @@ def _location(report: FileReport, checked: CheckedItem, index: int) -> dict:
     return location
 
 
-def _message(checked: CheckedItem, finding: Finding) -> str:
+def _message(checked: CheckedItem, finding: Finding, t: Texts) -> str:
     item = checked.item
     label = " ".join(x for x in (item.code, item.name) if x)
-    text = f"{label}: {finding.entry} — {finding.evidence}. 依据：{finding.source}"
+    text = f"{label}: {finding.entry} — {evidence_text(finding, t)}. " + t("source", text=finding.source)
     if finding.needs_manual_check:
-        text += "（需人工复核）"
+        text += t("manual.suffix")
     if finding.replacement:
-        text += f" 替代：{finding.replacement}"
+        text += " " + t("replacement", text=finding.replacement)
     return text
 
 
@@ -99,6 +101,7 @@ class Writer(BaseWriter):
         self.notifications: list[dict] = []
         self.results = 0
         self.run: RunReport | None = None
+        self.t = texts(options.lang)
 
     def begin(self, run: RunReport) -> None:
         self.run = run
@@ -110,7 +113,8 @@ class Writer(BaseWriter):
              "properties": {"format": read.format, "project": read.project}}))
         self.files += 1
         if not read.ok:
-            self.notifications.append({"level": "error", "message": {"text": f"{read.path}: not checked: {read.error}"},
+            self.notifications.append({"level": "error", "message": {"text": self.t("file.not_checked", path=read.path,
+                                                                                     reason=self.t.msg(read.error or ""))},
                                        "locations": [{"physicalLocation": {"artifactLocation": {
                                            "uri": artifact_uri(read.path), "index": index}}}]})
         for checked in report.items:
@@ -118,15 +122,17 @@ class Writer(BaseWriter):
                 if finding.kind not in LEVEL:
                     continue
                 if finding.rule not in self.rules:
-                    self.rules[finding.rule] = {"index": len(self.rules), "rule": _rule(finding.rule, finding, self.run)}
+                    self.rules[finding.rule] = {"index": len(self.rules), "rule": _rule(finding.rule, finding, self.run, self.t)}
                 self.spool.write(b",\n" if self.results else b"\n")
-                self.spool.write(json_bytes(_result(report, checked, finding, index, self.rules[finding.rule]["index"])))
+                self.spool.write(json_bytes(_result(report, checked, finding, index, self.rules[finding.rule]["index"],
+                                                    self.t)))
                 self.results += 1
 
     def end(self, run: RunReport) -> list[str]:
         notifications = self.notifications + [
-            {"level": "warning", "message": {"text": f"waiver expired on {waiver.expires.isoformat()}: {waiver.rule} "
-                                                     f"on {waiver.item} ({waiver.origin})"}}
+            {"level": "warning", "message": {"text": self.t(
+                "waiver.expired", expires=waiver.expires.isoformat(), rule=waiver.rule, item=waiver.item,
+                approver=waiver.approver, origin=waiver.origin)}}
             for waiver in run.expired_waivers]
         invocation = {"executionSuccessful": all(s.ok for s in run.file_summaries())}
         if notifications:
@@ -157,12 +163,13 @@ class Writer(BaseWriter):
         return super().end(run)
 
 
-def _result(report: FileReport, checked: CheckedItem, finding: Finding, index: int, rule_index: int) -> dict:
+def _result(report: FileReport, checked: CheckedItem, finding: Finding, index: int, rule_index: int,
+            t: Texts) -> dict:
     result = {
         "ruleId": finding.rule,
         "ruleIndex": rule_index,
         "level": LEVEL[finding.kind],
-        "message": {"text": _message(checked, finding)},
+        "message": {"text": _message(checked, finding, t)},
         "locations": [_location(report, checked, index)],
         "partialFingerprints": {FINGERPRINT_KEY: item_fingerprint(checked.item, finding.rule)},
         "properties": {"kind": finding.kind, "evidence": finding.evidence,
@@ -175,7 +182,8 @@ def _result(report: FileReport, checked: CheckedItem, finding: Finding, index: i
         waiver = finding.waiver
         result["suppressions"] = [{
             "kind": "external", "status": "accepted",
-            "justification": f"{waiver.reason}（批准：{waiver.approver}，有效期至 {waiver.expires.isoformat()}）",
+            "justification": t("waiver.detail", reason=waiver.reason, approver=waiver.approver,
+                               expires=waiver.expires.isoformat()),
             "properties": {"approver": waiver.approver, "expires": waiver.expires.isoformat(),
                            "origin": waiver.origin},
         }]

@@ -9,14 +9,13 @@ from __future__ import annotations
 import click
 
 from ..engine import FileReport, FileSummary, RunReport
-from ..read.accounting import reading_summary
 from ..textsafe import printable
-from .common import (evidence_text, gaps, line_sort_key, shown_findings, summary_line, verdict_text, where)
+from .common import (evidence_text, gaps, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
+                     verdict_text, where)
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
 _COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
-MAX_CATALOG_EDITION = 36
 
 
 class Writer(BaseWriter):
@@ -50,10 +49,10 @@ class Writer(BaseWriter):
         if counts["uncertified"] or any(c.certification for c in report.items):
             tail += t("file.uncertified", n=counts["uncertified"])
         self._line(self._style(f"{head}  {tail}", bold=True))
-        self._line("  " + t("verdict") + ("：" if self.zh else ": ")
-                   + verdict_text(summary.verdict, dict(counts, files_error=0), self.run.catalogs, t))
+        self._line("  " + t("verdict.line", text=verdict_text(summary.verdict, dict(counts, files_error=0),
+                                                             self.run.catalogs, t)))
         if read.sheets:
-            self._line("  " + reading_summary(read))
+            self._line("  " + reading_line(read, t))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
         self._flagged(report, statuses(report, summary))
@@ -92,7 +91,7 @@ class Writer(BaseWriter):
                     marks += f"  [{t('manual')}]"
                 if finding.baseline == "known":
                     marks += f"  [{t('in_baseline')}]"
-                also = ("  " + t("also", rules="、".join(entry.also) if self.zh else ", ".join(entry.also))
+                also = ("  " + t("also", rules=t("sep.list").join(entry.also))
                         if entry.also else "")
                 self._line(f"         {finding.rule} {finding.entry} — {evidence_text(finding, t)}{marks}{also}")
                 self._line("           " + t("source", text=finding.source))
@@ -117,9 +116,10 @@ class Writer(BaseWriter):
             self._line(self._style(t("run.warning", text=t.msg(warning)), fg="yellow"))
         for line in self._profile_and_evidence(run):
             self._line(line)
-        editions = [f"{c.id}（{_short(c.edition)}）" if self.zh else f"{c.id} ({_short(c.edition)})"
-                    for c in run.catalogs.catalogs]
-        self._line(t("catalogs", list="；".join(editions) if self.zh else "; ".join(editions)))
+        editions = [t("catalog.edition", id=c.id, edition=short_edition(c.edition)) for c in run.catalogs.catalogs]
+        self._line(t("catalogs", list=t("sep.clause").join(editions)))
+        if t("quoted.note"):
+            self._line(t("quoted.note"))
         known = gaps(run.catalogs, t)
         if known:
             self._line(t("gap", text=known[0]))
@@ -127,8 +127,8 @@ class Writer(BaseWriter):
             self._line(t("gap.more", n=len(known) - 1))
         verdict = run.verdict()
         colour = {"fail": "red", "review": "yellow", "pass": "green"}[verdict]
-        self._line(self._style(t("verdict") + ("：" if self.zh else ": ")
-                               + verdict_text(verdict, counts, run.catalogs, t), fg=colour, bold=True))
+        self._line(self._style(t("verdict.line", text=verdict_text(verdict, counts, run.catalogs, t)), fg=colour,
+                               bold=True))
         self._line(summary_line(counts, t))
         return super().end(run)
 
@@ -164,10 +164,6 @@ class Writer(BaseWriter):
                 lines.append(t("undecided.row", rule=row["rule"], entry=row["entry"], lines=count,
                                reason=t.msg(row["reason"])))
         return lines
-
-
-def _short(text: str, limit: int = MAX_CATALOG_EDITION) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def render(run: RunReport, color: bool = False, lang: str = "zh", max_lines: int | None = None) -> str:

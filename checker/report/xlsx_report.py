@@ -34,46 +34,50 @@ from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem
 from . import ooxml
-from .common import STATUS_ORDER, evidence_text, gaps, rows_text, shown_findings, verdict_text
+from .common import (STATUS_ORDER, evidence_text, gaps, rows_text, sheet_shown, shown_findings, text_width,
+                     verdict_text)
 from .i18n import Texts, texts
 from .stream import ReportOptions, ReportOutputError, Writer as BaseWriter, statuses
 
 COPYABLE = ("xlsx", "xlsm")
-FINDINGS_SHEET = "检查结果清单"
-SUMMARY_SHEET = "检查摘要"
-ITEMS_SHEET = "清单项目"
+FINDINGS_SHEET, SUMMARY_SHEET, ITEMS_SHEET = "xlsx.sheet.findings", "xlsx.sheet.summary", "xlsx.sheet.items"  # labels
 COLOURS = {"banned": "FFC7CE", "restricted": "FFEB9C", "waived": "D9D9D9", "promoted": "C6EFCE",
            "header": "305496", "fail": "F4B6B0", "review": "FCE4B0", "pass": "C6EFCE"}
 KIND_ORDER = ("banned", "restricted", "uncertified", "promoted", "not_applicable")
-FINDING_COLUMNS = ("状态", "工作表", "行", "页", "项目编码", "项目名称", "项目特征", "规则", "条目", "证据",
-                   "依据文件", "适用范围", "替代", "需人工复核", "另见", "豁免", "豁免理由", "批准人", "豁免有效期",
-                   "基线", "绿色建材类别", "文件", "指纹")
+FINDING_COLUMNS = ("status", "sheet", "row", "page", "code", "name", "features", "rule", "entry", "evidence",
+                   "source", "scope", "replacement", "manual", "also", "waived", "waiver_reason", "approver",
+                   "waiver_expires", "baseline", "category", "file", "fingerprint")  # labels field.*
 FINDING_WIDTHS = {1: 12, 2: 20, 3: 7, 4: 5, 5: 14, 6: 20, 7: 36, 8: 10, 9: 24, 10: 26, 11: 30, 12: 20, 13: 20,
                   14: 8, 15: 14, 16: 6, 17: 20, 18: 10, 19: 11, 20: 6, 21: 16, 22: 24, 23: 20}
-ITEM_COLUMNS = ("文件", "工作表", "行", "页", "表", "序号", "项目编码", "项目名称", "项目特征", "单位", "工程量",
-                "综合单价", "合价", "状态", "规则", "绿色建材类别")
+ITEM_COLUMNS = ("file", "sheet", "row", "page", "table", "seq", "code", "name", "features", "unit", "quantity",
+                "unit_price", "amount", "status", "rules", "category")  # labels field.*
+STATUS_WIDTH = 14  # the 检查结果 column of an annotated sheet, at least
 ITEM_WIDTHS = {1: 20, 2: 18, 7: 15, 8: 22, 9: 40, 14: 14, 15: 36, 16: 20}
-STATUS_TEXT = {"banned": "禁用", "restricted": "限制", "promoted": "推广", "clean": "—", "uncertified": "无认证",
-               "not_applicable": "不适用"}
 XlsxOutputError = ReportOutputError
 
 
-def line_status(checked: CheckedItem, status: str) -> str:
+def status_word(status: str, t: Texts) -> str:
+    """禁用 / 限制 / 推广 / 无认证 / 不适用, and — for a line without findings."""
+    return "—" if status == "clean" else t(f"status.{status}")
+
+
+def line_status(checked: CheckedItem, status: str, t: Texts) -> str:
     """The status shown in a workbook: 禁用 / 限制（需人工复核） / 已豁免（…） / 推广 / —."""
     if checked.waived:
-        return f"已豁免（{STATUS_TEXT[status]}）"
-    text = STATUS_TEXT[status]
+        return t("xlsx.status_waived", status=status_word(status, t))
+    text = status_word(status, t)
     if status == "restricted" and checked.needs_manual_check:
-        text += "（需人工复核）"
+        text += t("manual.suffix")
     return text
 
 
-def _rules(checked: CheckedItem) -> str:
+def _rules(checked: CheckedItem, t: Texts) -> str:
     shown = shown_findings(checked, ("banned", "restricted", "uncertified"))
     if not shown:
-        return "；".join(f.rule for f in checked.findings)
-    return "；".join(f"{s.finding.rule} {s.finding.entry}" + ("（已豁免）" if s.finding.waived else "")
-                    + (f"（另见 {'、'.join(s.also)}）" if s.also else "") for s in shown)
+        return t("sep.clause").join(f.rule for f in checked.findings)
+    return t("sep.clause").join(
+        f"{s.finding.rule} {s.finding.entry}" + (t("xlsx.rule_waived") if s.finding.waived else "")
+        + (t("xlsx.rule_also", rules=t("sep.list").join(s.also)) if s.also else "") for s in shown)
 
 
 def relative_name(path: str) -> str:
@@ -121,7 +125,7 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
                   now: _dt.datetime) -> ooxml.SheetSpec:
     """检查摘要: project, verdict with its limits, counts, catalogs and gaps, and a sign-off block."""
     counts = dict(summary.counts, files_error=0)
-    rows: list[list[tuple[object, int]]] = [[("绿色建材检查摘要", p.title)], []]
+    rows: list[list[tuple[object, int]]] = [[(t("xlsx.title"), p.title)], []]
     merges: list[str] = ["A1:D1"]
     heights: dict[int, float] = {1: 24}
     read = report.read
@@ -136,48 +140,61 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
         rows.append([(title, p.header), ("", p.header), ("", p.header), ("", p.header)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
 
-    pair("项目", read.project or "（清单未写明工程名称）")
-    pair("文件", relative_name(read.path))
+    pair(t("xlsx.project"), read.project or t("no_project"))
+    pair(t("field.file"), relative_name(read.path))
     pair("SHA-256", read.sha256)
-    pair("检查时间", f"{now:%Y-%m-%d %H:%M} · gbm-check {run.tool_version}")
+    pair(t("xlsx.checked_at"), f"{now:%Y-%m-%d %H:%M} · gbm-check {run.tool_version}")
     verdict = summary.verdict
-    pair("结论", verdict_text(verdict, counts, run.catalogs, t), p.status(verdict), height=30)
-    pair("清单行", sum(counts[s] for s in STATUS_ORDER))
-    for key, label in (("banned", "禁用"), ("restricted", "限制"), ("promoted", "推广"), ("clean", "无发现"),
-                       ("needs_manual_check", "需人工复核"), ("waived_findings", "已豁免的发现"),
-                       ("green_items", "属绿色建材类别")):
-        pair(label, counts[key])
+    verdict_line = verdict_text(verdict, counts, run.catalogs, t)
+    pair(t("xlsx.verdict"), verdict_line[:1].upper() + verdict_line[1:], p.status(verdict), height=30)
+    pair(t("count.lines"), sum(counts[s] for s in STATUS_ORDER))
+    for key, label in (("banned", "status.banned"), ("restricted", "status.restricted"),
+                       ("promoted", "status.promoted"), ("clean", "status.clean"),
+                       ("needs_manual_check", "count.manual"), ("waived_findings", "count.waived"),
+                       ("green_items", "count.green")):
+        pair(t.cap(label), counts[key])
     profile = run.profile
-    pair("项目条件", f"{profile.city}{' ' + profile.district if profile.district else ''}；投标日期 "
-                    f"{profile.bid_date.isoformat()}；政府投资 {_yes_no(profile.government_invested)}；"
-                    f"城市规划区内 {_yes_no(profile.urban_area)}")
+    pair(t("xlsx.conditions"), t("xlsx.conditions_value", city=profile.city,
+                                 district=" " + profile.district if profile.district else "",
+                                 date=profile.bid_date.isoformat(), gov=_yes_no(profile.government_invested, t),
+                                 urban=_yes_no(profile.urban_area, t)))
     rows.append([])
-    rows.append([("使用的目录", p.header), ("版本", p.header), ("发布依据", p.header), ("条目", p.header)])
+    rows.append([(t("xlsx.catalogs"), p.header), (t("field.edition"), p.header), (t("field.issued_by"), p.header),
+                 (t("field.entries"), p.header)])
     for catalog in run.catalogs.catalogs:
         rows.append([(catalog.title, p.text), (catalog.edition, p.text), (catalog.source, p.text),
                      (len(catalog.entries), p.text)])
         # wrapped text needs its height: about 11 / 17 / 17 Chinese characters a line in these columns
         lines = max(len(catalog.title) / 11, len(catalog.edition) / 17, len(catalog.source) / 17)
         heights[len(rows)] = min(14 * (int(lines) + 1), 120)
+    if t("quoted.note"):  # an English workbook says that the catalog text is quoted in Chinese
+        rows.append([(t("quoted.note"), p.text), ("", p.text), ("", p.text), ("", p.text)])
+        merges.append(f"A{len(rows)}:D{len(rows)}")
+        heights[len(rows)] = 30
     rows.append([])
-    banner("已知缺口")
+    banner(t("gaps.title"))
     for gap in gaps(run.catalogs, t):
         rows.append([(gap, p.text), ("", p.text), ("", p.text), ("", p.text)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
         heights[len(rows)] = 15 * (1 + len(gap) // 60)
     rows.append([])
-    banner("审核意见与签字")
-    for label in ("审核人", "复核人", "日期", "意见"):
-        pair(label, "", height=80 if label == "意见" else 30)
-    return ooxml.SheetSpec(name=SUMMARY_SHEET, rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
-                           landscape=False, heights=heights, one_page=True)
+    banner(t("signoff.title"))
+    for key in ("signoff.reviewer", "signoff.checker", "signoff.date", "signoff.opinion"):
+        pair(t(key), "", height=80 if key == "signoff.opinion" else 30)
+    return ooxml.SheetSpec(name=t(SUMMARY_SHEET), rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
+                           landscape=False, heights=heights, one_page=True, footer=page_footer(t))
 
 
-def _yes_no(value) -> str:
-    return {True: "是", False: "否"}.get(value, "未说明")
+def _yes_no(value, t: Texts) -> str:
+    return t({True: "yes", False: "no"}.get(value, "unknown"))
 
 
-def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str = FINDINGS_SHEET) -> ooxml.SheetSpec:
+def page_footer(t: Texts) -> str:
+    """The printed footer, centred: 第 &P 页，共 &N 页 (Excel's page number codes in the label's slots)."""
+    return "&C" + t("print.pages", page="&P", pages="&N")
+
+
+def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str | None = None) -> ooxml.SheetSpec:
     """检查结果清单: every finding shown (decisive, with the concurring rules), banned → restricted → promoted."""
     entries = []
     file_name = relative_name(report.read.path)
@@ -187,38 +204,41 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str = FINDING
             rank = KIND_ORDER.index(shown.finding.kind)
             entries.append(((rank, where.page or 0, where.first_row or 0), checked, shown))
     entries.sort(key=lambda entry: entry[0])
-    rows = [[(title, p.header) for title in FINDING_COLUMNS]]
+    rows = [[(t(f"field.{key}"), p.header) for key in FINDING_COLUMNS]]
+    yes = t("xlsx.yes")
     for _, checked, shown in entries:
         f, item, where = shown.finding, checked.item, checked.item.provenance
         waiver = f.waiver
         style = p.status("waived" if waiver else f.kind) if f.kind in ("banned", "restricted", "promoted") \
             else p.text
-        values = (STATUS_TEXT.get(f.kind, f.kind) + ("（需人工复核）" if f.needs_manual_check else ""),
-                  where.sheet or "", rows_text(checked), where.page, item.code, item.name, item.features, f.rule,
+        values = (status_word(f.kind, t) + (t("manual.suffix") if f.needs_manual_check else ""),
+                  sheet_shown(checked), rows_text(checked), where.page, item.code, item.name, item.features, f.rule,
                   f.entry, evidence_text(f, t), f.source, f.scope, f.replacement,
-                  "是" if f.needs_manual_check else "", "、".join(shown.also), "是" if waiver else "",
+                  yes if f.needs_manual_check else "", t("sep.list").join(shown.also), yes if waiver else "",
                   waiver.reason if waiver else "", waiver.approver if waiver else "",
-                  waiver.expires.isoformat() if waiver else "", {"known": "已有", "new": "新增"}.get(f.baseline or "", ""),
-                  "、".join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
+                  waiver.expires.isoformat() if waiver else "", t(f"baseline.{f.baseline}") if f.baseline else "",
+                  t("sep.list").join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
         rows.append([(value, style if column == 0 else p.text) for column, value in enumerate(values)])
-    return ooxml.SheetSpec(name=name, rows=rows, widths=FINDING_WIDTHS, hidden=(len(FINDING_COLUMNS),),
-                           freeze_rows=1, filter_header=1, plain=p.text)
+    return ooxml.SheetSpec(name=name or t(FINDINGS_SHEET), rows=rows, widths=FINDING_WIDTHS,
+                           hidden=(len(FINDING_COLUMNS),), freeze_rows=1, filter_header=1, plain=p.text,
+                           footer=page_footer(t))
 
 
-def items_sheet(report: FileReport, p: Palette) -> ooxml.SheetSpec:
+def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
     """清单项目 (findings workbooks only): every line read, with its status."""
-    rows = [[(title, p.header) for title in ITEM_COLUMNS]]
+    rows = [[(t(f"field.{key}"), p.header) for key in ITEM_COLUMNS]]
     name = relative_name(report.read.path)
     for checked in report.items:
         item, where, status = checked.item, checked.item.provenance, checked.status
         key = _row_key(checked, status)
         style = p.status(key) if key else p.text
-        values = (name, where.sheet or "", rows_text(checked), where.page, item.table, item.seq, item.code, item.name,
-                  item.features, item.unit, item.quantity, item.unit_price, item.amount, line_status(checked, status),
-                  _rules(checked), "、".join(checked.green_categories))
+        values = (name, sheet_shown(checked), rows_text(checked), where.page, t.get(f"table.{item.table}", item.table),
+                  item.seq, item.code, item.name, item.features, item.unit, item.quantity, item.unit_price, item.amount,
+                  line_status(checked, status, t), _rules(checked, t), t("sep.list").join(checked.green_categories))
         rows.append([(value, style) for value in values])
-    return ooxml.SheetSpec(name=ITEMS_SHEET, rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
-                           plain=p.text)
+    return ooxml.SheetSpec(name=t(ITEMS_SHEET), rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
+                           plain=p.text, footer=page_footer(t))
+
 
 
 # --- the annotated copy -----------------------------------------------------------------------------------------
@@ -236,7 +256,7 @@ class SheetPlan:
     last_row: int
 
 
-def _plans(report: FileReport, line_statuses) -> dict[str, SheetPlan]:
+def _plans(report: FileReport, line_statuses, t: Texts) -> dict[str, SheetPlan]:
     headers: dict[str, tuple[int, int]] = {}
     for table in report.read.tables:
         if table.kind == "analysis":
@@ -255,7 +275,7 @@ def _plans(report: FileReport, line_statuses) -> dict[str, SheetPlan]:
             header, width = headers[where.sheet]
             plan = plans[where.sheet] = SheetPlan({}, {}, header, width, header, header)
         first, last = where.first_row, where.last_row or where.first_row
-        plan.results[first] = (line_status(checked, status), _rules(checked) if checked.findings else "",
+        plan.results[first] = (line_status(checked, status, t), _rules(checked, t) if checked.findings else "",
                                _row_key(checked, status) or ("promoted" if status == "promoted" else None))
         plan.spans[first] = last
         plan.last_row = max(plan.last_row, last)
@@ -276,7 +296,7 @@ def annotate_copy(report: FileReport, summary: FileSummary, run: RunReport, targ
                               else ooxml.MINIMAL_STYLES)
         palette = Palette(styles)
         parts = _sheet_parts(workbook_xml, rels_xml)  # sheet name → (part name, index in <sheets>)
-        plans = _plans(report, statuses(report, summary))
+        plans = _plans(report, statuses(report, summary), t)
         defined = _defined_names(workbook_xml)
         tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -294,11 +314,12 @@ def annotate_copy(report: FileReport, summary: FileSummary, run: RunReport, targ
                         continue
                     plan = plans.get(sheet)
                     with out.open(_info(name), "w") as dst:
-                        extents_of = _rewrite_sheet(source, name, plan, palette, dst, defined.get(parts[sheet][1], {}))
+                        extents_of = _rewrite_sheet(source, name, plan, palette, dst, defined.get(parts[sheet][1], {}),
+                                                    t)
                     if extents_of is not None:
                         extents[sheet] = extents_of
                 new_sheets = [summary_sheet(report, summary, run, palette, t, options.now or _dt.datetime.now()),
-                              findings_sheet(report, palette, t, _unique(FINDINGS_SHEET, parts))]
+                              findings_sheet(report, palette, t, _unique(t(FINDINGS_SHEET), parts))]
                 new_parts = _add_sheets(out, new_sheets, names)
                 out.writestr(_info(styles_name), styles.render())
                 workbook_xml, rels_xml, types_xml = _register(workbook_xml, rels_xml, types_xml, new_sheets,
@@ -371,7 +392,7 @@ def _defined_names(workbook_xml: str) -> dict[int, dict[str, str]]:
 
 
 def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, palette: Palette, dst,
-                   names: dict) -> tuple[int, int, int, int] | None:
+                   names: dict, t: Texts) -> tuple[int, int, int, int] | None:
     """Stream one worksheet into ``dst``: unselected; with a plan, annotated.  Returns the annotated extent."""
     if plan is None:
         with source.open(name) as src:
@@ -421,10 +442,9 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
             result = plan.results.get(number)
             colour = colour_of_row.get(number)
             if number == plan.header_row:
-                extra = {status_col: ooxml.inline_cell(f"{ooxml.column_letters(status_col)}{number}", "检查结果",
-                                                       palette.result_header),
-                         last_col: ooxml.inline_cell(f"{ooxml.column_letters(last_col)}{number}", "规则（gbm-check）",
-                                                     palette.result_header)}
+                extra = {column: ooxml.inline_cell(f"{ooxml.column_letters(column)}{number}", t(label),
+                                                   palette.result_header)
+                         for column, label in ((status_col, "xlsx.result"), (last_col, "xlsx.result_rules"))}
                 dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, 0, None, extra).encode("utf-8", "backslashreplace"))
                 continue
             if result is None and colour is None:
@@ -505,7 +525,8 @@ def _annotated_head(head: str, plan: SheetPlan, status_col: int, last_col: int, 
         views = re.sub(r"<selection\b(?![^>]*\bpane=)", '<selection pane="bottomLeft"', views)
     ooxml.put_element(parts, "sheetViews", views)
     cols = ooxml.get_element(parts, "cols") or "<cols></cols>"
-    ooxml.put_element(parts, "cols", _cols_with(cols, {status_col: 14, last_col: 40}))
+    status_width = max([STATUS_WIDTH] + [text_width(text) + 2 for text, _, _ in plan.results.values()])
+    ooxml.put_element(parts, "cols", _cols_with(cols, {status_col: min(status_width, 32), last_col: 40}))
     return prolog + "".join(xml for _, xml in parts)
 
 
@@ -659,7 +680,7 @@ def findings_workbook(report: FileReport, summary: FileSummary, run: RunReport, 
     styles = ooxml.Styles(ooxml.MINIMAL_STYLES)
     palette = Palette(styles)
     sheets = [summary_sheet(report, summary, run, palette, t, options.now or _dt.datetime.now()),
-              findings_sheet(report, palette, t), items_sheet(report, palette)]
+              findings_sheet(report, palette, t), items_sheet(report, palette, t)]
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:

@@ -92,12 +92,21 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
             faulthandler.enable(sys.stderr)
 
 
+_inherited_bytes: int | None = None  # the address space this worker started with (a fork inherits its parent's)
+
+
 def set_address_space(memory: int) -> None:
-    """The soft address-space limit of this process (never above the hard one; 0 leaves it as it is)."""
+    """Let this process map at most ``memory`` bytes beyond what it started with (a forked worker inherits the
+    address space of its parent, which may already be large in a server or a test process); never above the hard
+    limit; 0 leaves the limit as it is."""
     import resource
 
+    global _inherited_bytes
     if not memory:
         return
+    if _inherited_bytes is None:
+        _inherited_bytes = _virtual_bytes()
+    memory += _inherited_bytes
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
     try:
@@ -118,6 +127,14 @@ def _die_with_parent() -> None:
         pass
 
 
+def _virtual_bytes() -> int:
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _resident_bytes() -> int:
     try:
         with open("/proc/self/statm") as handle:
@@ -133,7 +150,7 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
     from .codec import encode_lines, encode_result
     from .settings import display_path
 
-    recycle = int(memory * RECYCLE_SHARE) if memory else 0
+    recycle = int(memory * RECYCLE_SHARE) + _resident_bytes() if memory else 0  # beyond what it started with
     held: list = []  # the last file's report: freed when the next file comes, never when the command quits
     while True:
         try:

@@ -13,6 +13,8 @@ from markupsafe import Markup, escape
 
 from ... import __version__
 from ...report.html_report import environment
+from ...report.i18n import texts
+from ...report.common import short_edition
 from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, detail,
                         number, percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef
@@ -62,12 +64,12 @@ def context(comparison: Comparison, lang: str = "zh", now: _dt.datetime | None =
                         "verdict_text": VERDICT_TEXT[lang][bidder.verdict], "groups": groups,
                         "total": number(bidder.total),
                         "total_source": SOURCE_TEXT[lang].get(bidder.total_source, ""),
-                        "error": bidder.report.read.error})
+                        "error": texts(lang).msg(bidder.report.read.error or "")})
     control = comparison.control
     tender_read = comparison.tender.report.read
     statuses = [c.status for c in comparison.tender.report.items]
     return {
-        "lang": lang, "w": words, "verdict": comparison.verdict,
+        "lang": lang, "w": words, "t": texts(lang), "verdict": comparison.verdict,
         "verdict_text": VERDICT_TEXT[lang][comparison.verdict], "project": tender_read.project,
         "generated": (now or _dt.datetime.now()).strftime("%Y-%m-%d %H:%M"), "version": __version__,
         "tender": comparison.tender, "tender_read": tender_read,
@@ -79,7 +81,9 @@ def context(comparison: Comparison, lang: str = "zh", now: _dt.datetime | None =
         "groups": [(g, GROUP_TEXT[lang][g]) for g in GROUPS],
         "similar": any(b.count("similarity") for b in comparison.bidders),
         "catalogs": comparison.catalogs.catalogs if comparison.catalogs else [],
-        "gaps": comparison.catalogs.gaps if comparison.catalogs else [],
+        "catalog_editions": [texts(lang)("catalog.edition", id=c.id, edition=short_edition(c.edition))
+                             for c in (comparison.catalogs.catalogs if comparison.catalogs else [])],
+        "gaps": [texts(lang).msg(gap) for gap in (comparison.catalogs.gaps if comparison.catalogs else [])],
         "warnings": [WARNINGS[lang][w] for w in comparison.warnings], "profile": profile_line(comparison.profile, lang),
     }
 

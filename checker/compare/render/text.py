@@ -6,6 +6,7 @@ from typing import Optional
 
 import click
 
+from ...report.i18n import texts
 from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, colon, detail, number,
                         paren, percent, profile_line)
 from ..model import GROUPS, Comparison, Deviation, LineRef, PricedFile
@@ -55,7 +56,7 @@ def _file_line(priced: PricedFile, role: str, lang: str) -> str:
     words = LABELS[lang]
     read = priced.report.read
     if not read.ok:
-        return f"{role}  {read.path}  {words['not_read']}{colon(lang)}{read.error}"
+        return f"{role}  {read.path}  {words['not_read']}{colon(lang)}{texts(lang).msg(read.error or '')}"
     statuses = [c.status for c in priced.report.items]
     findings = words["findings"].format(banned=statuses.count("banned"), restricted=statuses.count("restricted"))
     sep = "，" if lang == "zh" else ", "
@@ -64,7 +65,7 @@ def _file_line(priced: PricedFile, role: str, lang: str) -> str:
 
 
 def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str:
-    words = LABELS[lang]
+    words, t = LABELS[lang], texts(lang)
     style = (lambda text, **kw: click.style(text, **kw)) if color else (lambda text, **kw: text)
     out = [style(words["title"], bold=True), _file_line(comparison.tender, words["tender"], lang)]
     flagged = sum(c.status in ("banned", "restricted") for c in comparison.tender.report.items)
@@ -74,7 +75,8 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
     if control is None:
         out.append(words["no_control"])
     elif not control.report.read.ok:
-        out.append(f"{words['control']}  {control.file}  {words['not_read']}{colon(lang)}{control.report.read.error}")
+        out.append(f"{words['control']}  {control.file}  {words['not_read']}{colon(lang)}"
+                   f"{t.msg(control.report.read.error or '')}")
     else:
         out.append(f"{words['control']}  {control.file}  {number(control.total)}"
                    + paren(SOURCE_TEXT[lang][control.total_source], lang))
@@ -85,8 +87,8 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
         out.append("")
         head = f"{words['bidder']}{n}  {bidder.file}"
         if not bidder.ok:
-            out.append(style(f"{head}  {words['not_read']}{colon(lang)}{bidder.report.read.error}", fg="red",
-                             bold=True))
+            out.append(style(f"{head}  {words['not_read']}{colon(lang)}{t.msg(bidder.report.read.error or '')}",
+                             fg="red", bold=True))
             continue
         verdict = VERDICT_TEXT[lang][bidder.verdict]
         total = (number(bidder.total) + paren(SOURCE_TEXT[lang][bidder.total_source], lang)
@@ -117,9 +119,9 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
     if any(b.count("similarity") for b in comparison.bidders):
         out.append(words["indicator"])
     for warning in comparison.warnings:
-        out.append(style(f"warning: {WARNINGS[lang][warning]}", fg="yellow"))
+        out.append(style(t("run.warning", text=WARNINGS[lang][warning]), fg="yellow"))
     if comparison.profile is not None:
         out.append(profile_line(comparison.profile, lang))
     if comparison.catalogs is not None and comparison.catalogs.gaps:
-        out.append(f"gap: {comparison.catalogs.gaps[0]}")
+        out.append(t("gap", text=t.msg(comparison.catalogs.gaps[0])))
     return "\n".join(out) + "\n"

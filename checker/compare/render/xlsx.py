@@ -10,6 +10,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from ...report.i18n import texts
 from ..messages import GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, detail
 from ..model import GROUPS, Comparison
 from .text import where
@@ -60,7 +61,8 @@ def render(comparison: Comparison, output: str, lang: str = "zh") -> list[str]:
             put(summary, n + 1, column, value)
     row = len(comparison.bidders) + 3
     notes = ([words["indicator"]] + [WARNINGS[lang][w] for w in comparison.warnings]
-             + [f"gap: {gap}" for gap in (comparison.catalogs.gaps if comparison.catalogs else [])])
+             + [texts(lang)("gap", text=texts(lang).msg(gap))
+                for gap in (comparison.catalogs.gaps if comparison.catalogs else [])])
     for note in notes:
         put(summary, row, 1, note)
         row += 1
