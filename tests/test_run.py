@@ -192,6 +192,20 @@ def test_the_time_budget_grows_with_the_work_and_says_so():
         "give it more time with --time-limit SECONDS")
     assert Limits(seconds=30).seconds_for(Work(cells=9_000_000)) == 30
     assert Limits(seconds=0).seconds_for(Work(pages=100)) == 0  # --time-limit 0: none
+    busy = Limits(slowdown=3.0)  # a shared machine three times as loaded as it has cores: three times the time
+    assert busy.seconds_for(Work(cells=1_200_000)) == 3 * big
+    assert busy.explain(3 * big, Work(cells=1_200_000)).endswith(
+        "(60 s + time for 1.2 million cells, ×3.0 for the machine's load); give it more time with --time-limit SECONDS")
+    assert Limits(seconds=30, slowdown=3.0).seconds_for(Work(cells=9_000_000)) == 30  # a fixed limit is the user's
+
+
+def test_the_machine_load_stretches_the_default_budget_within_bounds(monkeypatch):
+    from checker import limits
+
+    monkeypatch.setattr(limits.os, "getloadavg", lambda: (7.0, 5.0, 4.0))
+    assert limits.slowdown(cores=2) == 3.5
+    assert limits.slowdown(cores=1) == limits.MAX_SLOWDOWN
+    assert limits.slowdown(cores=16) == 1.0
 
 
 def test_lines_travel_column_by_column_unchanged():

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..engine import RunReport, expand_paths
-from ..limits import MEMORY_BYTES, Limits
+from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..report import FILE_FORMATS, FORMATS
 from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
@@ -105,7 +105,7 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes checking files in parallel.  [default: the machine's cores]")
 @click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
-              help="Seconds per file (0: none).  [default: 60 s, more for big workbooks and long PDFs]")
+              help="Seconds per file (0: none).  [default: 60 s, more for big workbooks, long PDFs and a busy machine]")
 @click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=None, metavar="MB",
               help="Memory per file, in MB (0: none); a file that would need more is refused.  [default: 1024]")
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
@@ -156,7 +156,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                                    registry=registry,
                                    uncertified=certification.severity if certification else "warning",
                                    limits=Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None
-                                                 else memory_mb << 20))
+                                                 else memory_mb << 20, slowdown=slowdown()))
     table = None
     if dask_address or summary_path:
         from ..run.summary import SummaryTable, default_name
@@ -186,11 +186,13 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
             results = check_on_cluster(files, check_settings, dask_address)
         else:
-            def prepare(lines: tuple) -> None:  # while a worker judges them
+            def prepare(lines: tuple) -> None:  # while the worker judges them
                 for writer in writers:
                     writer.prepare(lines)
 
-            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare)
+            # one file: this process would wait for its worker, so it prepares the report meanwhile; in a
+            # batch it is busy with the files before (and prepared reports of the files ahead would pile up)
+            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:
             for report in results:
                 report = waiver_gate.mark(report)
