@@ -3,7 +3,7 @@
 
 Usage::
 
-    python bench/make_bench_bill.py OUT.xlsx [--lines 50000] [--per-page 25] [--seed 20240611]
+    python bench/make_bench_bill.py OUT.xlsx [--lines 50000] [--per-page 25] [--seed 20240611] [--distinct]
 
 One sheet ``分部分项工程和单价措施项目清单与计价表(表-08)``, laid out like
 ``sample_bills/liaocheng_school_boq_paged.xlsx`` (see tools/make_sample_bills.py): per page a title row,

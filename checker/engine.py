@@ -38,7 +38,8 @@ class FileReport:
 class FileSummary:
     """What a run keeps of one file once its reports are written: its facts and counts, not its items."""
 
-    read: FileRead  # the file as read, without its items
+    read: FileRead  # the file as read, without its items (as kept by the run: without tables, sheets, skipped
+    # rows and totals either)
     seconds: float
     counts: dict  # lines per status and per mark (see ``RunReport.counts``), for this file
     statuses: tuple[str, ...] = ()  # each line's status, in order: on the summary ``add`` returns, not kept
@@ -172,9 +173,12 @@ class RunReport:
         for rule, entry in undecided.items():
             known = self._undecided.setdefault(rule, dict(entry, lines=0))
             known["lines"] += entry["lines"]
-        summary = FileSummary(read=dataclasses.replace(report.read, items=()), seconds=report.seconds,
-                              counts=counts)
-        self.summaries.append(summary)
+        read = report.read
+        summary = FileSummary(read=dataclasses.replace(read, items=()), seconds=report.seconds, counts=counts)
+        # kept: the file's identity and outcome, not what reading found in it (tables, sheets, skipped rows,
+        # totals: the writers took them from the summary returned here), so a run's memory stays flat
+        self.summaries.append(dataclasses.replace(summary, read=dataclasses.replace(
+            read, items=(), tables=(), sheets=(), skipped=(), totals=())))
         return dataclasses.replace(summary, statuses=statuses)
 
     def _sync(self) -> None:

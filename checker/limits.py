@@ -2,13 +2,15 @@
 
 Size limits live where the bytes are first seen (read/sniff.py: file size, zip members; read/preflight.py: the
 cells, text and objects a file would expand to).  The time budget of a file is proportional to the work
-pre-flight measured (cells, pages, scanned pages) unless the user fixes it (``--time-limit``); it is enforced
+pre-flight measured (cells, pages, scanned pages), stretched by the machine's load when the run starts
+(``slowdown``), unless the user fixes it (``--time-limit``); it is enforced
 twice: a SIGALRM timer around one file's reading and checking (main thread only; a no-op elsewhere), and, in
 the batch runner (``checker.run``), a hard kill of the worker process that overruns it.  The memory budget is
 the worker's address-space limit (``resource.setrlimit``).
 """
 from __future__ import annotations
 
+import os
 import signal
 import threading
 import time
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 FILE_SECONDS = 60.0  # the base budget of one file: read, match and judge within this many seconds
 SECONDS_PER_MILLION_CELLS = 40.0  # added for big workbooks and CSV files (a 2-core machine under load)
 SECONDS_PER_PAGE = 0.5  # added per PDF page (pdfminer layout of a dense bill page takes ~0.1–0.3 s)
+MAX_SLOWDOWN = 4.0  # a machine's load stretches a default time budget at most this much
 MEMORY_BYTES = 1 << 30  # one file's worker process: address-space limit
 OCR_ADDRESS_SPACE = 3 << 30  # added while a file with scanned pages is read by OCR: onnxruntime, OpenCV and the
 # PP-OCRv4 models map ~1.9 GB of address space for one page (800 MB resident), measured on the scanned real bill
@@ -55,6 +58,7 @@ class Limits:
 
     seconds: float | None = None
     memory: int = MEMORY_BYTES
+    slowdown: float = 1.0  # the proportional budget × this: how much slower the machine runs now (``slowdown``)
 
     def seconds_for(self, work: Work | None = None, *, ocr: bool = False) -> float:
         """The time budget of a file (0: no limit)."""
@@ -64,7 +68,7 @@ class Limits:
         budget = FILE_SECONDS + SECONDS_PER_MILLION_CELLS * work.cells / 1e6 + SECONDS_PER_PAGE * work.pages
         if ocr and work.scanned_pages:
             budget += ocr_seconds(work.scanned_pages)
-        return budget
+        return budget * max(1.0, self.slowdown)
 
     def memory_for(self, work: Work | None = None, *, ocr: bool = False) -> int:
         """The address space a file's worker may use (0: no limit): more while its scanned pages are read by OCR."""
@@ -83,9 +87,23 @@ class Limits:
         if self.seconds is not None:
             return f"not checked: took longer than the {seconds:g} s limit per file (--time-limit)"
         what = work.describe() if work else ""
+        busy = f", ×{self.slowdown:.1f} for the machine's load" if self.slowdown > 1.05 else ""
         return (f"not checked: took longer than the {seconds:.0f} s limit for this file"
-                + (f" ({FILE_SECONDS:.0f} s + time for {what})" if what and seconds > FILE_SECONDS else "")
+                + (f" ({FILE_SECONDS:.0f} s + time for {what}{busy})" if what and seconds > FILE_SECONDS else
+                   f" ({FILE_SECONDS:.0f} s{busy})" if busy else "")
                 + "; give it more time with --time-limit SECONDS")
+
+
+def slowdown(cores: int | None = None) -> float:
+    """How much slower than on an idle machine a file is checked now: the run queue per core this process may
+    use (the 1-minute load average), between 1 and ``MAX_SLOWDOWN``.  A default budget is measured on a
+    machine that is not shared; on a busy one a legitimate bill must not meet it for the load of others."""
+    try:
+        load = os.getloadavg()[0]
+        cores = cores or len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return 1.0
+    return min(MAX_SLOWDOWN, max(1.0, load / max(1, cores)))
 
 
 def ocr_seconds(pages: int) -> float:

@@ -40,6 +40,32 @@ def test_every_format_renders_the_fixture_run(run, fmt):
     assert "010401003001" in text  # the banned line is in every report
 
 
+def test_json_items_prepared_ahead_are_the_items_encoded_at_the_end(run):
+    """Lines encoded while they are judged (``prepare``, called by the runner) give the same report, byte for
+    byte, as lines encoded when the report comes; lines of another tuple (a file that failed) are not used."""
+    import dataclasses
+    import io
+
+    from checker.report.json_report import Writer
+    from checker.report.stream import ReportOptions, Sink
+
+    def render(prepare):
+        buffer = io.BytesIO()
+        writer = Writer(Sink(stream=buffer), ReportOptions())
+        writer.begin(run)
+        for report, summary in zip(run.files, run.file_summaries()):
+            prepare(writer, report)
+            writer.add(report, summary)
+        writer.end(run)
+        return buffer.getvalue()
+
+    plain = render(lambda writer, report: None)
+    assert render(lambda writer, report: writer.prepare(report.read.items)) == plain
+    stale = tuple(dataclasses.replace(item, name="ZZ-STALE-LINE") for item in run.files[0].read.items)
+    assert render(lambda writer, report: writer.prepare(stale)) == plain
+    assert b"ZZ-STALE-LINE" not in plain
+
+
 def test_json_findings_carry_fingerprint_waiver_and_baseline_fields(run):
     report = json.loads(renderer("json")(run))
     finding = report["items"][1]["findings"][0]

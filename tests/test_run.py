@@ -192,3 +192,44 @@ def test_the_time_budget_grows_with_the_work_and_says_so():
         "give it more time with --time-limit SECONDS")
     assert Limits(seconds=30).seconds_for(Work(cells=9_000_000)) == 30
     assert Limits(seconds=0).seconds_for(Work(pages=100)) == 0  # --time-limit 0: none
+    busy = Limits(slowdown=3.0)  # a shared machine three times as loaded as it has cores: three times the time
+    assert busy.seconds_for(Work(cells=1_200_000)) == 3 * big
+    assert busy.explain(3 * big, Work(cells=1_200_000)).endswith(
+        "(60 s + time for 1.2 million cells, ×3.0 for the machine's load); give it more time with --time-limit SECONDS")
+    assert Limits(seconds=30, slowdown=3.0).seconds_for(Work(cells=9_000_000)) == 30  # a fixed limit is the user's
+
+
+def test_the_machine_load_stretches_the_default_budget_within_bounds(monkeypatch):
+    from checker import limits
+
+    monkeypatch.setattr(limits.os, "getloadavg", lambda: (7.0, 5.0, 4.0))
+    assert limits.slowdown(cores=2) == 3.5
+    assert limits.slowdown(cores=1) == limits.MAX_SLOWDOWN
+    assert limits.slowdown(cores=16) == 1.0
+
+
+def test_lines_travel_column_by_column_unchanged():
+    """The codec's columns keep every value and its type: texts that repeat go once, numbers never merge with
+    equal numbers of another type (1, 1.0, True), odd text (lone surrogates, empty) survives."""
+    from checker.engine import FileReport
+    from checker.model import CheckedItem, Finding, LineItem, Provenance
+    from checker.run import codec
+
+    units = ["m3", "m2", "t", "\udcff", ""]
+    odd = [1, 1.0, True, "1", None]  # values a careless reader could put in a text field
+    items = tuple(LineItem(provenance=Provenance("b.xlsx", "表-08", row, row + (row % 3 == 0), None),
+                           table="boq" if row % 7 else "material", seq=str(row), code=f"0104010{row:05d}",
+                           name="砖基础" if row % 2 else "砌块墙", features=f"MU{row % 5}", unit=units[row % 5],
+                           quantity=row * 1.5 if row % 4 else None, unit_price=odd[row % 5] if row < 200 else 2.5,
+                           section=odd[row % 5] if row < 100 else "A.4", amount_missing=bool(row % 11 == 0),
+                           ocr_confidence=0.5 if row % 13 == 0 else None)
+                  for row in range(1, 400))
+    read = FileRead(path="b.xlsx", format="xlsx", sha256="", items=items)
+    finding = Finding(rule="R1", kind="banned", severity="error", entry="e", source="s", evidence="v")
+    report = FileReport(read=read, items=tuple(CheckedItem(item, findings=(finding,) if item.seq == "2" else ())
+                                               for item in items), seconds=0.5)
+    back = codec.decode(codec.encode(report))
+    assert back == report
+    assert [list(map(type, vars(item).values())) for item in back.read.items] == \
+        [list(map(type, vars(item).values())) for item in items]
+    assert codec.decode_lines(codec.encode_lines(FileRead(path="e", format="csv", sha256=""))) == ()

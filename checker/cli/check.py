@@ -176,7 +176,13 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
             results = check_on_cluster(files, check_settings, dask_address)
         else:
-            results = check_files(files, check_settings, jobs=jobs)
+            def prepare(lines: tuple) -> None:  # while the worker judges them
+                for writer in writers:
+                    writer.prepare(lines)
+
+            # one file: this process would wait for its worker, so it prepares the report meanwhile; in a
+            # batch it is busy with the files before (and prepared reports of the files ahead would pile up)
+            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:
             for report in results:
                 report = waiver_gate.mark(report)

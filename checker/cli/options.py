@@ -15,7 +15,7 @@ import click
 from ..judge.certificates import Registry, RegistryError, load_registry
 from ..judge.certification import Certification
 from ..judge.rules import Profile
-from ..limits import MEMORY_BYTES, Limits
+from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..match.catalog import CatalogError, CatalogSet, load_catalogs
 
 _OPTIONS = (
@@ -76,9 +76,10 @@ def run_options(command: Callable) -> Callable:
 
 
 def limits(time_limit: float | None = None, memory_mb: int | None = None) -> Limits:
-    """The per-file limits from ``--time-limit`` (None: a budget proportional to the work) and ``--memory-limit``
-    (MB; None: the default)."""
-    return Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None else memory_mb << 20)
+    """The per-file limits from ``--time-limit`` (None: a budget proportional to the work, stretched by the
+    machine's load) and ``--memory-limit`` (MB; None: the default)."""
+    return Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None else memory_mb << 20,
+                  slowdown=slowdown())
 
 
 class SettingsError(ValueError):

@@ -14,7 +14,10 @@ waivers, baselines) and cost nothing on the checking path.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from functools import lru_cache
+
 from ..model import LineItem
 from ..match.normalize import normalize
 from ..textsafe import fs_bytes  # names with undecodable bytes hash as those bytes, never an encoding error
@@ -55,11 +58,37 @@ def item_fingerprint(item: LineItem, rule: str) -> str:
     return fingerprint(item.provenance.file, item.code, item.name, item.features, rule, item.spec)
 
 
+@lru_cache(maxsize=64)
+def _file_hasher(file: str):
+    """The hash state after "VERSION␟base name␟" (a report hashes the lines of a few files at a time), or None
+    where the name's bytes need the whole text to be encoded at once (see ``_line_hasher``)."""
+    try:
+        return hashlib.sha256(os.fsencode("\x1f".join((VERSION, base_name(file), ""))))
+    except UnicodeEncodeError:
+        return None
+
+
+def _line_hasher(file: str, key: str):
+    """``_hasher(file, key)``, continuing the file's cached hash state.  The same bytes: ``os.fsencode`` encodes
+    character by character, so two parts it encodes give the bytes of the whole (else the whole is hashed)."""
+    prefix = _file_hasher(file)
+    if prefix is not None:
+        try:
+            rest = os.fsencode(key + "\x1f")
+        except UnicodeEncodeError:
+            pass
+        else:
+            hasher = prefix.copy()
+            hasher.update(rest)
+            return hasher
+    return _hasher(file, key)
+
+
 def item_fingerprints(item: LineItem, rules: list[str]) -> list[str]:
     """The fingerprints of several findings of one line (the line's part hashed once)."""
     if not rules:
         return []
-    base = _hasher(item.provenance.file, item_key(item.code, item.name, item.features, item.spec))
+    base = _line_hasher(item.provenance.file, item_key(item.code, item.name, item.features, item.spec))
     prints = []
     for rule in rules:
         hasher = base.copy()

@@ -41,6 +41,7 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[Grid
                 sheets.append(name)
                 result = extract_tables(grid, merged, file=display_name, sheet=name)
                 empty = not result.tables and not any(v not in (None, "") for row in grid for v in row)
+                del grid  # before the collector is back: it would scan every row of the grid once more
             if fmt in ("xlsx", "xlsm"):
                 _mark_uncached_amounts(path, name, result)
             combined.items.extend(result.items)

@@ -30,37 +30,81 @@ SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporar
 
 
 def finding_dict(finding: Finding, item: LineItem, fingerprint: str | None = None) -> dict:
+    return _finding_dict(finding.__dict__, fingerprint or item_fingerprint(item, finding.rule))
+
+
+def _finding_dict(values: dict, fingerprint: str) -> dict:
+    """A finding from its field values (a frozen dataclass keeps them in ``__dict__``: read once, no descriptor)."""
+    waiver = values["waiver"]
     return {
-        "rule": finding.rule, "kind": finding.kind, "severity": finding.severity, "evidence": finding.evidence,
-        "clause": finding.clause, "matched": finding.matched, "field": finding.field, "position": finding.start,
-        "needs_manual_check": finding.needs_manual_check, "decisive": finding.decisive, "also": list(finding.also),
-        "alternative": finding.alternative, "message": finding.message,
-        "fingerprint": fingerprint or item_fingerprint(item, finding.rule), "waived": finding.waived,
-        "waiver": waiver_dict(finding.waiver) if finding.waiver else None, "baseline": finding.baseline,
+        "rule": values["rule"], "kind": values["kind"], "severity": values["severity"],
+        "evidence": values["evidence"], "clause": values["clause"], "matched": values["matched"],
+        "field": values["field"], "position": values["start"], "needs_manual_check": values["needs_manual_check"],
+        "decisive": values["decisive"], "also": list(values["also"]), "alternative": values["alternative"],
+        "message": values["message"], "fingerprint": fingerprint, "waived": waiver is not None,
+        "waiver": waiver_dict(waiver) if waiver else None, "baseline": values["baseline"],
     }
 
 
 def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
-    item, where = checked.item, checked.item.provenance
-    data = {
-        "file": where.file, "sheet": where.sheet,
-        "rows": [where.first_row, where.last_row] if where.first_row is not None else None,
-        "page": where.page, "table": item.table, "seq": item.seq, "code": item.code, "name": item.name,
-        "features": item.features, "unit": item.unit, "quantity": item.quantity, "unit_price": item.unit_price,
-        "amount": item.amount, "amount_missing": item.amount_missing, "section": item.section,
-        "status": status or checked.status,
-        "green_categories": checked.green_categories,
-        "findings": [finding_dict(f, item, fp) for f, fp in
-                     zip(checked.findings, item_fingerprints(item, [f.rule for f in checked.findings]))],
+    """One checked line as the report's item: what was read (``line_dict``), then what was found."""
+    return {**line_dict(checked.item), **judged_dict(checked, status)}
+
+
+def line_dict(item: LineItem) -> dict:
+    """An item's first members: the line as read, where it is (a function of the line alone, so it can be
+    encoded while the line is still being judged).  Hot: fields read from ``__dict__``."""
+    line, where = item.__dict__, item.provenance.__dict__
+    first = where["first_row"]
+    return {
+        "file": where["file"], "sheet": where["sheet"], "rows": [first, where["last_row"]] if first is not None else None,
+        "page": where["page"], "table": line["table"], "seq": line["seq"], "code": line["code"], "name": line["name"],
+        "features": line["features"], "unit": line["unit"], "quantity": line["quantity"],
+        "unit_price": line["unit_price"], "amount": line["amount"], "amount_missing": line["amount_missing"],
+        "section": line["section"],
     }
-    if where.location:  # an XML element path (bid-file XML) or another locator
-        data["location"] = where.location
-    if item.table == "material":
-        data.update(spec=item.spec, brand=item.brand, manufacturer=item.manufacturer)
-    data.update(ocr=item.ocr, ocr_confidence=item.ocr_confidence)  # OCR'd text must be verified against the paper
+
+
+def judged_dict(checked: CheckedItem, status: str | None = None) -> dict:
+    """An item's other members: status, categories and findings, then the line's extras."""
+    item = checked.item
+    line, where = item.__dict__, item.provenance.__dict__
+    findings = checked.findings
+    if findings:
+        prints = item_fingerprints(item, [f.rule for f in findings])
+        listed = [_finding_dict(f.__dict__, fp) for f, fp in zip(findings, prints)]
+    else:
+        listed = []
+    data = {"status": status or checked.status, "green_categories": checked.green_categories, "findings": listed}
+    if where["location"]:  # an XML element path (bid-file XML) or another locator
+        data["location"] = where["location"]
+    if line["table"] == "material":
+        data["spec"], data["brand"], data["manufacturer"] = line["spec"], line["brand"], line["manufacturer"]
+    confidence = line["ocr_confidence"]  # OCR'd text must be verified against the paper
+    data["ocr"], data["ocr_confidence"] = confidence is not None, confidence
     if checked.certification is not None:
         data["certification"] = certification_dict(checked.certification)
     return data
+
+
+def _plain(checked: CheckedItem) -> bool:
+    """The line's judged members are its status and categories alone (no findings, certificate, locator,
+    material fields or OCR): the same bytes for every such line with the same status and categories."""
+    line = checked.item.__dict__
+    return (not checked.findings and checked.certification is None and line["table"] != "material"
+            and line["ocr_confidence"] is None and not line["provenance"].__dict__["location"])
+
+
+def _dumps(data: dict) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # text with lone surrogates: the escaping encoder
+        return json_bytes(data)
+
+
+def line_bytes(item: LineItem) -> bytes:
+    """``line_dict`` as JSON without its closing brace: an item is ``line_bytes + b"," + judged part``."""
+    return _dumps(line_dict(item))[:-1]
 
 
 def rule_dict(finding: Finding, run: RunReport) -> dict:
@@ -123,8 +167,9 @@ def table_dict(table: TableInfo) -> dict:
     return entry
 
 
-def file_dict(summary: FileSummary, lang: str = "zh") -> dict:
-    read = summary.read
+def file_dict(summary: FileSummary, lang: str = "zh", read: FileRead | None = None) -> dict:
+    """A file's entry: ``read`` (default ``summary.read``) with the summary's counts and verdict."""
+    read = read or summary.read
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
             "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
@@ -156,6 +201,8 @@ def head_dict(run: RunReport, lang: str) -> dict:
 
 
 def tail_dict(run: RunReport, lang: str) -> dict:
+    """What follows the items and the files (which the writer encodes as each file comes): summary, verdict,
+    gate, adoption …"""
     t = texts(lang)
     counts = run.counts()
     adoption = run.adoption()
@@ -164,7 +211,6 @@ def tail_dict(run: RunReport, lang: str) -> dict:
                                            "promoted", "clean", "needs_manual_check", "green_items",
                                            "waived_findings", "failing_findings", "uncertified", "certified")}
     return {
-        "files": [file_dict(s, lang) for s in run.file_summaries()],
         "summary": summary,
         "verdict": {"result": verdict, "text": t(f"verdict.{verdict}"), "limits": limits(counts, run.catalogs, t)},
         "gate": {"fail_on": run.fail_on, "baseline": run.baseline, "failing_findings": counts["failing_findings"],
@@ -188,25 +234,52 @@ class Writer(BaseWriter):
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        self.files = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # each file's entry, encoded as it comes
+        self.file_count = 0
         self.rules: dict[str, dict] = {}
+        self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their line_bytes)
         self.items = 0
         self.run: RunReport | None = None
 
     def begin(self, run: RunReport) -> None:
         self.run = run
 
+    def prepare(self, lines: tuple[LineItem, ...]) -> None:
+        """Encode the read members of a file's lines before its report comes (the runner calls this while a
+        worker judges them; ``add`` then only encodes what was found)."""
+        self.prepared[id(lines)] = (lines, list(map(line_bytes, lines)))
+
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        dumps, rules = json_bytes, self.rules
+        rules = self.rules
+        registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
+        prepared = self.prepared.pop(id(report.read.items), None)
+        self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
+        heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
+        plain: dict[tuple, bytes] = {}  # (status, categories) → the judged part of lines without findings
         lines = []
-        for checked, status in zip(report.items, statuses(report, summary)):
-            for finding in checked.findings:
-                if finding.rule not in rules:
-                    rules[finding.rule] = rule_dict(finding, self.run)
-            lines.append(dumps(item_dict(checked, status)))
+        for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
+            findings = checked.findings
+            if findings and id(findings) not in registered:
+                registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
+                for finding in findings:
+                    if finding.rule not in rules:
+                        rules[finding.rule] = rule_dict(finding, self.run)
+            head = heads[index] if heads is not None else line_bytes(checked.item)
+            if _plain(checked):
+                key = (status, checked.green_categories)
+                tail = plain.get(key)
+                if tail is None:
+                    tail = plain[key] = _dumps(judged_dict(checked, status))[1:]
+            else:
+                tail = _dumps(judged_dict(checked, status))[1:]
+            lines.append(head + b"," + tail)
             if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
                 self._write(lines)
                 lines = []
         self._write(lines)
+        entry = json_bytes(file_dict(summary, self.options.lang, report.read), indent=True)
+        self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))
+        self.file_count += 1
 
     def _write(self, lines: list[bytes]) -> None:
         if lines:
@@ -222,7 +295,15 @@ class Writer(BaseWriter):
         self.spool.seek(0)
         shutil.copyfileobj(self.spool, self.sink.stream)
         self.spool.close()
-        write(b"\n  ],\n" + _members(tail_dict(run, lang)) + b"\n}\n")
+        if self.file_count:  # indented as orjson indents a list member of the document
+            write(b'\n  ],\n  "files": [\n')
+            self.files.seek(0)
+            shutil.copyfileobj(self.files, self.sink.stream)
+            write(b"\n  ],\n")
+        else:
+            write(b'\n  ],\n  "files": [],\n')
+        self.files.close()
+        write(_members(tail_dict(run, lang)) + b"\n}\n")
         return super().end(run)
 
 

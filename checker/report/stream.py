@@ -1,6 +1,8 @@
 """What every report writer shares: its options, where it writes (a sink), and the begin / add / end protocol."""
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as _dt
 import io
 import os
@@ -72,6 +74,10 @@ class Writer:
     def begin(self, run: RunReport) -> None:
         pass
 
+    def prepare(self, lines: tuple) -> None:
+        """Optional: a file's lines, read and not yet judged (``checker.run.check_files(on_lines=…)``), for
+        work that depends on the lines alone; its report comes later through ``add`` (or not, if it fails)."""
+
     def add(self, report: FileReport, summary: FileSummary) -> None:
         pass
 
@@ -88,7 +94,8 @@ def write_run(writer: Writer, run: RunReport) -> list[str]:
     """Feed a whole run (its ``files`` kept) through a writer."""
     writer.begin(run)
     for report, summary in zip(run.files, run.file_summaries()):
-        writer.add(report, summary)
+        # the run keeps a file's outcome, not what reading found in it: the writers get the read back
+        writer.add(report, dataclasses.replace(summary, read=dataclasses.replace(report.read, items=())))
     return writer.end(run)
 
 

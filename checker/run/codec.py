@@ -3,9 +3,9 @@
 A big bill is tens of thousands of CheckedItems, each a LineItem with its Provenance; pickling them object by
 object costs a third of checking them.  So:
 
-1. as soon as the file is read (before judging), the worker sends its lines (``encode_lines``): one
-   ``marshal``-ed list of plain tuples, a row per line with the provenance's and the line's field values; the
-   runner rebuilds them (``decode_lines``) while the worker judges;
+1. as soon as the file is read (before judging), the worker sends its lines (``encode_lines``): their field
+   values column by column, ``marshal``-ed, a text that repeats (file, sheet, unit, section) once with an index
+   per line; the runner rebuilds them (``decode_lines``) while the worker judges;
 2. when judging is done, the worker sends the rest (``encode_result``): what lines share — their findings,
    green categories and certification evidence, which the judge's memo hands out as the same tuples for the
    same text — once, pickled, and per line the index of its share.
@@ -53,7 +53,7 @@ def _getter(names: tuple[str, ...]):
 
 
 def encode_lines(read: FileRead) -> bytes | None:
-    """The read's lines as rows (None when they are not all plain LineItems with marshal-able values)."""
+    """The read's lines as columns (None when they are not all plain LineItems with marshal-able values)."""
     where_values, line_values = _getter(_PROVENANCE), _getter(_LINE)
     with _no_gc():
         rows = []
@@ -62,26 +62,55 @@ def encode_lines(read: FileRead) -> bytes | None:
             if type(item) is not LineItem or type(item.provenance) is not Provenance:
                 return None
             line = item.__dict__
-            append((where_values(line["provenance"].__dict__), line_values(line)))
+            append(where_values(line["provenance"].__dict__) + line_values(line))
+        columns = [_column(values) for values in zip(*rows)] if rows else []
         try:
-            return marshal.dumps((_PROVENANCE, _LINE, rows))
+            # version 2: no back-references, whose bookkeeping (a table of every object written) costs more than
+            # the repeated values they save; the repeated values are the few texts ``_column`` writes once
+            return marshal.dumps((_PROVENANCE, _LINE, len(rows), columns), 2)
         except ValueError:
             return None
 
 
+def _column(values: tuple) -> tuple:
+    """One field of every line: (values,) or, for text that repeats (file, sheet, unit, section …), (distinct
+    texts, their indices as array bytes)."""
+    limit = min(len(values) // 4, 0xFFFF)
+    if len(set(values[:256])) > 64 or len(distinct := dict.fromkeys(values)) > limit:  # a sample first: cheap
+        return (values,)
+    texts = list(distinct)
+    if not all(type(text) is str or text is None for text in texts):  # 1 == 1.0 == True: kept apart as they are
+        return (values,)
+    where = {text: index for index, text in enumerate(texts)}
+    return texts, array("H", map(where.__getitem__, values)).tobytes()
+
+
+def _values(column: tuple):
+    if len(column) == 1:
+        return column[0]
+    texts, indices = column
+    positions = array("H")
+    positions.frombytes(indices)
+    return map(texts.__getitem__, positions)
+
+
 def decode_lines(data: bytes) -> tuple[LineItem, ...]:
     with _no_gc():
-        provenance_fields, line_fields, rows = marshal.loads(data)
+        provenance_fields, line_fields, count, columns = marshal.loads(data)
+        if not count:
+            return ()
+        split = len(provenance_fields)
+        rows = zip(*map(_values, columns))
         new = object.__new__
         items = []
         append = items.append
-        for where, line in rows:
+        for row in rows:
             provenance = new(Provenance)
-            provenance.__dict__.update(zip(provenance_fields, where))
+            provenance.__dict__.update(zip(provenance_fields, row[:split]))
             item = new(LineItem)
             values = item.__dict__
             values["provenance"] = provenance
-            values.update(zip(line_fields, line))
+            values.update(zip(line_fields, row[split:]))
             append(item)
         return tuple(items)
 

@@ -36,11 +36,11 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..engine import FileReport
 from ..limits import Work
-from ..model import FileRead
+from ..model import FileRead, LineItem
 from . import codec
 from . import worker as protocol
 from .settings import Checker, CheckSettings, display_path
@@ -63,12 +63,16 @@ def default_jobs() -> int:
 
 def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None = None, *,
                 isolate: bool | None = None, checker: Checker | None = None,
-                window: int | None = None) -> Iterator[FileReport]:
+                window: int | None = None,
+                on_lines: Callable[[tuple[LineItem, ...]], None] | None = None) -> Iterator[FileReport]:
     """One FileReport per path, in input order, as files finish (a bad file is an error report, never an
     exception).  ``jobs``: worker processes (default: the cores); ``isolate``: False checks in this process
     (trusted input, tests), None decides (workers, except the fast path and where processes cannot fork);
     ``checker``: an already built checker for these settings (saves building one; forked workers inherit it,
-    workers started without fork build their own from ``settings``)."""
+    workers started without fork build their own from ``settings``).  ``on_lines(lines)``: told a file's
+    lines when a worker sends them ahead, while it judges them (the report writers prepare their part; the
+    FileReport yielded later holds this same tuple as ``read.items``; files checked in this process are
+    not told)."""
     paths = list(paths)
     jobs = max(1, jobs or default_jobs())
     if isolate is None:
@@ -78,7 +82,7 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
         for path in paths:
             yield checker.check(path)
         return
-    pool = _Pool(settings, checker, min(jobs, len(paths)), window)
+    pool = _Pool(settings, checker, min(jobs, len(paths)), window, on_lines)
     try:
         yield from pool.run(paths)
     finally:
@@ -124,8 +128,10 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, settings: CheckSettings, checker: Checker | None, jobs: int, window: int | None):
+    def __init__(self, settings: CheckSettings, checker: Checker | None, jobs: int, window: int | None,
+                 on_lines: Callable[[tuple], None] | None = None):
         self.settings = settings
+        self.on_lines = on_lines
         self.limits = settings.limits
         self.checker = checker
         self.jobs = jobs
@@ -300,6 +306,8 @@ class _Pool:
             elif tag == protocol.LINES:  # decoded now, while the worker judges them
                 task.lines, task.size = codec.decode_lines(payload), len(payload)
                 self.buffered += task.size
+                if self.on_lines is not None and task.lines:
+                    self.on_lines(task.lines)
             elif tag in (protocol.RESULT, protocol.LAST_RESULT):
                 worker.task = None
                 self.done[index] = (payload, task.lines, task.size + len(payload))
