@@ -55,9 +55,11 @@ def json_bytes(value, *, indent: bool = False) -> bytes:
 
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 if indent else 0)
-    except TypeError:
+    except TypeError as exc:
+        if "surrogates" not in str(exc):  # any other type orjson refuses is a bug to see, not to stringify
+            raise
         import json
 
         text = json.dumps(value, ensure_ascii=False, indent=2 if indent else None,
-                          separators=None if indent else (",", ":"), default=str)
+                          separators=None if indent else (",", ":"))
         return encode(text)

@@ -12,6 +12,8 @@ import struct
 import zipfile
 import zlib
 
+from checker.report.ooxml import column_letters
+
 BILL_HEADER = ["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"]
 BILL_LINES = [
     [1, "010401001001", "砖基础", "1.砖品种：MU15混凝土实心砖\n2.砂浆：预拌砂浆DM M10", "m3", 12.5, 480, 6000],
@@ -129,15 +131,6 @@ _WORKBOOK_RELS = (
 
 def _xml_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def column_letters(number: int) -> str:
-    """1 → A, 27 → AA."""
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def sheet_rows(rows: list[list[object]], first_row: int = 1) -> str:

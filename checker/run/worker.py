@@ -127,20 +127,21 @@ def _die_with_parent() -> None:
         pass
 
 
-def _virtual_bytes() -> int:
+def _statm_bytes(field: int) -> int:
+    """A size of this process from /proc/self/statm (0: total address space, 1: resident), in bytes; 0 if unknown."""
     try:
         with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            return int(handle.read().split()[field]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
+
+
+def _virtual_bytes() -> int:
+    return _statm_bytes(0)
 
 
 def _resident_bytes() -> int:
-    try:
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return 0
+    return _statm_bytes(1)
 
 
 def serve(requests: int, results: int, checker, memory: int) -> None:
