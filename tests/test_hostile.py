@@ -36,7 +36,7 @@ def write(folder: Path, name: str | bytes, data: bytes) -> Path:
 def assert_refused_alone(path: Path, reason_part: str, seconds: float = 30) -> dict:
     """The file alone: exit 2, one stderr line naming it with the reason, a JSON report saying so."""
     report = path.parent / (path.name + ".report.json")
-    code, _out, err, took, peak = run([str(path), "--format", "json", "-o", str(report)])
+    code, _out, err, took, peak = run([str(path), "--format", "json", "-o", str(report), "--lang", "en"])
     lines = error_lines(err)
     assert code == 2, (code, err)
     assert len(lines) == 1 and lines[0].startswith(f"gbm-check: {path}: "), lines
@@ -56,7 +56,7 @@ def test_pdf_reference_loop_is_refused_and_the_batch_goes_on(tmp_path):
     assert len(loop.read_bytes()) < 300
     bill = write(tmp_path, "bill.xlsx", hostile.xlsx_bill())
     report = tmp_path / "r.json"
-    code, _out, err, took, _peak = run([str(loop), str(bill), "--format", "json", "-o", str(report)])
+    code, _out, err, took, _peak = run([str(loop), str(bill), "--format", "json", "-o", str(report), "--lang", "en"])
     assert code == 2 and took < 30
     assert error_lines(err) == [f"gbm-check: {loop}: PDF object 2 refers to itself through a loop of references "
                                 f"(2 0 R → 3 0 R → 2 0 R); malformed file, NOT checked"]
