@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import BILL_SUFFIXES
-from ..limits import MEMORY_BYTES, Limits
+from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..read.sniff import MAX_FILE_BYTES
 
 REGISTRY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -38,8 +38,9 @@ class ServeSettings:
 
     @property
     def limits(self) -> Limits:
-        """The per-file limits of every check (the batch runner's, as `gbm-check check` applies them)."""
-        return Limits(seconds=self.file_seconds, memory=self.memory_bytes)
+        """The per-file limits of a check starting now (the batch runner's, as `gbm-check check` applies them; a
+        proportional budget stretched by the machine's load at this moment, not when the server started)."""
+        return Limits(seconds=self.file_seconds, memory=self.memory_bytes, slowdown=slowdown())
 
     @property
     def check_workers(self) -> int:
