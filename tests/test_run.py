@@ -197,6 +197,11 @@ def test_the_time_budget_grows_with_the_work_and_says_so():
     assert busy.explain(3 * big, Work(cells=1_200_000)).endswith(
         "(60 s + time for 1.2 million cells, ×3.0 for the machine's load); give it more time with --time-limit SECONDS")
     assert Limits(seconds=30, slowdown=3.0).seconds_for(Work(cells=9_000_000)) == 30  # a fixed limit is the user's
+    from checker.report.i18n import message_id
+
+    for reason in (limits.explain(big, Work(cells=1_200_000)), busy.explain(180, None), limits.explain(60, None),
+                   Limits(seconds=30).explain(30, None)):
+        assert message_id(reason), reason  # in the message table: shown in the report's language
 
 
 def test_the_machine_load_stretches_the_default_budget_within_bounds(monkeypatch):
