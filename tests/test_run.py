@@ -238,3 +238,25 @@ def test_lines_travel_column_by_column_unchanged():
     assert [list(map(type, vars(item).values())) for item in back.read.items] == \
         [list(map(type, vars(item).values())) for item in items]
     assert codec.decode_lines(codec.encode_lines(FileRead(path="e", format="csv", sha256=""))) == ()
+
+
+def test_a_run_keeps_each_files_outcome_not_what_reading_found(tmp_path):
+    """Memory flat in the number of files: the writers get the whole read with each file, the run keeps its
+    outcome and counts only (no tables, sheets, skipped rows or totals), and the JSON report still lists them."""
+    import json
+
+    from checker.engine import RunReport
+    from checker.report.json_report import render
+
+    (tmp_path / "a.xlsx").write_bytes(hostile.xlsx_bill())
+    settings = CheckSettings(load_catalogs(()), Profile())
+    report = next(check_files([str(tmp_path / "a.xlsx")], settings, isolate=False))
+    assert report.read.tables and report.read.sheets
+    run = RunReport(catalogs=settings.catalogs, profile=settings.profile)
+    given = run.add(report)
+    assert given.read.tables == report.read.tables and given.read.sheets == report.read.sheets
+    kept = run.summaries[0].read
+    assert (kept.tables, kept.sheets, kept.skipped, kept.totals, kept.items) == ((), (), (), (), ())
+    assert kept.path == report.read.path and run.summaries[0].counts == given.counts
+    entry = json.loads(render(RunReport(files=[report], catalogs=settings.catalogs, profile=settings.profile)))
+    assert entry["files"][0]["tables"] and entry["files"][0]["sheets"]
