@@ -45,7 +45,7 @@ def distinct_lines(count: int, seed: int = 20240611) -> list[LineItem]:
     for _, drawn in draw_items(count, random.Random(seed), distinct=True):
         if drawn is None:
             continue
-        _made, code, name, features, *_ = drawn
+        made, code, name, features, *_ = drawn
         lines.append(LineItem(provenance=where, table="boq", code=code, name=name, features=features))
     return lines
 

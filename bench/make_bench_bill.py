@@ -206,9 +206,8 @@ SECTION_ORDER.append("措施项目")
 
 
 def draw_items(n, rng, distinct=False):
-    """Yield (section title or None, item tuple) in bill order; section changes yield a header first.
-    ``distinct``: every line gets one more 项目特征 clause of its own (a numbered 部位), so no two lines are
-    the same text (nothing a per-text memo can share)."""
+    """Yield (section title or None, item tuple) in bill order; section changes yield a header first.  ``distinct``:
+    every item gets one more clause of its own (a 部位 with a running number), so no two lines are the same."""
     by_section = {s: [] for s in SECTION_ORDER}
     for t in T:
         by_section[SECTION_OF[t[0]]].append(t)
@@ -309,8 +308,7 @@ def main(argv=None):
     ap.add_argument("--lines", type=int, default=50_000, help="number of bill items (default 50000)")
     ap.add_argument("--per-page", type=int, default=25, help="body rows per printed page (default 25)")
     ap.add_argument("--seed", type=int, default=20240611, help="random seed (default 20240611)")
-    ap.add_argument("--distinct", action="store_true",
-                    help="every line distinct: one more 项目特征 clause of its own (a numbered 部位)")
+    ap.add_argument("--distinct", action="store_true", help="every line distinct (a numbered 部位 clause of its own)")
     args = ap.parse_args(argv)
     if args.lines < 1 or args.per_page < 2:
         ap.error("--lines must be ≥ 1 and --per-page ≥ 2")

@@ -10,6 +10,11 @@
     registry = "certificates.csv"          # certificate registry export: certification evidence per line
     uncertified = "warning"                # warning | error: severity of green lines without evidence
 
+    [tool.gbm-check.compare]               # `gbm-check compare` (its reports are not check's)
+    fail-on = "warning"                    # error | warning | never
+    formats = { text = "-", html = "reports/review.html" }   # text | json | html | xlsx
+    band = 10                              # per cent: unit prices beyond ± this are reported
+
     [tool.gbm-check.profile]
     city = "聊城"
     district = "东昌府区"
@@ -38,7 +43,9 @@ from .documents import read_document
 
 CONFIG_NAME = "gbm-check.toml"
 FAIL_LEVELS = ("banned", "restricted", "never")
-_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified"}
+COMPARE_FAIL_LEVELS = ("error", "warning", "never")
+_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified", "compare"}
+_COMPARE_KEYS = {"fail_on", "formats", "band"}
 _PROFILE_KEYS = {"city", "province", "bid_date", "urban_area", "government_invested", "project_type", "district",
                  "height_m"}
 UNCERTIFIED_LEVELS = ("warning", "error")
@@ -60,6 +67,16 @@ class Config:
     profile: dict = field(default_factory=dict)  # Profile field → value
     registry: str | None = None  # certificate registry export (CSV / xlsx)
     uncertified: str | None = None  # severity of uncertified findings: warning or error
+    compare: "CompareConfig" = field(default_factory=lambda: CompareConfig())
+
+
+@dataclass
+class CompareConfig:
+    """``[compare]``: what `gbm-check compare` takes from the config (its formats are the bid review's)."""
+
+    fail_on: str | None = None  # error | warning | never
+    outputs: list[tuple[str, str | None]] = field(default_factory=list)
+    band: float | None = None  # per cent
 
 
 def find(cwd: str | Path = ".") -> Path | None:
@@ -139,7 +156,27 @@ def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
                 raise ConfigError(f"{path}: {key} must be a file name")
             setattr(config, key, str(base / table[key]))
     config.profile = _profile(table.get("profile", {}), path)
+    config.compare = _compare(table.get("compare", {}), base, path)
     return config
+
+
+def _compare(value, base: Path, path: Path) -> CompareConfig:
+    """The ``[compare]`` table (format names are checked by the command, which knows its formats)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: compare must be a table")
+    value = _known_keys(value, _COMPARE_KEYS, "compare ", path)
+    compare = CompareConfig(outputs=_outputs(value.get("formats"), base, path, ()))
+    if "fail_on" in value:
+        if value["fail_on"] not in COMPARE_FAIL_LEVELS:
+            raise ConfigError(f"{path}: compare fail-on must be one of {', '.join(COMPARE_FAIL_LEVELS)}, "
+                              f"not {value['fail_on']!r}")
+        compare.fail_on = value["fail_on"]
+    if "band" in value:
+        band = value["band"]
+        if not isinstance(band, (int, float)) or isinstance(band, bool) or not 0 <= band <= 1000:
+            raise ConfigError(f"{path}: compare band must be a percentage from 0 to 1000")
+        compare.band = float(band)
+    return compare
 
 
 def _outputs(value, base: Path, path: Path, known: tuple[str, ...]) -> list[tuple[str, str | None]]:

@@ -39,6 +39,7 @@ class LineItem:
     manufacturer: str = ""
     amount_missing: bool = False  # a formula cell had no cached value
     ocr_confidence: Optional[float] = None  # mean OCR recognition confidence (0–1); None: the text was not OCR'd
+    rechecked_quantity: Optional[float] = None  # the bidder's re-measured quantity (复核工程量) printed beside it
 
     @property
     def ocr(self) -> bool:

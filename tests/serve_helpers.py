@@ -13,7 +13,7 @@ def small_settings(tmp_path, **changes) -> ServeSettings:
     """Settings with a private data and upload folder, and small limits that tests can reach."""
     (tmp_path / "uploads").mkdir(exist_ok=True)
     values = dict(data_dir=tmp_path / "data", temp_dir=str(tmp_path / "uploads"), max_files=3,
-                  max_file_bytes=512 * 1024, file_seconds=60.0)
+                  max_file_bytes=512 * 1024)
     values.update(changes)
     return ServeSettings(**values)
 

@@ -134,8 +134,20 @@ def test_real_xinghe_pair():
     assert bidder["paired"] == bidder["lines"] == report["tender"]["lines"] > 70
     assert bidder["total"] == pytest.approx(467536.81, abs=0.01)
     # the priced copy prices the owner's list as printed; only the tax rate cell is filled in (not a change),
-    # and 税金 = 9 % × 不含税小计, 含税合计 = 不含税小计 + 税金 hold
-    assert bidder["deviations"] == [] and result.exit_code == 0
+    # and 税金 = 9 % × 不含税小计, 含税合计 = 不含税小计 + 税金 hold.  What a reviewer is told (warnings, checked by
+    # hand against the workbook): the 12 lines whose 复核工程量 differs from the quantity priced, and the 13 unit
+    # prices with more than two decimals (556.020491803279 …: computed back from an amount).
+    found = Counter(d["kind"] for d in bidder["deviations"])
+    assert found == {"quantity_rechecked": 12, "unrounded_price": 13} and result.exit_code == 0
+    assert {d["severity"] for d in bidder["deviations"]} == {"warning"} and bidder["verdict"] == "review"
+    rechecked = {d["bid"]["rows"][0]: (d["expected"], d["actual"]) for d in bidder["deviations"]
+                 if d["kind"] == "quantity_rechecked"}
+    assert sorted(rechecked) == [14, 16, 17, 20, 21, 22, 23, 24, 25, 27, 28, 34]
+    assert rechecked[14] == (67.84, 32.59) and rechecked[34] == (266.195, 311.6125)
+    unrounded = {d["bid"]["rows"][0]: (d["actual"], d["expected"]) for d in bidder["deviations"]
+                 if d["kind"] == "unrounded_price"}
+    assert sorted(unrounded) == [15, 20, 22, 23, 24, 32, 34, 35, 40, 51, 52, 53, 64]
+    assert unrounded[24] == (47.845, 47.85) and unrounded[23][1] == 556.02
     assert report["tender"]["findings"]["banned"] == 2  # the owner's own 商品混凝土/现场拌制 lines
 
 
@@ -395,3 +407,79 @@ def test_what_could_not_be_compared_is_said():
     unread = report("c", [], error="encrypted")
     assert compare(tender, bids, unread).warnings == ("price_control_unread", "price_no_reference")
     assert compare(tender, bids * 3).warnings == ()
+
+
+# ---- the per-file check through the batch runner, and the config file ----
+
+def test_a_bid_that_hangs_its_check_is_one_line_and_the_others_are_compared(generated, tmp_path, monkeypatch):
+    """Every file is checked in a worker process with the CLI's time limit: a check that ignores its polite timer
+    (a reader looping in native code) is killed at the limit, and the review goes on."""
+    import time as clock
+
+    import checker.engine
+    from checker.run import pool as runner
+
+    real = checker.engine.check_file
+
+    def stuck_on_hang(path, *args, **kwargs):
+        if "hang" in path:
+            deadline = clock.monotonic() + 30
+            while clock.monotonic() < deadline:  # swallows FileTimeLimit, as a stuck native reader would
+                try:
+                    clock.sleep(0.05)
+                except BaseException:
+                    pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(checker.engine, "check_file", stuck_on_hang)
+    monkeypatch.setattr(runner, "START", "fork")  # the workers inherit the patched check
+    hang = tmp_path / "hang.xlsx"
+    hang.write_bytes(Path(generated["bid2"]).read_bytes())
+    out = tmp_path / "r.json"
+    started = clock.monotonic()
+    result = run("compare", generated["tender"], hang, generated["bid1"], "--time-limit", "4", "--jobs", "2",
+                 "--format", "json", "-o", out)
+    assert clock.monotonic() - started < 25
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.startswith("gbm-check: ")]
+    assert lines == [f"gbm-check: {hang}: 未检查：超过每个文件 4 秒的时间上限（--time-limit）"]  # Chinese by default
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [b["status"] for b in report["bidders"]] == ["error", "ok"] and report["bidders"][1]["deviations"]
+
+
+def test_compare_takes_fail_on_formats_and_band_from_the_config(generated, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "gbm-check.toml").write_text(
+        '[compare]\nfail-on = "never"\nband = 50\nformats = { json = "reports/review.json", text = "-" }\n'
+        '[profile]\nbid-date = 2026-11-24\n', encoding="utf-8")
+    args = ["compare", generated["tender"], generated["bid1"], "--control-price", generated["control"]]
+    result = run(*args)
+    assert result.exit_code == 0 and "清标比对报告" in result.stdout
+    report = json.loads((tmp_path / "reports" / "review.json").read_text(encoding="utf-8"))
+    assert not [d for d in report["bidders"][0]["deviations"] if d["kind"] in ("price_high", "price_low")]
+    assert run(*args, "--fail-on", "error").exit_code == 1  # the command line wins
+    (tmp_path / "gbm-check.toml").write_text('[compare]\nformats = ["sarif"]\n', encoding="utf-8")
+    refused = run(*args)
+    assert refused.exit_code == 2 and "unknown [compare] format 'sarif'" in refused.stderr
+    (tmp_path / "gbm-check.toml").write_text('[compare]\nfail-on = "banned"\n', encoding="utf-8")
+    assert "compare fail-on must be one of error, warning, never" in run(*args).stderr
+
+
+def test_re_measured_quantities_and_prices_beyond_fen_are_warnings():
+    def remeasured(row, name, quantity, rechecked, price=10.0):
+        checked = line(row, name, quantity=quantity, price=price, amount=round(quantity * price, 2))
+        item = checked.item.__class__.build({**checked.item.__dict__, "rechecked_quantity": rechecked})
+        return CheckedItem(item=item, findings=(), green_categories=())
+
+    tender = report("t", [line(1, "吊顶", quantity=140.5), line(2, "墙面", quantity=88.0), line(3, "地面", quantity=12.0),
+                          line(4, "税金", unit="项", quantity=1)])
+    bid = report("b", [remeasured(1, "吊顶", 140.5, 138.25), remeasured(2, "墙面", 88.0, 88.0004),
+                       remeasured(3, "地面", 12.0, None, price=33.3333),
+                       line(4, "税金", unit="项", quantity=1, price=0.0348,  # a rate: its decimals are right
+                            amount=round(0.0348 * (1405 + 880 + round(12 * 33.3333, 2)), 2))])
+    found = compare(tender, [bid]).bidders[0]
+    assert kinds(compare(tender, [bid])) == [("quantity_rechecked", "吊顶"), ("unrounded_price", "地面")]
+    rechecked, unrounded = found.deviations
+    assert (rechecked.severity, rechecked.expected, rechecked.actual) == ("warning", 140.5, 138.25)
+    assert (unrounded.severity, unrounded.expected, unrounded.actual) == ("warning", 33.33, 33.3333)
+    assert found.verdict == "review"

@@ -36,7 +36,7 @@ def write(folder: Path, name: str | bytes, data: bytes) -> Path:
 def assert_refused_alone(path: Path, reason_part: str, seconds: float = 30) -> dict:
     """The file alone: exit 2, one stderr line naming it with the reason, a JSON report saying so."""
     report = path.parent / (path.name + ".report.json")
-    code, _out, err, took, peak = run([str(path), "--format", "json", "-o", str(report)])
+    code, _out, err, took, peak = run([str(path), "--format", "json", "-o", str(report), "--lang", "en"])
     lines = error_lines(err)
     assert code == 2, (code, err)
     assert len(lines) == 1 and lines[0].startswith(f"gbm-check: {path}: "), lines
@@ -56,7 +56,7 @@ def test_pdf_reference_loop_is_refused_and_the_batch_goes_on(tmp_path):
     assert len(loop.read_bytes()) < 300
     bill = write(tmp_path, "bill.xlsx", hostile.xlsx_bill())
     report = tmp_path / "r.json"
-    code, _out, err, took, _peak = run([str(loop), str(bill), "--format", "json", "-o", str(report)])
+    code, _out, err, took, _peak = run([str(loop), str(bill), "--format", "json", "-o", str(report), "--lang", "en"])
     assert code == 2 and took < 30
     assert error_lines(err) == [f"gbm-check: {loop}: PDF object 2 refers to itself through a loop of references "
                                 f"(2 0 R → 3 0 R → 2 0 R); malformed file, NOT checked"]
@@ -83,8 +83,7 @@ def test_pdf_loop_past_pre_flight_is_killed_at_its_time_limit(tmp_path, monkeypa
     result = CliRunner().invoke(main, ["check", str(loop), str(bill), "--time-limit", "3",
                                                        "--format", "json", "--jobs", "1"])
     assert result.exit_code == 2, result.output
-    assert error_lines(result.stderr) == [f"gbm-check: {loop}: not checked: took longer than the 3 s limit per "
-                                          f"file (--time-limit)"]
+    assert error_lines(result.stderr) == [f"gbm-check: {loop}: 未检查：超过每个文件 3 秒的时间上限（--time-limit）"]
     files = json.loads(result.stdout)["files"]
     assert files[0]["status"] == "error" and files[0]["seconds"] < 6
     assert files[1]["status"] == "ok"

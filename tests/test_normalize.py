@@ -1,6 +1,6 @@
 from hypothesis import given, strategies as st
 
-from checker.match.normalize import header_key, normalize, normalize_with_map, original_span
+from checker.match.normalize import header_key, normalize, normalize_with_map, origin_map, original_span
 
 
 def test_folds_width_variants_and_synonyms():
@@ -37,3 +37,19 @@ def test_original_span_points_at_the_printed_text():
     start = folded.index("实心粘土砖")
     begin, end = original_span(text, start, len("实心粘土砖"))
     assert text[begin:end] == "实心 粘土砖"
+
+
+@given(st.text(alphabet=st.sampled_from(list("砼商品混凝土黏粘ＭＵ１０ ·\nφabcC30P.OＡ　、：:1.2\r\t沙浆")), max_size=60))
+def test_the_line_by_line_origin_map_agrees_with_the_whole_map(text):
+    folded, origin = normalize_with_map(text)
+    fast = origin_map(text)
+    if fast is None:
+        assert origin == list(range(len(folded)))
+    else:
+        assert len(fast) == len(origin)
+        assert [fast[i] for i in range(len(fast))] == origin
+
+
+def test_a_line_seen_before_is_folded_the_same():
+    line = "2.砂浆强度等级：预拌砌筑砂浆 DM M7.5"
+    assert normalize(f"1.外墙\n{line}") == normalize(f"1.内墙 {line}").replace("内", "外")

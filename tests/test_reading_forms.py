@@ -4,7 +4,8 @@ import json
 import pytest
 
 from checker.read import read_path
-from checker.read.headers import AMOUNT, CODE, NAME, PRICE, QTY, MergedFill, build_header, looks_like_header, role_of
+from checker.read.headers import (AMOUNT, CODE, NAME, PRICE, QTY, RECHECK, MergedFill, build_header, looks_like_header,
+                                  role_of)
 from checker.read.tables import extract_tables
 from tools.make_power_budget import EXPECTED, write
 
@@ -12,12 +13,25 @@ from tools.make_power_budget import EXPECTED, write
 @pytest.mark.parametrize("text, role", [
     ("暂估工程量", QTY), ("2023/24年暂估工程量", QTY), ("2026年度 工程量", QTY), ("暂估 总价", AMOUNT),
     ("24/25年暂估总价", AMOUNT), ("其中：暂估价", "ignore"), ("暂估单价", PRICE), ("工程 数量", QTY),
-    ("复核工程量", QTY), ("含税单价", PRICE), ("不含税合价", AMOUNT), ("工程量计算规则", "ignore"),
+    ("复核工程量", RECHECK), ("复核 数量", RECHECK), ("含税单价", PRICE), ("不含税合价", AMOUNT), ("工程量计算规则", "ignore"),
     ("材料名称从", NAME), ("汇 总 内 容", NAME), ("内容", NAME), ("物料编码", "ignore"), ("清单编码", CODE),
     ("3、品牌、规格：甲牌", None), ("（2）单价：按实", None), ("施工机械：汽车吊", None),
 ])
 def test_more_header_synonyms(text, role):
     assert role_of(text) == role
+
+
+def test_a_re_measured_quantity_beside_the_quantity_is_its_own_field():
+    both = [["序号", "名称", "单位", "数量", "综合单价", "合价", "复核数量"], [1, "吊顶", "m2", 140.5, 100, 14050, 138.25]]
+    header = build_header(both, 0, MergedFill())
+    assert (header.columns[QTY], header.columns[RECHECK]) == (3, 6)
+    [item] = extract_tables(both, file="f.xlsx", sheet="s").items
+    assert (item.quantity, item.rechecked_quantity) == (140.5, 138.25)
+    alone = [["序号", "名称", "单位", "核对工程量", "综合单价", "合价"], [1, "吊顶", "m2", 138.25, 100, 13825]]
+    header = build_header(alone, 0, MergedFill())
+    assert header.columns[QTY] == 3 and RECHECK not in header.columns  # the only quantity the bill prints
+    [item] = extract_tables(alone, file="f.xlsx", sheet="s").items
+    assert (item.quantity, item.rechecked_quantity) == (138.25, None)
 
 
 def test_tax_exclusive_pair_is_read_and_said_where_both_are_printed():

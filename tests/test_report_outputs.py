@@ -262,4 +262,6 @@ def test_writers_memory_stays_flat_whatever_the_run_size(fmt, tmp_path):
     # may leave some running): the smaller of two measurements is the writer's own
     small, large = min(peak(100), peak(100)), min(peak(1000), peak(1000))
     per_file = (large - small) / 900  # a file brings 40 lines (≈ 40 kB of lines and findings)
-    assert per_file < 3000, (small, large)  # only its summary stays: memory does not grow with its lines
+    # only its summary stays (≈ 1 KB of a file's 40 kB of lines; the HTML also keeps the file's row of its files
+    # table with the reading line, ≈ 3 KB): memory does not grow with a file's lines
+    assert per_file < 4000, (small, large)

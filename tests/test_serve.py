@@ -156,9 +156,10 @@ def test_per_file_limits_are_shown_one_line_each(client, tmp_path, bill_bytes):
     status = wait_for(client, response.headers["location"])
     assert status["state"] == "done"
     assert len(status["errors"]) == 1 and status["errors"][0].startswith("gbm-check: bomb.xlsx: ")
-    assert "zip bomb" in status["errors"][0]
+    assert "压缩炸弹" in status["errors"][0]  # the page's language, as the command line's default
     page = client.get(f"/checks/{status['id']}").text
-    assert 'id="file-errors"' in page and "gbm-check: bomb.xlsx: " in page and "zip bomb" in page
+    assert 'id="file-errors"' in page and "gbm-check: bomb.xlsx: 疑似压缩炸弹" in page
+    assert "疑似压缩炸弹" in client.get("/").text  # the history says why the file was not checked
     document = client.get(f"/checks/{status['id']}/download/report.json").json()
     assert [f["status"] for f in document["files"]] == ["error", "ok"]  # the batch went on
 
@@ -170,7 +171,7 @@ def test_time_limit_per_file_is_shown(tmp_path, bill_bytes):
         status = wait_for(client, response.headers["location"])
     assert status["state"] == "done"
     assert len(status["errors"]) == 1
-    assert status["errors"][0].startswith("gbm-check: slow.xlsx: not checked: took longer than the ")
+    assert status["errors"][0].startswith("gbm-check: slow.xlsx: 未检查：超过每个文件 ")  # the page is Chinese
 
 
 def test_registry_upload_is_used_and_named_by_its_client_name(client, bill_bytes):
@@ -465,3 +466,70 @@ def test_the_history_outlives_the_server(tmp_path, bill_bytes):
         assert "NPOL-01" in client.get(f"/checks/{check_id}/report.html").text
         assert client.get(f"/checks/{check_id}/files/0").content == bill_bytes
         assert client.get(f"/jobs/{check_id}", follow_redirects=False).status_code == 200  # the result
+
+
+# ---- the batch runner of the command line: limits, OCR, failed jobs in the history ----
+
+def test_a_failed_check_is_in_the_history_with_its_reason(client, tmp_path, bill_bytes):
+    response = upload(client, [("a.xlsx", bill_bytes)], registry=("certs.csv", "甲,乙\n1,2\n".encode(), "text/csv"))
+    status = wait_for(client, response.headers["location"])
+    assert status["state"] == "failed"
+    record = client.app.state.history.get(status["id"])
+    assert record.verdict is None and record.error == status["message"] and record.error.startswith("gbm-check: certs.csv: ")
+    assert [(f.name, f.role) for f in record.files] == [("a.xlsx", "bill"), ("certs.csv", "registry")]
+    start = client.get("/").text
+    row = start[start.index(f'data-check="{status["id"]}"'):]
+    row = row[:row.index("</tr>")]
+    assert "失败" in row and "gbm-check: certs.csv: " in row
+    result = client.get(f"/checks/{status['id']}").text
+    assert 'id="check-error"' in result and "gbm-check: certs.csv: " in result and "<iframe" not in result
+    assert uploads_left(tmp_path) == []
+
+
+def test_files_not_checked_show_their_reason_in_the_history(tmp_path, bill_bytes):
+    """The per-file memory limit of the command line applies to uploads: a file over it is one line in the
+    job, on the result page and in the history, and the check goes on."""
+    csv_bytes = (SAMPLES / "liaocheng_office_boq.csv").read_bytes()
+    with TestClient(create_app(small_settings(tmp_path, memory_bytes=64 << 20)), base_url=BASE_URL) as client:
+        response = upload(client, [("a.xlsx", bill_bytes), ("b.csv", csv_bytes)])
+        status = wait_for(client, response.headers["location"])
+        assert status["state"] == "done" and status["done"] == 2
+        assert [line.split(": ")[1] for line in status["errors"]] == ["a.xlsx", "b.csv"]
+        assert all("over the 0.1 GB limit per file" in line for line in status["errors"])
+        start = client.get("/").text
+        assert start.count("over the 0.1 GB limit per file") == 2
+    record = create_app(small_settings(tmp_path)).state.history.get(status["id"])
+    assert [f.error is not None for f in record.files] == [True, True]
+
+
+def test_scanned_bills_are_read_by_ocr_by_default(client, tmp_path):
+    from .test_ocr import ROWS, draw_bill_image, needs_ocr
+
+    if needs_ocr.args[0]:
+        pytest.skip(needs_ocr.kwargs["reason"])
+    image = io.BytesIO()
+    draw_bill_image().save(image, format="PNG", dpi=(200, 200))
+    check_id = run_check(client, [("扫描件.png", image.getvalue())])
+    document = client.get(f"/checks/{check_id}/download/report.json").json()
+    [entry] = document["files"]
+    assert entry["status"] == "ok" and entry["ocr_pages"] == 1 and len(document["items"]) == len(ROWS)
+    assert client.app.state.history.get(check_id).profile["ocr"] is True
+    refused = upload(client, [("扫描件.png", image.getvalue())], ocr="no")
+    status = wait_for(client, refused.headers["location"])
+    assert status["state"] == "done" and len(status["errors"]) == 1 and "OCR" in status["errors"][0]
+
+
+def test_serve_takes_the_per_file_limits_of_the_command_line(tmp_path):
+    import urllib.request
+
+    process, url = start_serve(tmp_path, "--time-limit", "7.5", "--memory-limit", "512")
+    try:
+        with urllib.request.urlopen(url, timeout=30) as page:
+            assert "每个文件限时 7.5 秒" in page.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(20)
+    settings = small_settings(tmp_path)
+    assert settings.limits.seconds is None and settings.limits.memory == 1 << 30  # the CLI's defaults
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        assert "每个文件限时 60 秒起" in client.get("/").text

@@ -13,7 +13,8 @@ Each workbook has two bill sheets, in the two layouts bills come in:
 
 - ``建筑工程`` — a GB 50500 表-08 with 12-digit 项目编码, section rows (A.4 砌筑工程 …) and a 合计 footer row;
 - ``装饰安装`` — a numbered list without codes (序号 / 名称 / 项目特征 …), its sections numbered like the lines,
-  a numbered 小计 after each section and a numbered 合计 at the end.
+  a numbered 小计 after each section and a numbered 合计 at the end (bid 3 also prints a 复核工程量 column there: the
+  quantities it re-measured).
 
 The bids price the control price's lines within a few per cent (bid 1 about 5 % below, bids 2 and 3 about 10 %
 above: both over the control price), and each carries the deviations listed in ``EXPECTED`` — every deviation kind
@@ -116,6 +117,7 @@ EXPECTED: list[tuple[int, str, str]] = [
     (2, "over_control_price", ""), (2, "shared_anomaly", ""),
     (3, "features_changed", "金属窗"), (3, "green_drift", "金属窗"), (3, "features_changed", "机械连接"),
     (3, "green_drift", "机械连接"), (3, "over_control_price", ""), (3, "shared_anomaly", ""),
+    (3, "quantity_rechecked", "外墙真石漆"), (3, "unrounded_price", "PPR给水管"),
 ]
 # what a reviewer should see on the drift lines: the rule (or the lost category) of each green drift
 DRIFT_RULES = {(2, "屋面卷材防水"): "N24-06", (3, "机械连接"): "N24-10"}
@@ -148,6 +150,7 @@ class Bill:
         self.prices: dict[str, float] = {}  # line key → 综合单价
         self.amounts: dict[str, float] = {}  # line key → 合价 written instead of quantity × price
         self.subtotal_error: dict[int, float] = {}  # plain section index → amount added to its 小计
+        self.rechecked: dict[str, float] | None = None  # line key → 复核工程量 (None: no such column)
 
     @staticmethod
     def key(line: Line) -> str:
@@ -205,8 +208,9 @@ class Bill:
         _rows(coded, [["合计", "", "", "", "", "", "", round(total, 2) if self.priced else None]])
 
         plain = workbook.create_sheet(PLAIN)
+        recheck = self.rechecked is not None
         _rows(plain, [["装饰及安装工程报价清单"],
-                      ["序号", "名称", "项目特征", "单位", "数量", "综合单价", "合价", "备注"]])
+                      ["序号", "名称", "项目特征", "单位", "数量", "综合单价", "合价", "备注"] + ["复核工程量"] * recheck])
         seq, grand = 0, 0.0
         for index, (title, items) in enumerate(self.plain):
             seq += 1
@@ -215,7 +219,8 @@ class Bill:
             for line in items:
                 seq += 1
                 subtotal += self.amount(line) if self.priced else 0.0
-                _rows(plain, [[seq, line.name, line.features, line.unit, line.quantity, *self._money(line)]])
+                _rows(plain, [[seq, line.name, line.features, line.unit, line.quantity, *self._money(line)]
+                              + ([None, self.rechecked.get(self.key(line), line.quantity)] if recheck else [])])
             grand += subtotal
             seq += 1
             stated = round(subtotal + self.subtotal_error.get(index, 0.0), 2)
@@ -266,6 +271,9 @@ def bills(lines: int = 0, clean_bids: int = 0) -> dict[str, Bill]:
         bid3.prices[bid3.key(bid3.find(name))] = bid2.price(line)
     bid3.replace_line("金属窗", features="1.窗材质：普通铝合金推拉窗\n2.玻璃：单层平板玻璃6mm")
     bid3.replace_line("机械连接", features="1.连接方式：电渣压力焊\n2.规格：Φ25")
+    bid3.rechecked = {bid3.key(bid3.find("外墙真石漆")): 3186.4}  # re-measured; the line is priced at 3200
+    pipe = bid3.find("PPR给水管")
+    bid3.prices[bid3.key(pipe)] = round(bid3.price(pipe) + 0.004, 3)  # a price with three decimals
 
     bid1 = Bill(coded, priced=True)
     _noisy(bid1, 0.95, 0.04, seed=1)

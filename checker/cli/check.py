@@ -10,15 +10,14 @@ from pathlib import Path
 import click
 
 from ..engine import RunReport, expand_paths
-from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..report import FILE_FORMATS, FORMATS
 from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
 from ..report.stream import ReportOptions, ReportOutputError, Sink
-from ..run import CheckSettings, check_files
+from ..run import check_files
 from ..run.cluster import ClusterError
 
-from .options import SettingsError, check_options, load_settings, validate_outputs
+from .options import SettingsError, check_options, limits, load_settings, run_options, validate_outputs
 from .util import exit_cleanly_on_sigterm, progress, usage_error
 
 
@@ -102,12 +101,7 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.option("--baseline", "baseline_path", type=click.Path(exists=True, dir_okay=False),
               help="A previous JSON report: fail only on findings it does not hold.")
 @check_options
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Worker processes checking files in parallel.  [default: the machine's cores]")
-@click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
-              help="Seconds per file (0: none).  [default: 60 s, more for big workbooks, long PDFs and a busy machine]")
-@click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=None, metavar="MB",
-              help="Memory per file, in MB (0: none); a file that would need more is refused.  [default: 1024]")
+@run_options
 @click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
               help="Check the files on a Dask cluster (tcp://scheduler:8786, or 'local' for a LocalCluster); "
                    "needs the [dask] extra.  Also writes a per-file summary table.")
@@ -151,12 +145,8 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     except (SettingsError, waivers.WaiverError, baseline.BaselineError, click.UsageError) as exc:
         usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
-    catalogs, profile, registry, certification = loaded.catalogs, loaded.profile, loaded.registry, loaded.certification
-    check_settings = CheckSettings(catalogs=catalogs, profile=profile, ocr=ocr, ocr_engine=ocr_engine,
-                                   registry=registry,
-                                   uncertified=certification.severity if certification else "warning",
-                                   limits=Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None
-                                                 else memory_mb << 20, slowdown=slowdown()))
+    catalogs, profile, registry = loaded.catalogs, loaded.profile, loaded.registry
+    check_settings = loaded.check_settings(limits(time_limit, memory_mb))
     table = None
     if dask_address or summary_path:
         from ..run.summary import SummaryTable, default_name

@@ -15,6 +15,7 @@ import click
 from ..judge.certificates import Registry, RegistryError, load_registry
 from ..judge.certification import Certification
 from ..judge.rules import Profile
+from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..match.catalog import CatalogError, CatalogSet, load_catalogs
 
 _OPTIONS = (
@@ -44,11 +45,41 @@ _OPTIONS = (
 _TRI = {"yes": True, "no": False, "unknown": None}
 
 
+_JOBS_OPTION = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+                           help="Worker processes checking files in parallel.  [default: the machine's cores]")
+_LIMIT_OPTIONS = (
+    click.option("--time-limit", "time_limit", type=click.FloatRange(min=0), default=None,
+                 help="Seconds per file (0: none).  [default: 60 s, more for big workbooks, long PDFs and "
+                      "scanned pages]"),
+    click.option("--memory-limit", "memory_mb", type=click.IntRange(min=0), default=None, metavar="MB",
+                 help="Memory per file, in MB (0: none); a file that would need more is refused.  [default: 1024]"),
+)
+
+
 def check_options(command: Callable) -> Callable:
     """Add the shared options (see the module doc) to a click command."""
     for option in reversed(_OPTIONS):
         command = option(command)
     return command
+
+
+def limit_options(command: Callable) -> Callable:
+    """Add the per-file limits of the batch runner (``--time-limit``, ``--memory-limit``) to a click command."""
+    for option in reversed(_LIMIT_OPTIONS):
+        command = option(command)
+    return command
+
+
+def run_options(command: Callable) -> Callable:
+    """Add the options of the batch runner (``--jobs`` and the per-file limits) to a click command."""
+    return _JOBS_OPTION(limit_options(command))
+
+
+def limits(time_limit: float | None = None, memory_mb: int | None = None) -> Limits:
+    """The per-file limits from ``--time-limit`` (None: a budget proportional to the work, stretched by the
+    machine's load) and ``--memory-limit`` (MB; None: the default)."""
+    return Limits(seconds=time_limit, memory=MEMORY_BYTES if memory_mb is None else memory_mb << 20,
+                  slowdown=slowdown())
 
 
 class SettingsError(ValueError):
@@ -66,6 +97,15 @@ class Settings:
     certification: Optional[Certification]
     ocr: bool
     ocr_engine: str = "rapidocr"
+
+    def check_settings(self, limits: Limits) -> "CheckSettings":
+        """What the batch runner (``checker.run.check_files``) checks each file with."""
+        from ..run import CheckSettings
+
+        return CheckSettings(catalogs=self.catalogs, profile=self.profile, ocr=self.ocr, ocr_engine=self.ocr_engine,
+                             registry=self.registry,
+                             uncertified=self.certification.severity if self.certification else "warning",
+                             limits=limits)
 
 
 def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=None, registry_path=None,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from .options import limit_options, limits
 from .util import usage_error
 
 
@@ -26,8 +27,10 @@ from .util import usage_error
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the history is kept  [default: $XDG_DATA_HOME/gbm-check or ~/.local/share/gbm-check]")
 @click.option("--jobs", "max_jobs", type=click.IntRange(1, 16), default=2, show_default=True,
-              help="Checks that run at once (each in its own worker process).")
-def serve(host, port, token, no_browser, data_dir, max_jobs) -> None:
+              help="Checks that run at once (each checks its files in worker processes of its own, with the "
+                   "per-file limits of `gbm-check check`).")
+@limit_options
+def serve(host, port, token, no_browser, data_dir, max_jobs, time_limit, memory_mb) -> None:
     """Serve the checker as a local web page: upload bills, read the verdict, download the reports."""
     try:
         import uvicorn
@@ -44,7 +47,9 @@ def serve(host, port, token, no_browser, data_dir, max_jobs) -> None:
         sock = _bind(host, port)
     except OSError as exc:
         usage_error(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port)")
-    settings = ServeSettings(data_dir=data_dir or default_data_dir(), host=host, token=token, max_jobs=max_jobs)
+    per_file = limits(time_limit, memory_mb)
+    settings = ServeSettings(data_dir=data_dir or default_data_dir(), host=host, token=token, max_jobs=max_jobs,
+                             file_seconds=per_file.seconds, memory_bytes=per_file.memory)
     try:
         app = create_app(settings)
     except OSError as exc:

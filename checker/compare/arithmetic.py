@@ -1,5 +1,5 @@
-"""Arithmetic (计算性): each line's 工程量 × 综合单价 against its 合价, zero or negative prices, 10ⁿ slips, and every
-total the bid states against the lines it covers.
+"""Arithmetic (计算性): each line's 工程量 × 综合单价 against its 合价, zero or negative prices, unit prices not in
+whole 分 (a warning), 10ⁿ slips, and every total the bid states against the lines it covers.
 
 Tolerance: a 合价 may differ from 工程量 × 综合单价 by one 分 (rounding of the amount) plus half a 分 per unit of
 quantity (the unit price printed rounded to 分).  A line whose 合价 is the product times 10ⁿ (n = ±1…±4) is a
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from collections import defaultdict
 from typing import Optional, Sequence
 
@@ -31,6 +32,7 @@ from .lines import text_key
 from .model import CompareSettings, Deviation, Line, LineRef
 
 ERROR = "error"
+WARNING = "warning"
 POWERS = (-4, -3, -2, -1, 1, 2, 3, 4)
 _FEE_NAME = re.compile(r"(税|费|规费|保险|公积金)")
 
@@ -52,6 +54,23 @@ def magnitude(actual: float, expected: float, tolerance: float) -> Optional[int]
         return None
     scaled = expected * 10 ** power
     return power if abs(actual - scaled) <= max(tolerance * 10 ** max(power, 0), abs(scaled) * 1e-4) else None
+
+
+def in_fen(price: float) -> bool:
+    """A unit price in whole 分 (0.01 元), as bills print them; one with more decimals was computed (an amount
+    divided by the quantity) or typed so, and its 合价 no longer follows from the printed price."""
+    cents = price * 100
+    return abs(cents - round(cents)) <= 1e-4  # a millionth of a 元: floating-point noise, not a decimal
+
+
+def to_fen(price: float) -> float:
+    """The price rounded half up to 分, as a person rounds it (47.845 → 47.85; float rounding would give 47.84)."""
+    return float(Decimal(repr(price)).quantize(Decimal("0.01"), ROUND_HALF_UP))
+
+
+def exact(value: float) -> str:
+    """A number with every decimal it has (up to 10), for a price whose decimals are the point."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
 
 
 def is_rate_line(line: Line) -> bool:
@@ -85,6 +104,9 @@ def check_lines(lines: Sequence[Line], totals: Sequence[DeclaredTotal], settings
         if price is not None and price <= 0 and (quantity or 0) != 0:
             found.append(Deviation("zero_or_negative_price", ERROR, None, LineRef.of(item), "zero_price",
                                    actual=price))
+        elif price is not None and line.index not in rate_lines and not in_fen(price):
+            found.append(Deviation("unrounded_price", WARNING, None, LineRef.of(item), "unrounded_price",
+                                   (("price", exact(price)),), expected=to_fen(price), actual=price))
         if price is None or quantity is None or amount is None:
             continue
         if line.index in rate_lines:

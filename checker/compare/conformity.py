@@ -1,7 +1,9 @@
 """Conformity (符合性): does the bid price exactly the tender's lines, as the tender wrote them?
 
 Missing and extra lines come from the pairing; for each pair the 项目编码, 项目名称, 项目特征 (with a text diff
-that shows what changed), unit and quantity are compared.  Text is compared in the matcher's normal form (full /
+that shows what changed), unit and quantity are compared, and a 复核工程量 the bid prints beside the quantity
+(``LineItem.rechecked_quantity``) against the tender's quantity — a warning: the bid prices the tender's quantity but
+tells the owner it measured another.  Text is compared in the matcher's normal form (full /
 half width, spaces, line breaks, 砼 …), so re-typing is not a change; a 项目特征 cell that holds only a number
 (a rate the bidder fills in, such as the 税率 of a 税金 line) may be filled in.
 """
@@ -16,6 +18,9 @@ from .model import CompareSettings, Deviation, Line, LineRef
 from .pairing import Pairing
 
 ERROR = "error"
+WARNING = "warning"
+# the bidder priced the tender's quantity but states its own re-measured one (复核工程量): the owner should know
+FOR_REVIEW = ("quantity_rechecked",)
 
 
 def conformity(tender: Sequence[Line], bid: Sequence[Line], pairing: Pairing, settings: CompareSettings
@@ -52,11 +57,22 @@ def compare_pair(tender: Line, bid: Line, settings: CompareSettings, check_codes
     if t.quantity is not None and (b.quantity is None
                                    or abs(t.quantity - b.quantity) > settings.quantity_tolerance):
         changed.append(("quantity_changed", t.quantity, b.quantity, ()))
+    rechecked = b.rechecked_quantity
+    if t.quantity is not None and rechecked is not None and abs(t.quantity - rechecked) > settings.quantity_tolerance:
+        changed.append(("quantity_rechecked", t.quantity, rechecked, ()))
     if not changed:
         return []
     t_ref, b_ref = LineRef.of(t), LineRef.of(b)
-    return [Deviation(kind, ERROR, t_ref, b_ref, kind, expected=was, actual=now, diff=diff)
+    return [Deviation(kind, WARNING if kind in FOR_REVIEW else ERROR, t_ref, b_ref, kind,
+                      _quantity_facts(was, now) if kind == "quantity_rechecked" else (),
+                      expected=was, actual=now, diff=diff)
             for kind, was, now, diff in changed]
+
+
+def _quantity_facts(tender: float, rechecked: float) -> tuple:
+    """How far the bidder's re-measured quantity is from the tender's: the difference, and its share."""
+    share = (("share", abs(rechecked - tender) / abs(tender)),) if tender else ()
+    return (("difference", rechecked - tender),) + share
 
 
 def text_diff(before: str, after: str) -> tuple[tuple[str, str], ...]:

@@ -9,11 +9,13 @@ from ..judge.rules import Profile
 from ..match.catalog import CatalogSet
 from ..model import CheckedItem, LineItem
 
-# The deviation kinds of the JSON contract (schema gbm-check/compare@1), by check group.
+# The deviation kinds of the JSON contract (schema gbm-check/compare@1), by check group.  Added since the contract
+# was written (warnings, for the reviewer): quantity_rechecked — the bid's 复核工程量 differs from the tender's
+# quantity; unrounded_price — a 综合单价 not in whole 分 (0.01 元).
 GROUPS: dict[str, tuple[str, ...]] = {
     "conformity": ("missing", "extra", "code_changed", "name_changed", "features_changed", "unit_changed",
-                   "quantity_changed"),
-    "arithmetic": ("arithmetic", "total_mismatch", "zero_or_negative_price", "magnitude"),
+                   "quantity_changed", "quantity_rechecked"),
+    "arithmetic": ("arithmetic", "total_mismatch", "zero_or_negative_price", "magnitude", "unrounded_price"),
     "green": ("green_drift",),
     "prices": ("price_high", "price_low", "over_control_price"),
     "similarity": ("shared_anomaly",),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
 from ..match.matcher import Hit, LineMatch, hit_evidence
+from ..match.memo import RepeatMemo
+from ..match.normalize import normalize
 from ..model import CheckedItem, Finding, LineItem
 
 LIAOCHENG_BAN_RULE = "LC-M3-BAN"  # 聊城措施（三）: 严禁使用国家、省明令淘汰的建材产品
@@ -58,8 +60,10 @@ class Judge:
     def __init__(self, catalogs: CatalogSet, profile: Profile):
         self.catalogs = catalogs
         self.profile = profile
-        self._memo: dict[tuple[str, str, str], tuple[tuple[str, ...], tuple[Finding, ...]]] = {}
+        self._memo: RepeatMemo[tuple[tuple[str, ...], tuple[Finding, ...]]] = RepeatMemo(100_000)
         self._applies: dict[str, bool] = {}  # entry id → applies under this profile (jurisdiction, dates)
+        self._main_for = tuple(e for e in catalogs.entries.values() if e.list == "green" and e.main_for_work_items)
+        self._context_work_items: dict[str, str] = {}
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
         # the section heading or sheet name can tell where a line is (外立面工程) when the line does not
@@ -67,9 +71,7 @@ class Judge:
         cached = self._memo.get(key)
         if cached is None:
             cached = self._judge(item, match)
-            if len(self._memo) >= 100_000:
-                self._memo.clear()
-            self._memo[key] = cached
+            self._memo.put(key, cached)
         return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
 
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
@@ -90,7 +92,35 @@ class Judge:
             draft["decisive"], draft["also"] = decisive, also
         findings = [Finding(**draft) for draft in drafts]
         findings.sort(key=lambda f: (_SEVERITY_RANK.get(f.severity, 3), not f.decisive, f.rule))
-        return _ordered_categories(greens, item, match), tuple(findings)
+        categories = _ordered_categories(greens, item, match)
+        if self._main_for:
+            categories = self._main_category(categories, item, match)
+        return categories, tuple(findings)
+
+    def _main_category(self, categories: tuple[str, ...], item: LineItem, match: LineMatch) -> tuple[str, ...]:
+        """Put first a category that is the line's main one by its work item (catalogs/SCHEMA.md, ``main_for``):
+        the line's own work item, or — when the line's text names none — its section heading's or sheet name's,
+        where the line supplies one of the entry's products (a 幕墙 sheet's line that only names 铝单板)."""
+        reader = match.reader
+        context = _context(item)
+        if reader is None or match.demolition or not context and not any(e.name in categories
+                                                                          for e in self._main_for):
+            return categories
+        own = match.work_item
+        for entry in self._main_for:
+            if own:
+                main = own in entry.main_for_work_items and entry.name in categories
+            elif context:
+                known = self._context_work_items.get(context)
+                if known is None:
+                    known = self._context_work_items[context] = reader.line_head("", normalize(context))[1]
+                main = known in entry.main_for_work_items and bool(
+                    not entry.main_for_products or match.structure.products.intersection(entry.main_for_products))
+            else:
+                main = False
+            if main:
+                return (entry.name,) + tuple(c for c in categories if c != entry.name)
+        return categories
 
 
 def judge_item(item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> CheckedItem:
@@ -200,10 +230,10 @@ def _decide(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet,
             profile: Profile) -> tuple[str, str, bool, str]:
     """(kind, severity, needs manual check, message) for a hit."""
     entry = hit.entry
-    scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
-                      if entry.conditions else (True, []))
     if entry.list == "promoted":
         return "promoted", "info", False, ""
+    scope, unknown = (decide_all([dict(c) for c in entry.conditions], profile, item.name, item.features)
+                      if entry.conditions else (True, []))
     if hit.via == "vague":
         return ("restricted", "warning", True,
                 f"the line says 「{hit.text}」 but not whether it is the kind this rule bans ({entry.name}): "

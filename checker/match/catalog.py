@@ -14,7 +14,7 @@ from typing import Iterable, Optional
 
 from ..judge.conditions import validate_condition
 from ..documents import read_document
-from .structure import STRUCTURE_FILE, default_reader
+from .structure import PRODUCT_CLASSES, STRUCTURE_FILE, default_reader
 
 SCHEMA_ID = "gbm-check/catalog@1"
 LISTS = ("banned", "restricted", "promoted", "green")
@@ -100,6 +100,10 @@ class Entry:
     line_exclusions: tuple[str, ...] = ()  # words anywhere in the line that show the term names another thing
     severity_by_location: tuple[tuple[str, str], ...] = ()  # exterior/interior/floor/unknown → banned/manual/…
     patterns: tuple[Pattern, ...] = ()
+    # a green category that is the line's main one for these work items (the line's own, or, when its text names
+    # none, its section heading's or sheet name's) where the line supplies one of these products (幕墙 sheet: 铝单板)
+    main_for_work_items: tuple[str, ...] = ()
+    main_for_products: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,14 @@ def _structural_problems(entry: dict) -> list[str]:
         names(entry["line_exclusions"], _Anything(), "line_exclusions")
     if "severity_by_location" in entry:
         severities(entry["severity_by_location"], "severity_by_location")
+    if "main_for" in entry:
+        main_for = entry["main_for"]
+        if not isinstance(main_for, dict) or set(main_for) - {"work_items", "products"} or not main_for.get(
+                "work_items"):
+            problems.append("main_for must be an object with work_items (and products)")
+        else:
+            names(main_for["work_items"], reader.work_items, "main_for: work_items")
+            names(main_for.get("products", []), PRODUCT_CLASSES, "main_for: products")
     patterns = entry.get("patterns", [])
     if not isinstance(patterns, list):
         return problems + ["'patterns' must be a list"]
@@ -260,7 +272,7 @@ def _structural_problems(entry: dict) -> list[str]:
             if "class" in part and part["class"] not in reader.classes:
                 problems.append(f"{what}: unknown class {part['class']!r}")
             if "product" in part:
-                names(part["product"], ("tile", "stone", "metal_panel"), f"{what}: product")
+                names(part["product"], PRODUCT_CLASSES, f"{what}: product")
             for key in ("roles", "not_roles"):
                 if key in part:
                     names(part[key], roles, f"{what}: {key}")
@@ -312,6 +324,8 @@ def parse(data: dict, path: str) -> Catalog:
                 line_exclusions=tuple(raw.get("line_exclusions", ())),
                 severity_by_location=tuple(raw.get("severity_by_location", {}).items()),
                 patterns=tuple(_pattern(p) for p in raw.get("patterns", ())),
+                main_for_work_items=tuple(raw.get("main_for", {}).get("work_items", ())),
+                main_for_products=tuple(raw.get("main_for", {}).get("products", ())),
             )
         )
     return Catalog(

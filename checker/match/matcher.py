@@ -18,6 +18,7 @@ from typing import Iterable, NamedTuple, Optional
 import ahocorasick
 
 from .catalog import CatalogSet, Entry, Part, Pattern
+from .memo import RepeatMemo
 from ..model import LineItem
 from .normalize import normalize, origin_map
 from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStructure, StructureReader, \
@@ -25,6 +26,8 @@ from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStru
 
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
 DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
+# … unless the line also builds anew (拆除恢复, 拆除并新砌, 拆除更换): then the demolition cue covers only its clause
+REBUILD_WORDS = ("恢复", "新砌", "重砌", "拆砌", "复原", "还原", "新做", "重做", "新建", "更换", "改造")
 _EXCLUSION_NEGATORS = ("非", "不", "无")
 MEMO_SIZE = 100_000
 SEGMENT_MEMO = 200_000  # lines of text (clauses) whose automaton hits are remembered
@@ -36,6 +39,7 @@ CONFUSABLE_GROUPS = ("土士", "氨胺铵安", "毡毯沾", "粘沾黏", "钢刚
                      "烯稀希", "纶伦轮", "酯脂", "焦蕉", "膨澎彭", "浆桨", "凝疑", "砌彻", "腻溺", "涂途",
                      "漆柒", "嘴咀", "铸涛", "镀渡", "焊悍", "筋劲", "聚娶", "缩宿", "醛荃", "醇淳", "毡粘")
 _CONFUSABLE = {a: set(group) - {a} for group in CONFUSABLE_GROUPS for a in group}
+_NOTHING: frozenset = frozenset()
 _TERMS = frozenset(("term", "vague"))
 _CONTEXTUAL = frozenset(("term", "vague", "near", "combo"))  # raw hits whose context a segment's structure gives
 _SHORT_BRACKETS = re.compile(r"[(\[]([^()\[\];]{1,4})[)\]]")  # an inserted qualifier: 粘土（实心）砖
@@ -64,41 +68,66 @@ class LineMatch:
     The structure is kept by the result handed out, not by the memo (a structure is a few KB and a bill has tens
     of thousands of distinct lines); a memoised result rebuilds it from its text when asked."""
 
-    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_source", "_origins")
+    __slots__ = ("hits", "demolition", "cancelled", "_structure", "_reader", "_name", "_features", "_code",
+                 "_origins", "_work_item")
 
     def __init__(self, hits: tuple[Hit, ...], demolition: bool = False,
                  cancelled: tuple[tuple[str, str], ...] = (), structure: Optional[LineStructure] = None,
-                 source: Optional[tuple] = None):
+                 source: Optional[tuple] = None, work_item: Optional[str] = None):
         self.hits = hits
         self.demolition = demolition
         self.cancelled = cancelled  # (entry id, reason) of hits dropped by context
         self._structure = structure
-        self._source = source  # (reader, name, features, code) to build the structure when it is asked for
-        self._origins: dict[str, Optional[list[int]]] = {}
+        # source: (reader, name, features, code) to build the structure when it is asked for (kept field by field:
+        # a memo of tens of thousands of lines holds one object less each for the garbage collector to walk)
+        self._reader, self._name, self._features, self._code = source or (None, "", "", "")
+        self._origins: Optional[dict[str, Optional[list[int]]]] = None
+        self._work_item = work_item
+
+    @property
+    def work_item(self) -> str:
+        """The line's work item (from its 项目编码 and 项目名称; "" when neither names one)."""
+        if self._work_item is None:
+            if self._structure is not None:
+                self._work_item = self._structure.work_item
+            elif self._reader is not None:
+                self._work_item = self._reader.line_head(self._code, normalize(self._name))[1]
+            else:
+                self._work_item = ""
+        return self._work_item
 
     @property
     def structure(self) -> Optional[LineStructure]:
         """The line's structure, built when first asked (a line whose hits are all plain terms never needs it)."""
-        if self._structure is None and self._source is not None:
-            reader, name, features, code = self._source
-            self._structure = reader.analyse(name, features, code)
+        if self._structure is None and self._reader is not None:
+            self._structure = self._reader.analyse(self._name, self._features, self._code)
         return self._structure
+
+    @property
+    def reader(self) -> Optional[StructureReader]:
+        """The structure reader the line was read with (without building the structure)."""
+        if self._structure is not None:
+            return self._structure.reader
+        return self._reader
 
     def raw(self, field: str) -> str:
         """The printed 项目名称 or 项目特征."""
         if self._structure is not None:
             return self._structure.raw[field]
-        return (self._source[1] if field == "name" else self._source[2]) or "" if self._source else ""
+        return (self._name if field == "name" else self._features) or ""
 
     def origin(self, field: str) -> Optional[list[int]]:
         if self._structure is not None:
             return self._structure.origin(field)
+        if self._origins is None:
+            self._origins = {}
         if field not in self._origins:
             self._origins[field] = origin_map(self.raw(field))
         return self._origins[field]
 
     def without_structure(self, reader: StructureReader, name: str, features: str, code: str) -> "LineMatch":
-        return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code))
+        return LineMatch(self.hits, self.demolition, self.cancelled, None, (reader, name, features, code),
+                         self._work_item)
 
 
 class _Key(NamedTuple):
@@ -177,8 +206,9 @@ class Matcher:
         if table:
             self._automaton.make_automaton()
         self._empty = not table
-        self._memo: dict[tuple[str, str, str], LineMatch] = {}
+        self._memo: RepeatMemo[LineMatch] = RepeatMemo(MEMO_SIZE)
         self._segments: dict[str, tuple] = {}
+        self._plain_segments: dict[tuple, _SegmentEval] = {}  # shared evaluations of segments without hits
         self._combo_sizes = [[len(combo) for combo in entry.all_combos] for entry in self.entries]
 
     def match_item(self, item: LineItem) -> LineMatch:
@@ -194,9 +224,7 @@ class Matcher:
         cached = self._memo.get(key)
         if cached is None:
             found = self._match(name, features, code)
-            if len(self._memo) >= MEMO_SIZE:
-                self._memo.clear()
-            self._memo[key] = found.without_structure(self.reader, name, features, code)
+            self._memo.put(key, found.without_structure(self.reader, name, features, code))
             return found
         return cached
 
@@ -218,29 +246,37 @@ class Matcher:
         parts: set[int] = set()
         placed = self._segments_of(name, features, code, fields)
         for field, position, found in placed:
-            hits.extend(_shift(h, position) for _, h in found.terms)
-            if found.vague:
-                vague.extend((i, _shift(h, position)) for i, h in found.vague)
-            if found.near:
-                near.extend((i, _shift(h, position)) for i, h in found.near)
-            excluded |= found.excluded
-            cancelled.extend(found.cancelled)
             kinds |= found.kinds
-            combined |= found.combos
-            parts |= found.parts
+            if not found.raw:  # a segment that names nothing (a 部位, a size): only its vocabulary counts
+                continue
+            if found.terms:
+                if position:
+                    hits += [_shift(h, position) for _, h in found.terms]
+                else:
+                    hits += [h for _, h in found.terms]
+            if found.vague:
+                vague += [(i, _shift(h, position)) for i, h in found.vague]
+            if found.near:
+                near += [(i, _shift(h, position)) for i, h in found.near]
+            if found.excluded:
+                excluded |= found.excluded
+            if found.cancelled:
+                cancelled += found.cancelled
+            if found.combos:
+                combined |= found.combos
+            if found.parts:
+                parts |= found.parts
         entries = self.entries
-        exact = {h.entry.id for h in hits}
         for index, hit in vague:
-            if index in excluded:
+            if index in excluded and not hit.alternative:
                 cancelled.append((hit.entry.id, f"look-alike excluded near 「{hit.text}」"))
             else:
                 hits.append(hit)
         if near:
-            hits.extend(hit for index, hit in near if entries[index].id not in exact)  # a definite misspelling
+            exact = {h.entry.id for h in hits if h.via != "vague"}
+            hits += [hit for index, hit in near if entries[index].id not in exact]  # a definite misspelling
         # 2. combos whose every group has a word in the line (from the segments' checked parts)
-        complete = {index for index in {i for i, _, _ in combined}
-                    if any(all((index, c, g) in combined for g in range(size))
-                           for c, size in enumerate(self._combo_sizes[index]))}
+        complete = _complete_combos(combined, self._combo_sizes) if combined else ()
         if complete:
             found_parts: dict[int, list[tuple]] = {}
             for field, position, found in placed:
@@ -256,12 +292,16 @@ class Matcher:
         candidates = [pair for kind in kinds & self._patterns_by_class.keys() for pair in self._patterns_by_class[kind]]
         candidates += [(index, p) for index in {i for i, _, _ in parts} & self._patterns_by_words.keys()
                        for p in self._patterns_by_words[index]]
+        # an entry found by a term or a combo keeps that hit (see _hit_order): its patterns cannot change the line
+        settled = {h.entry.id for h in hits if h.via == "term" or h.via == "combo"} if candidates else ()
         for index, p in candidates:
+            if entries[index].id in settled:
+                continue
             if _may_hold(entries[index].patterns[p], index, p, kinds, parts, default_product, work_item):
                 tried.setdefault(index, []).append(p)
         structure = None
         if tried:
-            structure = self.reader.analyse(name, features, code)
+            structure = self.reader.analyse(name, features, code, fields)
             per_entry = _per_entry(placed, tried.keys())
             for index, patterns in tried.items():
                 hits.extend(self._pattern_hits(index, sorted(patterns), per_entry.get(index, ()), structure,
@@ -269,7 +309,7 @@ class Matcher:
         # 4. entry-wide scope
         hits = [h for h in hits if self._applies(h, work_item, fields, structure, code, cancelled)]
         return LineMatch(_first_per_entry(hits), cancelled=tuple(dict.fromkeys(cancelled)), structure=structure,
-                         source=source)
+                         source=source, work_item=work_item)
 
     def _segments_of(self, name: str, features: str, code: str, fields: dict[str, str]) -> list[tuple]:
         """(field, position, evaluation) of every segment of the line.  New segments are evaluated on their own
@@ -288,7 +328,7 @@ class Matcher:
                     raw = self._scan_segment(segment)
                     if any(k.role in _CONTEXTUAL for k, *_ in raw):
                         new.append((len(out), key, field, position, segment, expected, several, raw))
-                        number, _ = self.reader.segment_summary(field, segment, expected, several)
+                        number = self.reader.segment_summary(field, segment, expected, several)[0]
                         found = _SegmentEval(number, raw, (), (), (), frozenset(), (), frozenset(), frozenset(), (),
                                              frozenset())  # a placeholder until evaluated below
                     else:
@@ -299,7 +339,7 @@ class Matcher:
                 out.append((field, position, found))
                 position += len(segment) + 1
         if new:
-            whole = self.reader.analyse(name, features, code) if len(new) > 1 else None
+            whole = self.reader.analyse(name, features, code, fields) if len(new) > 1 else None
             for slot, key, field, position, segment, expected, several, raw in new:
                 found = self._evaluate_segment(field, segment, expected, several, raw, whole, position)
                 self._remember(key, found)
@@ -313,9 +353,16 @@ class Matcher:
 
     def _summarise_segment(self, field: str, segment: str, expected: int, several: bool, raw) -> _SegmentEval:
         """A segment with nothing that needs its structure: its look-alikes, pattern words and vocabulary."""
-        number, kinds = self.reader.segment_summary(field, segment, expected, several)
+        number, kinds, marker = self.reader.segment_summary(field, segment, expected, several)
+        if not raw:  # most new text (a 部位, a size) names nothing: one shared evaluation per number and words
+            plain = self._plain_segments.get((number, kinds))
+            if plain is None:
+                plain = _SegmentEval(number, (), (), (), (), _NOTHING, (), kinds, _NOTHING, (), _NOTHING)
+                if len(self._plain_segments) < 4096:
+                    self._plain_segments[(number, kinds)] = plain
+            return plain
         excluded = frozenset(key.entry_index for key, start, _, _ in raw
-                             if key.role == "excl" and not _negated_exclusion(segment, start))
+                             if key.role == "excl" and start >= marker and not _negated_exclusion(segment, start))
         parts = frozenset((key.entry_index, key.combo, key.group) for key, *_ in raw if key.role == "part")
         return _SegmentEval(number, raw, (), (), (), excluded, (), kinds, frozenset(), (), parts)
 
@@ -331,11 +378,12 @@ class Matcher:
         per_entry: dict[int, list] = {}
         roles: dict[int, set[str]] = {}  # the entries with a word whose context matters, and the kinds of words
         parts, excluded = set(), set()
+        number, kinds, marker = self.reader.segment_summary(field, segment, expected, several)
         for key, start, end, word in raw:
             index, role = key.entry_index, key.role
             per_entry.setdefault(index, []).append((key, field, start + offset, end + offset, word))
             if role == "excl":
-                if not _negated_exclusion(segment, start):
+                if start >= marker and not _negated_exclusion(segment, start):
                     excluded.add(index)
             elif role == "part":
                 parts.add((index, key.combo, key.group))
@@ -351,7 +399,6 @@ class Matcher:
                 near.extend((index, hit) for hit in self._near_miss_hits(index, found, s, cancelled))
             if "combo" in present:
                 combo_parts.extend(self._combo_parts(index, found, s, cancelled))
-        number, kinds = self.reader.segment_summary(field, segment, expected, several)
         valid = frozenset((part[0], part[1], part[2]) for part in combo_parts)
         if offset:
             terms = [(i, _shift(h, -offset)) for i, h in terms]
@@ -392,12 +439,16 @@ class Matcher:
             role = key.role
             if role != "term" and role != "vague":
                 continue
-            where = _in_context(entry, s, excluded if role == "term" else (), field, start, end, word, cancelled)
+            option = s.option_at(field, start)
+            # a family name is settled by a look-alike anywhere in the line (see _match), except in one option of a
+            # choice (耐碱网格布或普通网格布): there only its own option settles it
+            scopes = excluded if role == "term" or option is not None else ()
+            where = _in_context(entry, s, scopes, field, start, end, word, cancelled)
             if where is None:
                 continue
-            offered = entry.list != "green" and s.option_at(field, start) is not None
-            found.append(Hit(entry, field, start, end, word, role, (), offered, -1, s.clause_info(field, start),
-                             where))
+            offered = entry.list != "green" and option is not None
+            found.append(_new_tuple(Hit, (entry, field, start, end, word, role, (), offered, -1,
+                                          s.clause_info(field, start), where, ())))
         return found
 
     def _combo_parts(self, index: int, raw: list, s: LineStructure, cancelled: list) -> list[tuple]:
@@ -432,10 +483,10 @@ class Matcher:
                 chosen = _same_clause(groups)
                 if not chosen:
                     continue
-            first = min(chosen, key=lambda p: (p[3] != "name", p[4]))
-            out.append(Hit(entry, first[3], first[4], first[5], " + ".join(p[6] for p in chosen), via="combo",
-                           parts=tuple((p[3], p[4], p[5], p[6]) for p in chosen),
-                           alternative=any(p[8] for p in chosen), part_clauses=tuple(p[9] for p in chosen)))
+            first = min(chosen, key=_part_order)
+            out.append(_new_tuple(Hit, (entry, first[3], first[4], first[5], " + ".join([p[6] for p in chosen]),
+                                        "combo", tuple([p[3:7] for p in chosen]), True in [p[8] for p in chosen],
+                                        -1, (), "", tuple([p[9] for p in chosen]))))
         return out
 
     def _pattern_hits(self, entry_index: int, patterns: list[int], raw: Iterable, s: LineStructure,
@@ -555,6 +606,9 @@ def _in_context(entry: Entry, s: LineStructure, excluded, field: str, start: int
     return where
 
 
+_new_tuple = tuple.__new__  # builds a named tuple from all its fields without its generated __new__
+
+
 def _shift(hit: Hit, offset: int) -> Hit:
     """A segment's hit placed in its line."""
     if not offset:
@@ -562,8 +616,9 @@ def _shift(hit: Hit, offset: int) -> Hit:
     clause = hit.clause
     if clause:
         clause = (clause[0], clause[1] + offset, clause[2] + offset)
-    return Hit(hit.entry, hit.field, hit.start + offset, hit.end + offset, hit.text, hit.via, hit.parts,
-               hit.alternative, hit.pattern, clause, hit.where)
+    entry, field, start, end, text, via, parts, alternative, pattern, _, where, part_clauses = hit
+    return _new_tuple(Hit, (entry, field, start + offset, end + offset, text, via, parts, alternative, pattern, clause,
+                            where, part_clauses))
 
 
 def _shift_part(part: tuple, offset: int) -> tuple:
@@ -618,8 +673,11 @@ def _scope(s: LineStructure, field: str, pos: int) -> tuple:
 
 
 def _excluded_scopes(raw: Iterable, s: LineStructure) -> set:
+    """The scopes settled by a look-alike: not negated (非耐碱), and not begun in a clause number (1.9L坐便器 is no
+    「.9L」)."""
     return {_scope(s, field, start) for key, field, start, end, word in raw
-            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)} if raw else set()
+            if key.role == "excl" and not _negated_exclusion(s.fields[field], start)
+            and s.clause_at(field, end - 1).start <= start} if raw else set()
 
 
 def _mention(s: LineStructure, cls: str, field: str, start: int):
@@ -680,6 +738,19 @@ def _closest(window: str, terms: list[str]) -> str:
     return min(terms, key=lambda t: sum(a != b for a, b in zip(t, window)) if len(t) == len(window) else len(t))
 
 
+def _part_order(part: tuple) -> tuple:
+    """Where a combo hit stands: its part in the 项目名称 first, then the earliest."""
+    return part[3] != "name", part[4]
+
+
+def _complete_combos(combined: set[tuple[int, int, int]], sizes: list[list[int]]) -> set[int]:
+    """The entries with a combo whose every group has a word in the line (``combined``: (entry, combo, group))."""
+    count: dict[tuple[int, int], int] = {}
+    for index, combo, _ in combined:
+        count[index, combo] = count.get((index, combo), 0) + 1
+    return {index for (index, combo), n in count.items() if n == sizes[index][combo]}
+
+
 def _same_clause(groups: dict[int, list[tuple]]) -> list:
     """One part per group, all in one clause (between , 。 ; ! ?), or [] when no clause holds every group."""
     by_clause: dict[tuple[str, int], dict[int, tuple]] = {}
@@ -692,9 +763,15 @@ def _same_clause(groups: dict[int, list[tuple]]) -> list:
     return []
 
 
+_REBUILD = re.compile("|".join(REBUILD_WORDS))
+_DEMOLITION = re.compile("|".join(DEMOLITION_WORDS))
+
+
 def is_demolition(normalised_name: str, code: str) -> bool:
     """Demolition lines remove a material; they do not use it."""
-    return code.startswith(DEMOLITION_CODE_PREFIXES) or any(w in normalised_name for w in DEMOLITION_WORDS)
+    if _REBUILD.search(normalised_name):
+        return False
+    return code.startswith(DEMOLITION_CODE_PREFIXES) or _DEMOLITION.search(normalised_name) is not None
 
 
 _VIA_RANK = {"term": 0, "combo": 1, "pattern": 2, "near": 3, "vague": 4}

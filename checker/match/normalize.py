@@ -8,6 +8,7 @@ character of the result, which character of the input it came from (to show evid
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from functools import lru_cache
@@ -53,6 +54,9 @@ PHRASE_SYNONYMS: tuple[tuple[str, str], ...] = (
     ("商品混凝土", "预拌混凝土"),
     ("商混凝土", "预拌混凝土"),  # 商砼 after 砼→混凝土
     ("商品砂浆", "预拌砂浆"),
+    ("沙浆", "砂浆"),  # a common misspelling of 砂浆 (sand 沙 for 砂)
+    ("磁砖", "瓷砖"),  # … and of 瓷砖 (磁 magnetic for 瓷 porcelain)
+    ("马塞克", "马赛克"),
 )
 
 
@@ -110,31 +114,59 @@ def _mark_numbered_clauses(text: str) -> str:
     return _NUMBERED_CLAUSE.sub(lambda m: "\n" + "\x00" * (len(m.group()) - 1), text)
 
 
+LINE_MEMO = 100_000  # printed lines whose folded form (and origin map) is remembered
+_FOLDED: dict[str, str] = {}
+_LINE_ORIGINS: dict[str, list[int] | None] = {}
+
+
 def normalize(text: str) -> str:
-    """Fold ``text`` to the matching form (see module doc).  Fast: one translate and a few replaces."""
+    """Fold ``text`` to the matching form (see module doc).  Fast: bills repeat their lines (the same
+    "2.混凝土强度等级:C30" under thousands of items), so each printed line is folded once and remembered."""
     if not text:
         return ""
-    out = _mark_numbered_clauses(text).translate(_TABLE)
-    for old, new in PHRASE_SYNONYMS:
-        if old in out:
-            out = out.replace(old, new)
-    return out
+    marked = _mark_numbered_clauses(text)
+    if "\n" not in marked:
+        return _fold_line(marked)
+    return CLAUSE_BREAK.join([_fold_line(line) for line in marked.split("\n")])
+
+
+def _fold_line(line: str) -> str:
+    """One printed line (no line break) folded: the character map, then the phrase synonyms; remembered."""
+    folded = _FOLDED.get(line)
+    if folded is None:
+        folded = line.translate(_TABLE)
+        for old, new in PHRASE_SYNONYMS:
+            if old in folded:
+                folded = folded.replace(old, new)
+        if len(_FOLDED) >= LINE_MEMO:
+            _FOLDED.clear()
+        _FOLDED[line] = folded
+    return folded
 
 
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Like ``normalize`` but also return, per output character, the index of the input character."""
     marked = _mark_numbered_clauses(text or "")
-    joined = marked.translate(_TABLE)
-    lengths = marked.translate(_LENGTHS)
-    origin = list(range(len(marked)))
-    if lengths.strip("1"):  # some characters fold to none (spaces) or to several (砼): rebuild from the runs
-        origin, done = [], 0
-        for odd in _NOT_ONE.finditer(lengths):
-            at = odd.start()
-            origin.extend(range(done, at))
-            origin.extend([at] * (ord(lengths[at]) - 48))
-            done = at + 1
-        origin.extend(range(done, len(marked)))
+    return _with_synonyms(marked.translate(_TABLE), _char_origins(marked.translate(_LENGTHS)))
+
+
+def _char_origins(lengths: str) -> list[int]:
+    """Per character of the character-mapped text, its input index (``lengths``: see _LengthTable)."""
+    if not lengths.strip("1"):
+        return list(range(len(lengths)))
+    # some characters fold to none (spaces) or to several (砼): rebuild from the runs
+    origin, done = [], 0
+    for odd in _NOT_ONE.finditer(lengths):
+        at = odd.start()
+        origin.extend(range(done, at))
+        origin.extend([at] * (ord(lengths[at]) - 48))
+        done = at + 1
+    origin.extend(range(done, len(lengths)))
+    return origin
+
+
+def _with_synonyms(joined: str, origin: list[int]) -> tuple[str, list[int]]:
+    """The phrase synonyms applied to a character-mapped text and its origin map."""
     for old, new in PHRASE_SYNONYMS:
         start = joined.find(old)
         while start != -1:
@@ -147,13 +179,78 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
     return joined, origin
 
 
-def origin_map(text: str) -> list[int] | None:
-    """Per character of ``normalize(text)``, the index of the input character it came from; None when the text
-    folds character for character (the common case: positions are the same)."""
+# synonyms whose replacement is longer or shorter: they move the positions after them
+_SHIFTING_SYNONYMS = tuple(old for old, new in PHRASE_SYNONYMS if len(old) != len(new))
+
+
+def _line_origin(line: str) -> list[int] | None:
+    """Per character of a folded printed line, its index in the line; None when it folds character for
+    character.  Remembered per line, like its folded form."""
+    if line in _LINE_ORIGINS:
+        return _LINE_ORIGINS[line]
+    lengths, joined = line.translate(_LENGTHS), line.translate(_TABLE)
+    if not lengths.strip("1") and not any(old in joined for old in _SHIFTING_SYNONYMS):
+        origin = None
+    else:
+        origin = _with_synonyms(joined, _char_origins(lengths))[1]
+    if len(_LINE_ORIGINS) >= LINE_MEMO:
+        _LINE_ORIGINS.clear()
+    _LINE_ORIGINS[line] = origin
+    return origin
+
+
+class LineOrigins:
+    """The origin map of a text of several printed lines, put together from each line's map: ``origins[i]`` is
+    the index in the printed text of character ``i`` of ``normalize(text)``, like the list ``origin_map``
+    returns, without building that list (a line's own map is looked up when a position in it is asked for)."""
+
+    __slots__ = ("_lines", "_folded_starts", "_printed_starts", "_maps", "_length")
+
+    def __init__(self, lines: list[str]):
+        self._lines = lines
+        self._folded_starts: list[int] = []
+        self._printed_starts: list[int] = []
+        self._maps: dict[int, list[int] | None] = {}
+        folded_at = printed_at = 0
+        for line in lines:
+            self._folded_starts.append(folded_at)
+            self._printed_starts.append(printed_at)
+            folded_at += len(_fold_line(line)) + 1  # the line break folds to one CLAUSE_BREAK
+            printed_at += len(line) + 1
+        self._length = folded_at - 1
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int) -> int:
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        line = bisect.bisect_right(self._folded_starts, index) - 1
+        offset = index - self._folded_starts[line]
+        if line in self._maps:
+            origin = self._maps[line]
+        else:
+            origin = self._maps[line] = _line_origin(self._lines[line])
+        if origin is None:
+            return self._printed_starts[line] + offset
+        if offset >= len(origin):  # the line break after the line
+            return self._printed_starts[line + 1] - 1
+        return self._printed_starts[line] + origin[offset]
+
+
+def origin_map(text: str) -> list[int] | LineOrigins | None:
+    """Per character of ``normalize(text)``, the index of the input character it came from (a list, or a
+    LineOrigins that indexes the same way); None when the text folds character for character (the common case:
+    positions are the same)."""
     marked = _mark_numbered_clauses(text or "")
-    if marked is text and not text.translate(_LENGTHS).strip("1") and "商混凝土" not in text.translate(_TABLE):
+    if "\n" not in marked:
+        return _line_origin(marked)  # one line: _mark_numbered_clauses changed nothing
+    lines = marked.split("\n")
+    if marked is text and all(_line_origin(line) is None for line in lines):
         return None
-    return normalize_with_map(text)[1]
+    return LineOrigins(lines)
 
 
 def original_span(text: str, start: int, length: int) -> tuple[int, int]:

@@ -39,11 +39,11 @@ _SUB_BREAK = re.compile("[,。;!?]")
 _SLASH = re.compile(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])")
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
-PRODUCT_CLASSES = ("tile", "stone", "metal_panel")
+PRODUCT_CLASSES = ("tile", "stone", "metal_panel", "glass")
 SEGMENT_MEMO = 200_000  # segments (clauses) remembered by text
 # Class groups: inside a group the longest overlapping word wins (瓷砖胶 is an adhesive, not a tile + 胶).
 _GROUP_OF_CLASS = {"tile": "material", "stone": "material", "metal_panel": "material", "cement_mortar": "material",
-                   "adhesive": "material"}
+                   "adhesive": "material", "glass": "material"}
 LOCATIONS = ("exterior", "interior", "floor")
 ROLE_PRIORITY = ("bond", "leveling", "grout", "finish", "frame", "location", "concrete", "mortar", "brick", "method",
                  "connection", "substrate", "protection", "pile", "medium", "material", "size", "note")
@@ -152,9 +152,12 @@ class LineStructure:
         return self._role_from_verbs(field_name, start, end)
 
     def _role_from_verbs(self, field_name: str, start: int, end: int) -> str:
-        clause = self.clause_at(field_name, start)
-        if field_name == "name":
+        if field_name == "name":  # the 项目名称 is the work item, unless a verb right after says more (面砖（水泥砂浆粘贴）)
+            for verb in self.mentions.get("verb", ()):
+                if verb.field == "name" and verb.start >= end:
+                    return verb_role(verb) if verb.start - end <= 2 else "name"
             return "name"
+        clause = self.clause_at(field_name, start)
         low, high = self.sub_span(field_name, start)
         low = max(low, clause.value_start)
         before = ""
@@ -283,6 +286,15 @@ def _decimal_marker(segment: str, expected: int, several: bool) -> Optional[re.M
     return None
 
 
+_RUNS_ON = frozenset("0123456789:、,(/+*-~或及和与厚")
+
+
+def _runs_on(text: str, line_break: int) -> bool:
+    """The text before a line break stops mid-phrase (a number, a ratio, 、, 或 …): the next line goes on with the
+    same clause.  A line that ends on a word is a clause of its own."""
+    return line_break > 0 and text[line_break - 1] in _RUNS_ON
+
+
 def verb_role(verb: Mention) -> str:
     return verb.kind.split(":", 1)[1] if ":" in verb.kind else verb.kind
 
@@ -306,6 +318,10 @@ def _strip_words() -> tuple[str, ...]:
 # --- the vocabulary ----------------------------------------------------------------------------------------
 _REQUIRED_SECTIONS = ("roles", "verbs", "classes", "markers", "locations", "work_items")
 _MARKERS = ("negation", "existing", "change_from", "change_to", "demolish", "bidder", "alternative")
+# optional marker lists: words that end a negation (粘土砖已取消), that start a design change's new choice at the
+# head of a sub-clause (原为…，现…), that lead the first option of a choice (采用竹木或钢管), and attribute names
+# that give a design's former choice (原：红砖；现：灰砂砖)
+_OPTIONAL_MARKERS = ("negation_after", "change_now", "option_lead", "former_labels")
 
 
 def validate_vocabulary(data: object) -> list[str]:
@@ -332,6 +348,18 @@ def validate_vocabulary(data: object) -> list[str]:
             words(f"{section}.{key}", value)
     for key in _MARKERS:
         words(f"markers.{key}", data["markers"].get(key))
+    for key in _OPTIONAL_MARKERS:
+        if key in data["markers"]:
+            words(f"markers.{key}", data["markers"][key])
+    patterns = data.get("class_patterns", {})
+    if not isinstance(patterns, dict):
+        problems.append("class_patterns must be an object")
+        patterns = {}
+    for key, pattern in patterns.items():
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError):
+            problems.append(f"class_patterns.{key} must be a regular expression")
     for key in (*LOCATIONS, "not_exterior"):
         words(f"locations.{key}", data["locations"].get(key))
     for key, item in data["work_items"].items():
@@ -363,7 +391,7 @@ class StructureReader:
         if problems:
             raise StructureError(f"invalid structure vocabulary: {problems[0]}")
         self.vocabulary = vocabulary
-        self.classes = tuple(vocabulary["classes"])
+        self.classes = tuple(dict.fromkeys((*vocabulary["classes"], *vocabulary.get("class_patterns", {}))))
         self.roles = tuple(vocabulary["roles"])
         self.work_items = vocabulary["work_items"]
         priority = {role: rank for rank, role in enumerate(ROLE_PRIORITY)}
@@ -376,6 +404,13 @@ class StructureReader:
         self._mortar_grades = re.compile(vocabulary.get("mortar_grades") or r"(?!)")
         self._mortar_prefix = frozenset(vocabulary.get("mortar_prefix_chars", ""))
         self._existing_stop = frozenset(vocabulary["markers"].get("existing_stop", ""))
+        markers = vocabulary["markers"]
+        self._change_now = tuple(normalize(w) for w in markers.get("change_now", ()))
+        self._option_leads = tuple(sorted((normalize(w) for w in markers.get("option_lead", ())), key=len,
+                                          reverse=True))
+        self._former_labels = frozenset(normalize(w) for w in markers.get("former_labels", ()))
+        # classes found by a regular expression (a brick named by its grade: MU10砖), each its own group
+        self._class_patterns = tuple((cls, re.compile(p)) for cls, p in vocabulary.get("class_patterns", {}).items())
         table: dict[str, set[tuple[str, str]]] = {}
 
         def add(word: str, kind: str, group: str) -> None:
@@ -389,8 +424,8 @@ class StructureReader:
         for role, ws in vocabulary["verbs"].items():
             for w in ws:
                 add(w, f"verb:{role}", "verb")
-        for marker in _MARKERS:
-            for w in vocabulary["markers"][marker]:
+        for marker in _MARKERS + ("negation_after",):
+            for w in vocabulary["markers"].get(marker, ()):
                 add(w, f"m:{marker}", f"m:{marker}")
         for where in (*LOCATIONS, "not_exterior"):
             for w in vocabulary["locations"][where]:
@@ -409,8 +444,12 @@ class StructureReader:
         self._work_item_kinds = frozenset(f"wi:{key}" for key in self.work_items)
 
     # --- per line ------------------------------------------------------------------------------------------
-    def analyse(self, name: str, features: str = "", code: str = "") -> LineStructure:
-        fields = {"name": normalize(name), "features": normalize(features)}
+    def analyse(self, name: str, features: str = "", code: str = "",
+                fields: Optional[dict[str, str]] = None) -> LineStructure:
+        """The structure of a line (``fields``: its 项目名称 and 项目特征 already normalised, when the caller has
+        them)."""
+        if fields is None:
+            fields = {"name": normalize(name), "features": normalize(features)}
         return self._assemble(fields, {"name": name or "", "features": features or ""}, code)
 
     def analyse_segment(self, field_name: str, segment: str, expected: int = 1, several: bool = False,
@@ -456,8 +495,9 @@ class StructureReader:
         return known
 
     def segment_summary(self, field_name: str, segment: str, expected: int = 1,
-                        several: bool = False) -> tuple[Optional[int], frozenset[str]]:
-        """(clause number, vocabulary kinds present) of one normalised segment, from the segment memo."""
+                        several: bool = False) -> tuple[Optional[int], frozenset[str], int]:
+        """(clause number, vocabulary kinds present, where the text after the clause number begins) of one
+        normalised segment, from the segment memo."""
         key = (field_name, segment, expected, several) if segment[:1].isdigit() else (field_name, segment)
         read = self._segments.get(key)
         if read is None:
@@ -467,7 +507,7 @@ class StructureReader:
             self._segments[key] = read
         clause, words, _ = read
         number = clause[0] if clause is not None and field_name != "name" else None
-        return number, frozenset(key_kind for _, key_kind, _, _ in words)
+        return number, frozenset(key_kind for _, key_kind, _, _ in words), clause[1] if clause is not None else 0
 
     def line_head(self, code: str, name: str, mentions: Optional[dict[str, list[Mention]]] = None) -> tuple[str, str]:
         """(code digits, work item) of a line, from its 项目编码 and normalised 项目名称; remembered (lines repeat
@@ -516,6 +556,11 @@ class StructureReader:
                 number, start, label, role, value = clause
                 if number is not None:
                     last_number = number
+                elif not label and out and out[-1].number is not None and _runs_on(text, position - 1):
+                    # a line break inside a clause ("2.结合层：20厚1:2.5⏎水泥砂浆"): the clause goes on
+                    previous = out[-1]
+                    number, label, role = previous.number, previous.label, previous.role
+                    value = start
                 out.append(Clause(field_name, number, position + start, position + len(segment), label, role,
                                   position + value))
             for kind, key_kind, a, b in words:
@@ -551,7 +596,8 @@ class StructureReader:
         if colon > 0:
             candidate = body[:colon]
             if _CJK.search(candidate) and not _DIGIT.search(candidate) and "," not in candidate:
-                label, role, value = candidate, self.label_role(candidate), start + colon + 1
+                role = "former" if candidate in self._former_labels else self.label_role(candidate)
+                label, value = candidate, start + colon + 1
         return (number, start, label, role, value), words, inner_breaks
 
     def label_role(self, label: str) -> str:
@@ -576,6 +622,9 @@ class StructureReader:
         if "砂浆" in text or "M" in text:
             for match in self._mortar_grades.finditer(text):
                 best.setdefault("material", []).append((match.start(), match.end(), "cement_mortar"))
+        for cls, pattern in self._class_patterns:
+            for match in pattern.finditer(text):
+                best.setdefault(cls, []).append((match.start(), match.end(), cls))
         out = []
         for group, found in best.items():
             if group == "material":  # show the ratio or grade with the mortar: 1:2.5水泥砂浆, M20砂浆
@@ -618,7 +667,14 @@ class StructureReader:
         materials = s.mentions.get("cement_mortar", []) + s.mentions.get("adhesive", [])
         for m in materials:
             roles[(m.field, m.start)] = s._role_from_verbs(m.field, m.start, m.end)
-        for m in s.mentions.get("cement_mortar", []):
+        mortars = s.mentions.get("cement_mortar", [])
+        if mortars and "bond" not in roles.values() and self._says_stuck(s) and self._supplies_tile(s):
+            # 安装方式：粘贴 … 砂浆配合比：1:2水泥砂浆 — the tile is stuck and the only mortar named for it (in a
+            # 砂浆 clause, with no verb of its own) is what it is stuck with
+            for m in mortars:
+                if roles[(m.field, m.start)] == "mortar":
+                    roles[(m.field, m.start)] = "bond"
+        for m in mortars:
             if roles[(m.field, m.start)] != "base":
                 continue
             clause = s.clause_at(m.field, m.start)
@@ -630,6 +686,21 @@ class StructureReader:
                     roles[(m.field, m.start)] = "bond"
                     break
         return roles
+
+    def _supplies_tile(self, s: LineStructure) -> bool:
+        """Tiles named and supplied, or a tile work item (without reading roles: they are being worked out)."""
+        if any(not s.not_supplied(m.field, m.start) for m in s.mentions.get("tile", ())):
+            return True
+        return self.work_items.get(s.work_item, {}).get("product", "") == "tile"
+
+    @staticmethod
+    def _says_stuck(s: LineStructure) -> bool:
+        """A bond verb (粘贴, 镶贴 …) in the 项目名称 or in a method clause (安装方式：粘贴)."""
+        for verb in s.mentions.get("verb", ()):
+            if verb_role(verb) == "bond" and (verb.field == "name" or
+                                              s.clause_at(verb.field, verb.start).role in ("method", "bond")):
+                return True
+        return False
 
     def _cancels(self, s: LineStructure, field_name: str) -> list[tuple[int, int, str]]:
         text, out = s.fields[field_name], []
@@ -650,6 +721,12 @@ class StructureReader:
                 while stop < high and text[stop] not in self._existing_stop:
                     stop += 1
                 out.append((cue.end, stop, "existing or retained work, not supplied: 「{clause}」"))
+        for cue in s.mentions.get("m:negation_after", ()):
+            if cue.field == field_name:  # 粘土砖已取消, 红砖不再使用: what stands before the cue in its sub-clause
+                low = max(s.sub_span(field_name, cue.start)[0], s.clause_at(field_name, cue.start).value_start)
+                out.append((low, cue.start, "negated: 「{clause}」"))
+        changed = "the design's former choice, changed: 「{clause}」"
+        paired: set[int] = set()
         for cue in s.mentions.get("m:change_to", ()):
             if cue.field != field_name:
                 continue
@@ -658,9 +735,38 @@ class StructureReader:
             for frm in s.mentions.get("m:change_from", ()):
                 if frm.field == field_name and clause.start <= frm.start and frm.end <= cue.start:
                     start = frm.start
+                    paired.add(frm.start)
                     break
-            out.append((start, cue.start, "the design's former choice, changed: 「{clause}」"))
+            out.append((start, cue.start, changed))
+        if self._change_now:  # 原为…，现…: the new choice starts a later sub-clause of the clause
+            for frm in s.mentions.get("m:change_from", ()):
+                if frm.field != field_name or frm.start in paired:
+                    continue
+                now = self._now_after(s, field_name, frm.end)
+                if now is not None:
+                    out.append((frm.start, now, changed))
+        for clause in s.clauses:
+            if clause.field == field_name and clause.role == "former":  # 原：红砖；现：灰砂砖
+                out.append((clause.value_start, clause.end, changed))
         return out
+
+    def _now_after(self, s: LineStructure, field_name: str, position: int) -> Optional[int]:
+        """Where a design change's new choice begins after ``position``: a sub-clause of the same clause (or the
+        start of the next clause) that opens with 现… (现改为, 现为, 现采用 …)."""
+        text = s.fields[field_name]
+        clause = s.clause_at(field_name, position)
+        for brk in s._sub_breaks[field_name]:
+            if brk < position:
+                continue
+            if brk > clause.end:
+                break
+            head = text[brk + 1:]
+            if head.startswith(self._change_now):
+                return brk + 1
+            following = s.clause_at(field_name, brk + 1)
+            if following.start > clause.end and text.startswith(self._change_now, following.value_start):
+                return brk + 1
+        return None
 
     def _options(self, s: LineStructure, field_name: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
         text, out = s.fields[field_name], []
@@ -687,6 +793,10 @@ class StructureReader:
             if not seps:
                 continue
             options, cursor = [], value
+            for lead in self._option_leads:  # 投标人可采用竹木或钢管: the first option starts after 采用
+                found = text.rfind(lead, value, seps[0][0])
+                if found >= 0:
+                    cursor = max(cursor, found + len(lead))
             for a, b in seps:
                 if a > cursor:
                     options.append((cursor, a))

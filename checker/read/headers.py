@@ -17,6 +17,7 @@ from .cells import is_bill_code, to_number
 SEQ, CODE, NAME, FEATURES, SPEC, BRAND, MAKER, UNIT, QTY, PRICE, AMOUNT = (
     "seq", "code", "name", "features", "spec", "brand", "manufacturer", "unit", "quantity", "unit_price", "amount",
 )
+RECHECK = "rechecked_quantity"  # the bidder's re-measured quantity (复核工程量) printed beside the bill's quantity
 IGNORE = "ignore"
 
 # Exact header texts (after header_key) per role.
@@ -36,10 +37,11 @@ for _role, _words in {
     BRAND: ["品牌", "推荐品牌", "参考品牌", "拟用品牌", "投标品牌", "品牌名称", "品牌及产地", "建议品牌", "品牌要求"],
     MAKER: ["生产厂家", "厂家", "生产厂商", "制造商", "生产企业", "供应商", "产地"],
     UNIT: ["计量单位", "单位", "计数单位", "计价单位"],
-    QTY: ["工程量", "数量", "工程数量", "清单工程量", "暂定数量", "招标工程量", "合同工程量", "清单数量", "复核工程量",
+    QTY: ["工程量", "数量", "工程数量", "清单工程量", "暂定数量", "招标工程量", "合同工程量", "清单数量",
           "暂估工程量", "暂估数量", "暂定工程量"],
     PRICE: ["综合单价", "单价", "投标单价", "全费用综合单价", "综合单价(不含税)", "综合单价(含税)", "除税单价",
             "含税单价", "市场价", "基准单价", "不含税单价", "控制单价", "单价(不含税)", "单价(含税)"],
+    RECHECK: ["复核工程量", "复核数量", "核对工程量", "核实工程量"],
     AMOUNT: ["合价", "金额", "综合合价", "总价", "合计", "全费用合价", "合价(不含税)", "合价(含税)", "小计",
              "含税合价", "除税合价", "市场价合计", "不含税合价", "暂估总价", "暂估合价", "暂估金额"],
     IGNORE: ["暂估价", "其中:暂估价", "其中暂估价", "人工费", "材料费", "机械费", "机具费", "管理费", "利润",
@@ -222,6 +224,8 @@ def build_header(grid: Sequence[Sequence[object]], row: int, filled: "MergedFill
             parts.setdefault(role, []).append((col, header_key(pieces[-1])))
         elif role and role != IGNORE:
             candidates.setdefault(role, []).append((col, "".join(header_key(p) for p in pieces)))
+    if RECHECK in candidates and QTY not in candidates:  # the only quantity printed is the re-measured one
+        candidates[QTY] = candidates.pop(RECHECK)
     columns: dict[str, int] = {}
     for role, found in candidates.items():
         columns[role] = _preferred(found) if role in (PRICE, AMOUNT) else found[0][0]

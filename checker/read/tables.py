@@ -20,7 +20,7 @@ from ..match.normalize import header_key
 from ..model import DeclaredTotal, LineItem, Provenance, SheetRead, TableInfo
 from . import accounting as acc
 from .cells import cell_text, code_text, is_bill_code, seq_text, to_number
-from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, SEQ, SPEC, UNIT, Header,
+from .headers import (AMOUNT, BRAND, CODE, FEATURES, MAKER, NAME, PRICE, QTY, RECHECK, SEQ, SPEC, UNIT, Header,
                       MergedFill, build_header, is_clause, is_header_word, looks_like_header, role_of)
 from .kinds import (ANALYSIS, ANALYSIS_WORDS, BOQ, FEE, ITEM_KINDS, SUMMARY, is_fee_line, money_label, table_kind,
                     total_scope)
@@ -42,7 +42,7 @@ class _Pending:
 
     def __init__(self, row: int, fields: tuple, name: str, features: str):
         self.first_row = self.last_row = row
-        self.fields = fields  # (seq, code, unit, quantity, unit_price, amount, spec, brand, manufacturer)
+        self.fields = fields  # (seq, code, unit, quantity, unit_price, amount, spec, brand, manufacturer, rechecked)
         self.names = [name] if name else []
         self.features = [features] if features else []
         self.extras: Optional[list[tuple[int, str]]] = None  # (field index, text) of spec/brand/maker spills
@@ -52,13 +52,14 @@ class _Columns:
     """A table's column indices (-1: absent) and the reads every row needs."""
 
     __slots__ = ("seq", "code", "name", "features", "unit", "qty", "price", "amount", "spec", "brand", "maker",
-                 "price_parts", "amount_parts", "parts", "text_cols", "spill_cols")
+                 "price_parts", "amount_parts", "parts", "text_cols", "spill_cols", "recheck")
 
     def __init__(self, header: Header):
         get = lambda role: header.columns.get(role, -1)  # noqa: E731
         self.seq, self.code, self.name, self.features = get(SEQ), get(CODE), get(NAME), get(FEATURES)
         self.unit, self.qty, self.price, self.amount = get(UNIT), get(QTY), get(PRICE), get(AMOUNT)
         self.spec, self.brand, self.maker = get(SPEC), get(BRAND), get(MAKER)
+        self.recheck = get(RECHECK)
         self.price_parts, self.amount_parts = header.price_parts, header.amount_parts
         self.parts = bool(self.price_parts or self.amount_parts)
         # columns whose text an item keeps, and those a continuation row may spill into (with the field index)
@@ -97,7 +98,7 @@ class _Columns:
     def fields(self, row: Sequence[object], seq: str, code: str) -> tuple:
         return (seq, code, self.text(row, self.unit), self.number(row, self.qty), self.price_of(row),
                 self.amount_of(row), self.text(row, self.spec), self.text(row, self.brand),
-                self.text(row, self.maker))
+                self.text(row, self.maker), self.number(row, self.recheck) if self.recheck >= 0 else None)
 
     def has_numbers(self, row: Sequence[object]) -> bool:
         return any(self.number(row, c) is not None for c in (self.qty, self.price, self.amount)) or (
@@ -141,6 +142,7 @@ class _Columns:
             self.text(row, self.spec) if self.spec >= 0 else "",
             self.text(row, self.brand) if self.brand >= 0 else "",
             self.text(row, self.maker) if self.maker >= 0 else "",
+            self.number(row, self.recheck) if self.recheck >= 0 else None,
         )
         return fields, name, features
 
@@ -287,7 +289,7 @@ class _GridReader:
         if p is None or table is None:
             self.pending = None
             return
-        seq, code, unit, quantity, unit_price, amount, spec, brand, maker = p.fields
+        seq, code, unit, quantity, unit_price, amount, spec, brand, maker, rechecked = p.fields
         if p.extras:
             more = {6: [spec], 7: [brand], 8: [maker]}
             for index, text in p.extras:
@@ -306,7 +308,7 @@ class _GridReader:
             "table": table.kind, "seq": seq, "code": code, "name": "".join(p.names), "features": features,
             "unit": unit, "quantity": quantity, "unit_price": unit_price, "amount": amount,
             "section": self.pending_section, "spec": spec, "brand": brand, "manufacturer": maker,
-            "amount_missing": False,
+            "amount_missing": False, "rechecked_quantity": rechecked,
         }))
         table.items += 1
         self.pending = None

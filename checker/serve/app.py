@@ -18,7 +18,9 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..judge.rules import Profile
+from ..limits import FILE_SECONDS
 from ..report import VERDICT_TEXT
+from ..report.i18n import texts
 from .jobs import KEEP_CHOICES, Jobs
 from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_token, page_csp, report_csp,
                        set_csrf_cookie)
@@ -42,6 +44,7 @@ class Pages:
         self.settings = settings
         self.env = Environment(loader=PackageLoader("checker.templates", "serve"), autoescape=True,
                                trim_blocks=True, lstrip_blocks=True)
+        self.env.filters["reason"] = texts("zh").msg  # a file's or a check's reason, in the page's language
         script = self.env.get_template("serve.js").render()
         self.script = Markup(script)
         self.csp = page_csp("sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode())
@@ -73,7 +76,9 @@ def create_app(settings: ServeSettings) -> Starlette:
         records = await run_in_threadpool(history.list)
         s = settings
         limits = {"max_files": s.max_files, "max_file_bytes": s.max_file_bytes,
-                  "max_file_size": size_text(s.max_file_bytes), "file_seconds": f"{s.file_seconds:g}",
+                  "max_file_size": size_text(s.max_file_bytes),
+                  "file_seconds": None if s.file_seconds is None else f"{s.file_seconds:g}",
+                  "base_seconds": f"{FILE_SECONDS:g}",
                   "suffixes": s.bill_suffixes, "registry_suffixes": s.registry_suffixes}
         return pages.render(request, "index.html.j2", status, problem=problem, history=records, limits=limits,
                             project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path,
@@ -204,5 +209,6 @@ def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[Chec
     if not 0 <= band_share <= 10:
         raise UploadRefused(400, f"price band {band!r} is not a percentage from 0 to 1000")
     check = CheckSettings(profile=profile, uncertified=choice("uncertified", ("warning", "error"), "warning"),
-                          file_seconds=settings.file_seconds, ocr=fields.get("ocr") == "yes", band=band_share)
+                          limits=settings.limits, ocr=choice("ocr", ("yes", "no"), "yes") == "yes", band=band_share,
+                          workers=settings.check_workers)
     return check, choice("keep", KEEP_CHOICES, "none"), fields.get("mode", "check") or "check"

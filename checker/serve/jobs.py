@@ -1,26 +1,26 @@
-"""Checks in progress: each upload becomes a job that runs its bills in worker processes (at most
-``max_jobs`` jobs at once, the others wait), reports its progress for the page to poll, and ends in the history."""
+"""Checks in progress: each upload becomes a job whose process checks its bills through the batch runner (at most
+``max_jobs`` jobs at once, the others wait), reports its progress for the page to poll, and ends in the history —
+a failed job too, with its reason."""
 from __future__ import annotations
 
 import asyncio
 import datetime as _dt
 import secrets
+import sqlite3
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 
-from ..engine import FileReport
+from ..report.common import not_checked_line
+from ..report.i18n import texts
 from .settings import ServeSettings
 from .store import CheckRecord, History, StoredFile, keep_uploads
 from .uploads import Upload
-from .kinds import RENDERERS, ROLES, role_of
-from .worker import (CheckSettings, Input, Workers, WorkerError, WorkerTimeout, check_one, load_named_registry,
-                     not_checked)
+from .kinds import ROLES, role_of
+from .worker import CheckSettings, Input, Rendered, Workers, WorkerError, check_and_render
 
-GRACE_SECONDS = 15.0  # a worker gets this long past the per-file limit before it is stopped
-REPORT_SECONDS = 600.0  # rendering every report of one check
 KEEP_CHOICES = {"none": None, "7d": 7, "30d": 30, "always": 0}  # days the uploads are kept (0: until deleted)
 
 
@@ -92,70 +92,74 @@ class Jobs:
     async def _run(self, job: Job, upload: Upload, inputs: list[Input], settings: CheckSettings, keep: str) -> None:
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.max_jobs)
+        files: list[tuple[str | None, str | None]] = []  # (format, error) of each file checked so far
+
+        def progress(message: tuple) -> None:
+            if message[0] == "checked":
+                _, name, fmt, error = message
+                files.append((fmt, error))
+                if error:
+                    job.errors.append(not_checked_line(name, error, texts("zh")))
+                job.done += 1
+                job.current = inputs[job.done].name if job.done < len(inputs) else ""
+            elif message[0] == "reports":
+                job.current = "报告"
+
+        rendered: Rendered | None = None
         try:
             async with self._slots:
                 job.state = "running"
-                if settings.registry is not None:
-                    job.current = settings.registry.name
-                    await self.workers.call(load_named_registry, settings.registry, timeout=REPORT_SECONDS)
-                reports = []
-                for bill in inputs:
-                    job.current = bill.name
-                    reports.append(await self._check(bill, settings))
-                    if not reports[-1].read.ok:
-                        job.errors.append(f"gbm-check: {bill.name}: {reports[-1].read.error}")
-                    job.done += 1
-                job.current = "报告"
-                rendered = await self.workers.call(RENDERERS[job.kind], reports, inputs, settings, str(upload.folder),
-                                                   timeout=REPORT_SECONDS)
-            await run_in_threadpool(self._store, job, inputs, settings, reports, rendered, keep)
-            job.state = "done"
+                job.current = settings.registry.name if settings.registry is not None else inputs[0].name
+                rendered = await self.workers.call(check_and_render, inputs, settings, str(upload.folder), job.kind,
+                                                   timeout=None, progress=progress)
+        except asyncio.CancelledError:  # the server stops: nothing to store
+            upload.discard()
+            raise
         except (WorkerError, OSError) as exc:
             job.message = f"gbm-check: {exc}"
-            job.state = "failed"
         except Exception as exc:  # noqa: BLE001 — a job never ends silently: the page gets one line
             job.message = f"gbm-check: the check failed ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
-            job.state = "failed"
+        try:
+            await run_in_threadpool(self._store, job, inputs, settings, rendered,
+                                    list(rendered.files) if rendered else files, keep)
+        except (OSError, sqlite3.Error) as exc:
+            job.message = job.message or f"gbm-check: cannot store the check in the history: {exc}"
         finally:
             upload.discard()
+        job.state = "failed" if job.message else "done"
 
-    async def _check(self, bill: Input, settings: CheckSettings) -> FileReport:
-        """One bill in its own worker: a worker that overruns the limit or dies makes the bill not checked,
-        and the batch goes on."""
-        started = time.monotonic()
-        try:
-            return await self.workers.call(check_one, bill, settings,
-                                           timeout=settings.file_seconds + GRACE_SECONDS)
-        except WorkerTimeout:
-            why = f"took longer than the {settings.file_seconds:.0f} s limit per file"
-        except WorkerError as exc:
-            why = str(exc)
-        return not_checked(bill, time.monotonic() - started, why)
-
-    def _store(self, job, inputs, settings, reports, rendered, keep) -> None:
+    def _store(self, job: Job, inputs: list[Input], settings: CheckSettings, rendered: Rendered | None,
+               files: list[tuple[str | None, str | None]], keep: str) -> None:
+        """The check in the history: its reports, or — a job that failed — its reason, and each file's outcome
+        as far as it got (a file never reached has neither format nor error)."""
         now = _dt.datetime.now()
         days = KEEP_CHOICES.get(keep)
         kept: dict[int, str] = {}
         if days is not None:
             everything = inputs + ([settings.registry] if settings.registry else [])
-            kept = keep_uploads([(i.position, Path(i.path)) for i in everything], self.history.upload_folder(job.id))
-        files = [StoredFile(b.position, b.role, b.name, b.sha256, b.size, r.read.format, r.read.error,
-                            kept.get(b.position)) for b, r in zip(inputs, reports)]
+            kept = keep_uploads([(i.position, Path(i.path)) for i in everything if Path(i.path).is_file()],
+                                self.history.upload_folder(job.id))
+        outcomes = files + [(None, None)] * (len(inputs) - len(files))
+        stored = [StoredFile(b.position, b.role, b.name, b.sha256, b.size, fmt, error, kept.get(b.position))
+                  for b, (fmt, error) in zip(inputs, outcomes)]
         if settings.registry is not None:
             r = settings.registry
-            files.append(StoredFile(r.position, "registry", r.name, r.sha256, r.size, None, None, kept.get(r.position)))
+            stored.append(StoredFile(r.position, "registry", r.name, r.sha256, r.size, None, None,
+                                     kept.get(r.position)))
         profile = settings.profile
         record = CheckRecord(
-            id=job.id, created=now.isoformat(timespec="seconds"), kind=job.kind, verdict=rendered.verdict,
-            counts=rendered.counts, error=None,
+            id=job.id, created=now.isoformat(timespec="seconds"), kind=job.kind,
+            verdict=rendered.verdict if rendered else None, counts=rendered.counts if rendered else {},
+            error=None if rendered else job.message,
             profile={"city": profile.city, "district": profile.district, "project_type": profile.project_type,
                      "bid_date": profile.bid_date.isoformat(), "urban_area": profile.urban_area,
                      "government_invested": profile.government_invested, "ocr": settings.ocr,
                      **({"band": settings.band} if job.kind == "review" else {})},
             keep_until=None if days is None else ("9999-12-31" if days == 0 else
                                                   (now + _dt.timedelta(days=days)).isoformat(timespec="seconds")),
-            files=tuple(files))
-        self.history.add(record, rendered.report_json, list(rendered.artifacts))
+            files=tuple(stored))
+        self.history.add(record, rendered.report_json if rendered else None,
+                         list(rendered.artifacts) if rendered else [])
 
     async def close(self) -> None:
         """Stop every worker and wait for the jobs to wind up (their uploads are removed)."""

@@ -26,7 +26,7 @@ def render_review(reports: list[FileReport], inputs: list[Input], settings: Chec
     checked = render_reports(reports, inputs, settings, folder)
     by_role = {role: [r for r, i in zip(reports, inputs) if i.role == role] for role in ROLES}
     comparison = compare(by_role["tender"][0], by_role["bid"], (by_role["control"] or [None])[0],
-                         CompareSettings(band=settings.band), profile=settings.profile, catalogs=shipped()[0])
+                         CompareSettings(band=settings.band), profile=settings.profile, catalogs=shipped())
     workbook = Path(folder) / "review.xlsx"
     renderer("xlsx")(comparison, str(workbook), lang="zh")
     artifacts = (Artifact("review.html", "gbm-check-review.html", "text/html; charset=utf-8",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine import BILL_SUFFIXES
-from ..limits import FILE_SECONDS
+from ..limits import MEMORY_BYTES, Limits
 from ..read.sniff import MAX_FILE_BYTES
 
 REGISTRY_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -23,8 +23,11 @@ class ServeSettings:
     token: str | None = None  # required from every client when set (always set off loopback)
     max_files: int = 20  # bills in one upload
     max_file_bytes: int = MAX_FILE_BYTES  # one uploaded file, the same limit as the CLI's
-    file_seconds: float = FILE_SECONDS  # reading and checking one file, the same limit as the CLI's
-    max_jobs: int = 2  # checks running at once, each in its own worker process; more wait their turn
+    file_seconds: float | None = None  # a fixed time limit per file (--time-limit; 0: none), or None: the CLI's
+    # budget proportional to the work (60 s, more for big workbooks, long PDFs and scanned pages read by OCR)
+    memory_bytes: int = MEMORY_BYTES  # address space of the process checking one file (0: none), as the CLI's
+    max_jobs: int = 2  # checks running at once, each in its own job process; more wait their turn
+    workers: int = 0  # processes each check's files are checked in (0: the cores shared among max_jobs checks)
     temp_dir: str | None = None  # where private upload folders are made (default: the system's)
     bill_suffixes: tuple[str, ...] = BILL_SUFFIXES
     registry_suffixes: tuple[str, ...] = REGISTRY_SUFFIXES
@@ -32,6 +35,20 @@ class ServeSettings:
     @property
     def loopback(self) -> bool:
         return is_loopback(self.host)
+
+    @property
+    def limits(self) -> Limits:
+        """The per-file limits of every check (the batch runner's, as `gbm-check check` applies them)."""
+        return Limits(seconds=self.file_seconds, memory=self.memory_bytes)
+
+    @property
+    def check_workers(self) -> int:
+        """Worker processes one check's files are checked in."""
+        if self.workers:
+            return self.workers
+        from ..run.pool import default_jobs
+
+        return max(1, default_jobs() // self.max_jobs)
 
     @property
     def max_request_bytes(self) -> int:

@@ -1,6 +1,9 @@
-"""The work of a check, done in worker processes so that the page stays responsive: one process per bill
-(read, match, judge within the per-file time limit), then one that renders the reports.  The parent side,
-``call``, starts a process, waits for its answer off the event loop, and stops it when it overruns."""
+"""The work of a check, done in a worker process so that the page stays responsive: one process per check (a
+*job process*) checks its files through the batch runner of the command line (``checker.run.check_files``:
+each file in a process of its own with the per-file time and memory limits, a budget that grows with the work
+and with scanned pages read by OCR), telling the server each file as it finishes, then renders the reports.
+The parent side, ``Workers.call``, starts a process, waits for its answer off the event loop, passes its
+progress on, and stops it when it overruns or the server stops."""
 from __future__ import annotations
 
 import asyncio
@@ -8,18 +11,18 @@ import functools
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from ..engine import FileReport, RunReport, check_file
+from ..engine import FileReport, RunReport
 from ..judge.certificates import Registry, RegistryError, load_registry
-from ..judge.certification import Certification
-from ..judge.rules import Judge, Profile
+from ..judge.rules import Profile
+from ..limits import Limits
 from ..match.catalog import CatalogSet, load_catalogs
-from ..match.matcher import Matcher
-from ..model import FileRead
 from .store import Artifact
+
+REPORT_SECONDS = 600.0  # rendering every report of one check
 
 # Workers start from a fork server that has the checker and the report templates loaded (fast, and safe in a
 # threaded server); where there is none (Windows), they are spawned.
@@ -44,14 +47,15 @@ class Input:
 
 @dataclass(frozen=True)
 class CheckSettings:
-    """What every file of one check shares: the profile, the registry, the time limit, OCR."""
+    """What every file of one check shares: the profile, the registry, the per-file limits, OCR."""
 
     profile: Profile
     registry: Input | None = None
     uncertified: str = "warning"
-    file_seconds: float = 60.0
-    ocr: bool = False
+    limits: Limits = field(default_factory=Limits)  # per file, as the command line's (--time-limit, --memory-limit)
+    ocr: bool = True  # scanned pages and bill images read by OCR, as `gbm-check check` does by default
     band: float = 0.15  # a bid review's price band (unit prices beyond ± this share of the reference)
+    workers: int = 1  # worker processes the batch runner checks this check's files in
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Rendered:
     report_json: str
     artifacts: tuple[Artifact, ...]
     warnings: tuple[str, ...]
+    files: tuple[tuple[str, str | None], ...] = ()  # (format, error or None) of each checked file, in order
 
 
 class WorkerError(Exception):
@@ -87,21 +92,30 @@ def load_named_registry(registry: Input | None) -> Registry | None:
 
 
 @functools.lru_cache(maxsize=1)
-def shipped() -> tuple[CatalogSet, Matcher]:
-    """The shipped catalogs and their matcher: built once in the fork server, inherited by every worker."""
-    catalogs = load_catalogs(())
-    return catalogs, Matcher(catalogs)
+def shipped() -> CatalogSet:
+    """The shipped catalogs: loaded once in the fork server, inherited by every worker."""
+    return load_catalogs(())
 
 
-def check_one(bill: Input, settings: CheckSettings) -> FileReport:
-    """Check one uploaded bill (the CLI's per-file check and time limit) and name it by the client's name."""
-    catalogs, matcher = shipped()
-    registry = load_named_registry(settings.registry)
-    certification = (Certification(registry, settings.profile, settings.uncertified)
-                     if registry is not None else None)
-    report = check_file(bill.path, matcher, Judge(catalogs, settings.profile), settings.file_seconds,
-                        ocr=settings.ocr, certification=certification)
-    return renamed(report, bill.path, bill.name)
+def check_and_render(inputs: list[Input], settings: CheckSettings, folder: str, kind: str,
+                     tell: Callable[..., None]) -> Rendered:
+    """The whole of a check, in its job process: every file through the batch runner (``tell``-ing the server
+    ("checked", name, format, error) as each finishes, in order), then ``("reports",)`` and the reports of the
+    job's ``kind`` (``kinds.RENDERERS``)."""
+    from ..run import CheckSettings as RunSettings
+    from ..run import check_files
+    from .kinds import RENDERERS
+
+    run = RunSettings(catalogs=shipped(), profile=settings.profile, ocr=settings.ocr,
+                      registry=load_named_registry(settings.registry), uncertified=settings.uncertified,
+                      limits=settings.limits)
+    reports = []
+    for bill, report in zip(inputs, check_files([i.path for i in inputs], run, jobs=settings.workers)):
+        reports.append(renamed(report, bill.path, bill.name))
+        tell(("checked", bill.name, report.read.format, reports[-1].read.error))
+    tell(("reports",), deadline=REPORT_SECONDS)
+    rendered = RENDERERS[kind](reports, inputs, settings, folder)
+    return replace(rendered, files=tuple((r.read.format, r.read.error) for r in reports))
 
 
 def renamed(report: FileReport, path: str, name: str) -> FileReport:
@@ -123,7 +137,7 @@ def renamed(report: FileReport, path: str, name: str) -> FileReport:
 
 def check_run(reports: list[FileReport], settings: CheckSettings) -> RunReport:
     """The run of checked files, as the command line makes it (catalogs, profile, registry and its notes)."""
-    catalogs = shipped()[0]
+    catalogs = shipped()
     registry = load_named_registry(settings.registry)
     run = RunReport(files=reports, catalogs=catalogs, profile=settings.profile, registry=registry)
     if registry is not None and registry.example_data:
@@ -179,10 +193,15 @@ def workbooks(run: RunReport, sources: dict[int, str], folder: Path) -> list[Art
     return artifacts
 
 
-def _child(conn, function: Callable, args: tuple) -> None:
-    """A worker process: run ``function(*args)`` and send back ("ok", result) or ("error", one line)."""
+def _child(conn, function: Callable, args: tuple, progress: bool) -> None:
+    """A worker process: run ``function(*args)`` and send back ("ok", result) or ("error", one line); with
+    ``progress``, the function gets ``tell(message, deadline=None)``, which sends ("progress", message, deadline)
+    (a deadline in seconds replaces the caller's)."""
+    def tell(message, deadline: float | None = None) -> None:
+        conn.send(("progress", message, deadline))
+
     try:
-        conn.send(("ok", function(*args)))
+        conn.send(("ok", function(*args, tell=tell) if progress else function(*args)))
     except WorkerError as exc:
         conn.send(("error", str(exc)))
     except BaseException as exc:  # noqa: BLE001 — the parent shows one line, never a traceback
@@ -199,17 +218,23 @@ class Workers:
     def __init__(self) -> None:
         self.running: set = set()
 
-    async def call(self, function: Callable, *args, timeout: float) -> Any:
-        """``function(*args)`` in a new worker process; WorkerTimeout after ``timeout`` seconds (the process is
-        stopped), WorkerError when it fails or dies."""
+    async def call(self, function: Callable, *args, timeout: float | None,
+                   progress: Callable[[Any], None] | None = None) -> Any:
+        """``function(*args)`` in a new worker process; WorkerTimeout after ``timeout`` seconds (None: no limit
+        until the worker names one; the process is stopped), WorkerError when it fails or dies.  With
+        ``progress``, the function is given ``tell`` and each message it tells is passed to ``progress`` on the
+        event loop.  The process is not daemonic: its own workers (the batch runner's, a PDF's page readers) may
+        start processes; ``stop_all`` ends it with the server."""
+        loop = asyncio.get_running_loop()
         receiving, sending = _CONTEXT.Pipe(duplex=False)
-        process = _CONTEXT.Process(target=_child, args=(sending, function, args), daemon=True)
+        process = _CONTEXT.Process(target=_child, args=(sending, function, args, progress is not None))
         process.start()
         sending.close()
         self.running.add(process)
         started, answer = time.monotonic(), None
+        told = (lambda message: loop.call_soon_threadsafe(progress, message)) if progress else None
         try:
-            answer = await asyncio.to_thread(_receive, receiving, timeout)
+            answer = await asyncio.to_thread(_receive, receiving, timeout, told)
         finally:
             receiving.close()
             if answer in (None, "died") and process.is_alive():
@@ -217,6 +242,7 @@ class Workers:
             await asyncio.to_thread(process.join, 5)
             if process.is_alive():
                 process.kill()
+                await asyncio.to_thread(process.join, 5)
             self.running.discard(process)
         if answer is None:
             raise WorkerTimeout(f"took longer than {time.monotonic() - started:.0f} s and was stopped")
@@ -233,17 +259,22 @@ class Workers:
                 process.kill()
 
 
-def _receive(conn, timeout: float):
-    """The worker's answer, "died" when it ended without one, or None when it overran."""
-    if not conn.poll(timeout):
-        return None
-    try:
-        return conn.recv()
-    except (EOFError, OSError):
-        return "died"
-
-
-def not_checked(bill: Input, seconds: float, why: str) -> FileReport:
-    """The report of a bill whose worker had to be stopped or died: not checked, with the reason."""
-    return FileReport(read=FileRead(path=bill.name, format="unknown", sha256=bill.sha256,
-                                    error=f"not checked: {why}"), items=(), seconds=seconds)
+def _receive(conn, timeout: float | None, progress: Callable | None):
+    """The worker's answer, "died" when it ended without one, or None when it overran; progress messages go to
+    ``progress`` on the way (and may set a new deadline)."""
+    deadline = time.monotonic() + timeout if timeout is not None else None
+    while True:
+        wait = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not conn.poll(wait):
+            return None
+        try:
+            answer = conn.recv()
+        except (EOFError, OSError):
+            return "died"
+        if answer[0] != "progress":
+            return answer
+        _, message, new_deadline = answer
+        if new_deadline is not None:
+            deadline = time.monotonic() + new_deadline
+        if progress is not None:
+            progress(message)

@@ -1,0 +1,26 @@
+"""The per-line memo keeps a result once its line comes round again (checker/match/memo.py)."""
+from checker.match.memo import RepeatMemo
+from tests.test_structural_rules import MATCHER
+
+
+def test_a_result_is_kept_from_the_second_sighting_on():
+    memo = RepeatMemo(10)
+    memo.put("a", 1)
+    assert memo.get("a") is None  # seen once: only its hash is remembered
+    memo.put("a", 2)
+    assert memo.get("a") == 2 and len(memo) == 1
+
+
+def test_the_memo_stays_within_its_size():
+    memo = RepeatMemo(3)
+    for round_ in range(2):
+        for key in range(10):
+            memo.put(key, key)
+    assert len(memo) <= 3
+
+
+def test_a_repeated_line_is_matched_once_more_then_remembered():
+    text = ("外墙面砖", "1.部位：外墙\n2.粘结层：1:2水泥砂浆\n3.面层：劈开砖（记忆测试）", "011204003001")
+    first, second, third = (MATCHER.match_text(*text) for _ in range(3))
+    assert third is MATCHER.match_text(*text)  # kept since the second sighting
+    assert [h.entry.id for h in first.hits] == [h.entry.id for h in third.hits]
