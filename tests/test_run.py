@@ -197,6 +197,11 @@ def test_the_time_budget_grows_with_the_work_and_says_so():
     assert busy.explain(3 * big, Work(cells=1_200_000)).endswith(
         "(60 s + time for 1.2 million cells, ×3.0 for the machine's load); give it more time with --time-limit SECONDS")
     assert Limits(seconds=30, slowdown=3.0).seconds_for(Work(cells=9_000_000)) == 30  # a fixed limit is the user's
+    from checker.report.i18n import message_id
+
+    for reason in (limits.explain(big, Work(cells=1_200_000)), busy.explain(180, None), limits.explain(60, None),
+                   Limits(seconds=30).explain(30, None)):
+        assert message_id(reason), reason  # in the message table: shown in the report's language
 
 
 def test_the_machine_load_stretches_the_default_budget_within_bounds(monkeypatch):
@@ -233,3 +238,25 @@ def test_lines_travel_column_by_column_unchanged():
     assert [list(map(type, vars(item).values())) for item in back.read.items] == \
         [list(map(type, vars(item).values())) for item in items]
     assert codec.decode_lines(codec.encode_lines(FileRead(path="e", format="csv", sha256=""))) == ()
+
+
+def test_a_run_keeps_each_files_outcome_not_what_reading_found(tmp_path):
+    """Memory flat in the number of files: the writers get the whole read with each file, the run keeps its
+    outcome and counts only (no tables, sheets, skipped rows or totals), and the JSON report still lists them."""
+    import json
+
+    from checker.engine import RunReport
+    from checker.report.json_report import render
+
+    (tmp_path / "a.xlsx").write_bytes(hostile.xlsx_bill())
+    settings = CheckSettings(load_catalogs(()), Profile())
+    report = next(check_files([str(tmp_path / "a.xlsx")], settings, isolate=False))
+    assert report.read.tables and report.read.sheets
+    run = RunReport(catalogs=settings.catalogs, profile=settings.profile)
+    given = run.add(report)
+    assert given.read.tables == report.read.tables and given.read.sheets == report.read.sheets
+    kept = run.summaries[0].read
+    assert (kept.tables, kept.sheets, kept.skipped, kept.totals, kept.items) == ((), (), (), (), ())
+    assert kept.path == report.read.path and run.summaries[0].counts == given.counts
+    entry = json.loads(render(RunReport(files=[report], catalogs=settings.catalogs, profile=settings.profile)))
+    assert entry["files"][0]["tables"] and entry["files"][0]["sheets"]
