@@ -21,7 +21,7 @@ from .catalog import CatalogSet, Entry, Part, Pattern
 from .memo import RepeatMemo
 from ..model import LineItem
 from .normalize import normalize, origin_map
-from .structure import EXCLUSION_BREAKS, FIELD_LABELS, NEGATION_BREAKS, LineStructure, StructureReader, \
+from .structure import EXCLUSION_BREAKS, FIELD_LABELS, clause_bounds, NEGATION_BREAKS, LineStructure, StructureReader, \
     clause_description, default_reader, printed_span
 
 DEMOLITION_CODE_PREFIXES = ("0116", "041001")  # 拆除工程 (GB 50854 附录P; 市政 拆除)
@@ -800,10 +800,7 @@ def _code_applies(entry: Entry, code: str) -> bool:
 
 
 def _clause_start(text: str, position: int, breaks: str) -> int:
-    start = position
-    while start > 0 and text[start - 1] not in breaks:
-        start -= 1
-    return start
+    return clause_bounds(text, position, breaks)[0]
 
 
 def _negated_exclusion(text: str, start: int) -> bool:

@@ -39,6 +39,7 @@ _SUB_BREAK = re.compile("[,。;!?]")
 _SLASH = re.compile(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])")
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
+CLAUSE_SHOWN = 120  # characters of a clause a reason quotes at most (real clauses are shorter)
 PRODUCT_CLASSES = ("tile", "stone", "metal_panel", "glass")
 SEGMENT_MEMO = 200_000  # segments (clauses) remembered by text
 # Class groups: inside a group the longest overlapping word wins (瓷砖胶 is an adhesive, not a tile + 胶).
@@ -300,13 +301,28 @@ def verb_role(verb: Mention) -> str:
 
 
 def _clause_text(text: str, position: int) -> str:
-    start = position
-    while start > 0 and text[start - 1] not in NEGATION_BREAKS:
-        start -= 1
-    end = position
-    while end < len(text) and text[end] not in NEGATION_BREAKS:
-        end += 1
-    return text[start:end]
+    """The clause around ``position`` as a reason quotes it: whole, or ``CLAUSE_SHOWN`` characters around the
+    position (with …) when it runs on (a reason per hit must not copy the whole of a page-long clause)."""
+    start, end = clause_bounds(text, position)
+    if end - start <= CLAUSE_SHOWN:
+        return text[start:end]
+    low = max(start, min(position - CLAUSE_SHOWN // 2, end - CLAUSE_SHOWN))
+    high = low + CLAUSE_SHOWN
+    return ("…" if low > start else "") + text[low:high] + ("…" if high < end else "")
+
+
+def clause_bounds(text: str, position: int, breaks: str = NEGATION_BREAKS) -> tuple[int, int]:
+    """(start, end) of the clause around ``position``: the run of ``text`` holding none of ``breaks`` (the
+    character at ``position`` included).  Found by bisection in the text's break positions, computed once per
+    text: a walk from every hit is quadratic in a line that runs on for pages without a break."""
+    positions = _break_positions(text, breaks)
+    index = bisect.bisect_left(positions, position)
+    return (positions[index - 1] + 1 if index else 0), (positions[index] if index < len(positions) else len(text))
+
+
+@lru_cache(maxsize=256)
+def _break_positions(text: str, breaks: str) -> tuple[int, ...]:
+    return tuple(i for i, ch in enumerate(text) if ch in breaks)
 
 
 @lru_cache(maxsize=1)
@@ -708,10 +724,7 @@ class StructureReader:
             return out
         for cue in s.mentions.get("m:negation", ()):
             if cue.field == field_name:
-                stop = cue.end
-                while stop < len(text) and text[stop] not in NEGATION_BREAKS:
-                    stop += 1
-                out.append((cue.end, stop, "negated: 「{clause}」"))
+                out.append((cue.end, clause_bounds(text, cue.end)[1], "negated: 「{clause}」"))
         for cue in s.mentions.get("m:demolish", ()):
             if cue.field == field_name:
                 out.append((cue.end, s.sub_span(field_name, cue.start)[1], "demolished, not supplied: 「{clause}」"))
