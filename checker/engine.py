@@ -332,9 +332,26 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
             read = FileRead(path=str(Path(path)), format="unknown", sha256="",
                             error=limits.explain(seconds, measured[-1] if measured else None))
             checked = ()
-    if notes:
-        read = dataclasses.replace(read, warnings=read.warnings + as_warnings(notes))
+    warnings = as_warnings(notes) + _long_lines_warning(read.items)
+    if warnings:
+        read = dataclasses.replace(read, warnings=read.warnings + warnings)
     return FileReport(read=read, items=checked, seconds=time.perf_counter() - started)
+
+
+def _long_lines_warning(items: tuple) -> tuple[str, ...]:
+    """A file warning for lines too long to judge whole (a pasted document, a damaged file): said, never hidden."""
+    from .match.matcher import MAX_TEXT_CHARS
+
+    long = Matcher.long_lines(items)
+    if not long:
+        return ()
+    from .read.accounting import where
+
+    size = max(max(len(item.name), len(item.features)) for item in long)
+    longest = next(item.provenance for item in long if max(len(item.name), len(item.features)) == size)
+    return (f"{len(long)} line(s) hold more than {MAX_TEXT_CHARS} characters of name or features (the longest, "
+            f"{where(longest.sheet, longest.first_row, longest.page)}, holds {size}); each was judged on its first "
+            f"{MAX_TEXT_CHARS} characters only: read the rest by eye",)
 
 
 def check_paths(paths: Iterable[str], catalogs: CatalogSet, profile: Profile, *,

@@ -52,3 +52,24 @@ def test_a_line_that_runs_on_for_pages_is_judged_in_linear_time(unit):
     big, long_checked = seconds_for(4000)  # ten times the text: a walk per hit made it about 100 times slower
     assert big < 4.0 and big < 30 * max(small, 0.02)
     assert {f.entry for f in checked.findings} == {f.entry for f in long_checked.findings}
+
+
+def test_a_line_too_long_to_be_a_bill_line_is_judged_on_its_beginning_and_said(make_xlsx):
+    """A cell of hundreds of thousands of characters (a pasted document, a damaged file) is judged on its first
+    MAX_TEXT_CHARS, in bounded time and memory, and the file says so in the report's language."""
+    from checker.match.matcher import MAX_TEXT_CHARS
+    from checker.report.i18n import message_id, texts
+
+    catalogs = load_catalogs()
+    header = ["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量"]
+    long_text = "1.砖品种：实心粘土砖；" + "墙体砌筑说明" * (MAX_TEXT_CHARS // 5)  # an xlsx cell holds 32,767
+    path = make_xlsx({"表-08": [header, [1, "010401003001", "实心砖墙", long_text, "m3", 10],
+                                 [2, "010401003002", "实心砖墙", "砖品种：蒸压灰砂砖", "m3", 5]]})
+    started = time.perf_counter()
+    report = check_file(str(path), Matcher(catalogs), Judge(catalogs, Profile()))
+    assert time.perf_counter() - started < 20
+    first, second = report.items
+    assert first.findings and first.item.features == long_text  # read whole, judged on its beginning
+    notes = [w for w in report.read.warnings if "characters of name or features" in w]
+    assert len(notes) == 1 and f"holds {len(long_text)}" in notes[0] and "!2" in notes[0]
+    assert message_id(notes[0]) == "read.long_lines" and "字符" in texts("zh").msg(notes[0])

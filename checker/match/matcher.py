@@ -30,6 +30,7 @@ DEMOLITION_WORDS = ("拆除", "拆卸", "铲除", "凿除原", "清除原")
 REBUILD_WORDS = ("恢复", "新砌", "重砌", "拆砌", "复原", "还原", "新做", "重做", "新建", "更换", "改造")
 _EXCLUSION_NEGATORS = ("非", "不", "无")
 MEMO_SIZE = 100_000
+MAX_TEXT_CHARS = 20_000  # of a line's 项目名称 or 项目特征 judged: a real line holds a few hundred (see long_lines)
 SEGMENT_MEMO = 200_000  # lines of text (clauses) whose automaton hits are remembered
 # Near-miss spellings: a term typed with one look-alike or sound-alike character (粘士砖 for 粘土砖, 聚胺酯
 # for 聚氨酯).  Only substitutions within these groups count: a free one-character edit turns 现浇混凝土
@@ -220,6 +221,7 @@ class Matcher:
         Bills repeat descriptions (the same 项目特征 under many codes, across sheets and tables), so results
         are memoised per (name, features, code section); the memo is bounded.
         """
+        name, features = name[:MAX_TEXT_CHARS], features[:MAX_TEXT_CHARS]
         key = (name, features, code[:9] if code else "")
         cached = self._memo.get(key)
         if cached is None:
@@ -227,6 +229,11 @@ class Matcher:
             self._memo.put(key, found.without_structure(self.reader, name, features, code))
             return found
         return cached
+
+    @staticmethod
+    def long_lines(items) -> list:
+        """The lines whose name or features run past ``MAX_TEXT_CHARS`` (judged on their beginning only)."""
+        return [item for item in items if len(item.name) > MAX_TEXT_CHARS or len(item.features) > MAX_TEXT_CHARS]
 
     def _match(self, name: str, features: str, code: str) -> LineMatch:
         source = (self.reader, name, features, code)
