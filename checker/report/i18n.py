@@ -101,6 +101,11 @@ class Texts:
         label = _tables()[0].get(key)
         return label[self.lang] if label else default
 
+    def section(self, prefix: str) -> dict[str, str]:
+        """The labels ``prefix.NAME`` as {NAME: text} in this language, their {slots} unfilled."""
+        start = prefix + "."
+        return {key[len(start):]: value[self.lang] for key, value in _tables()[0].items() if key.startswith(start)}
+
     def msg(self, text: str) -> str:
         return localize(text, self.lang)
 
