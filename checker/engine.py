@@ -16,7 +16,7 @@ from .judge.adoption import Adoption, compute, line_amounts
 from .judge.certificates import Registry
 from .match.matcher import Matcher
 from .judge.certification import Certification
-from .model import CheckedItem, Evidence, FileRead, Finding, Waiver
+from .model import CheckedItem, Evidence, FileRead, Finding, LineItem, Waiver
 from .read import read_path
 from .run.quiet import as_warnings, library_output
 
@@ -278,10 +278,26 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return found
 
 
+def line_judge(matcher: Matcher, judge: Judge,
+               certification: Certification | None = None) -> Callable[[LineItem], CheckedItem]:
+    """The whole judgement of one line: matched, judged, and its certification checked (with a registry)."""
+    match, verdict = matcher.match_item, judge.judge
+    if certification is None:
+        return lambda item: verdict(item, match(item))
+    certify = certification.apply
+    return lambda item: certify(verdict(item, match(item)))
+
+
+def judge_in_turn(lines: tuple, judge_one: Callable[[LineItem], CheckedItem]) -> tuple:
+    """Every line judged, one after the other, in this process."""
+    return tuple(map(judge_one, lines))
+
+
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,
                ocr: bool = True, ocr_engine: str = "rapidocr", certification: Certification | None = None, limits: Limits | None = None,
                on_budget: Callable[[float, Work], None] | None = None,
-               on_read: Callable[[FileRead], None] | None = None) -> FileReport:
+               on_read: Callable[[FileRead], None] | None = None,
+               judge_lines: Callable[[tuple, Callable], tuple] | None = None) -> FileReport:
     """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
 
     ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
@@ -289,7 +305,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
     both the time and the memory limit (it wins over ``seconds``).  The file's own timer stops it a little
     before its budget (``Limits.soft_seconds``): a worker process that overruns is killed at the budget.
     Library log records and warnings become file warnings.  ``on_read`` sees the read file before its lines are
-    judged (the batch runner sends the lines ahead)."""
+    judged (the batch runner sends the lines ahead).  ``judge_lines(lines, judge_one)`` judges the lines
+    (default: one after the other here; a worker with a spare core shares them, ``checker.run.split``)."""
     limits = limits or Limits(seconds=seconds)
     started = time.perf_counter()
     measured: list[Work] = []
@@ -310,9 +327,7 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                                  on_work=budget, memory=limits.memory)
                 if on_read is not None and read.ok:
                     on_read(read)
-                checked = tuple(judge.judge(item, matcher.match_item(item)) for item in read.items)
-                if certification is not None:
-                    checked = tuple(certification.apply(c) for c in checked)
+                checked = (judge_lines or judge_in_turn)(read.items, line_judge(matcher, judge, certification))
         except FileTimeLimit:
             read = FileRead(path=str(Path(path)), format="unknown", sha256="",
                             error=limits.explain(seconds, measured[-1] if measured else None))

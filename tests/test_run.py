@@ -32,7 +32,7 @@ def settings():
 class Scripted(Checker):
     """A checker whose behaviour a file's name chooses: sleep, hang, crash, allocate, print."""
 
-    def check(self, path, on_budget=None, on_read=None):
+    def check(self, path, on_budget=None, on_read=None, spare_core=False):
         name = os.path.basename(path)
         if name.startswith("sleep"):
             time.sleep(float(name.split("-")[1]))
@@ -169,9 +169,9 @@ def test_finished_reports_wait_in_a_bounded_buffer(settings, monkeypatch):
     seen = []
     assign = runner._Pool._assign
 
-    def spy(self, worker, index, path):
+    def spy(self, worker, index, path, **options):
         seen.append((index, len(self.done)))
-        assign(self, worker, index, path)
+        assign(self, worker, index, path, **options)
 
     monkeypatch.setattr(runner._Pool, "_assign", spy)
     paths = ["sleep-1.0"] + ["sleep-0"] * 30
@@ -290,3 +290,66 @@ def test_a_run_keeps_each_files_outcome_not_what_reading_found(tmp_path):
     assert kept.path == report.read.path and run.summaries[0].counts == given.counts
     entry = json.loads(render(RunReport(files=[report], catalogs=settings.catalogs, profile=settings.profile)))
     assert entry["files"][0]["tables"] and entry["files"][0]["sheets"]
+
+
+def _sample_lines():
+    from pathlib import Path
+
+    from checker.read import read_path
+
+    root = Path(__file__).resolve().parents[1] / "sample_bills"
+    lines = tuple(item for name in ("liaocheng_school_boq_paged.xlsx", "liaocheng_office_boq.csv",
+                                    "liaocheng_bid_workbook.xlsx")
+                  for item in read_path(str(root / name)).items)
+    assert len(lines) > 40
+    return lines
+
+
+def test_lines_judged_on_two_cores_as_in_turn(settings):
+    """A forked child judges the second half: the same findings in the same order as judging in turn, and a
+    child that fails leaves the worker to judge its half (sharing a core never fails a file)."""
+    from checker.engine import judge_in_turn, line_judge
+    from checker.run.split import judge_on_two_cores
+
+    checker = settings.checker()
+    one = line_judge(checker.matcher, checker.judge)
+    lines = _sample_lines()
+    in_turn = judge_in_turn(lines, one)
+    assert any(c.findings for c in in_turn) and any(c.green_categories for c in in_turn)
+    shared = judge_on_two_cores(lines, one, min_lines=2)
+    assert shared == in_turn and all(a.item is b for a, b in zip(shared, lines))
+    worker = os.getpid()
+
+    def failing_child(item):
+        if os.getpid() != worker:
+            os._exit(3)
+        return one(item)
+
+    assert judge_on_two_cores(lines, failing_child, min_lines=2) == in_turn
+    assert judge_on_two_cores(lines[:3], one) == judge_in_turn(lines[:3], one)  # few lines: no child
+
+
+def test_a_single_file_run_lends_the_spare_core_to_its_worker(tmp_path, monkeypatch):
+    """One file on two cores: its worker may judge on both; a batch's files each get one."""
+    from checker.run import split
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    real = split.judge_on_two_cores
+
+    def marked(lines, judge_one, min_lines=None):
+        (marks / str(os.getpid())).write_text(str(len(lines)))
+        return real(lines, judge_one, min_lines=2)
+
+    monkeypatch.setattr(split, "judge_on_two_cores", marked)
+    bill = os.path.join(os.path.dirname(__file__), "..", "sample_bills", "liaocheng_school_boq_paged.xlsx")
+    plain = CheckSettings(load_catalogs(()), Profile())
+    alone = next(check_files([bill], plain, jobs=2))
+    assert len(list(marks.iterdir())) == 1
+    in_process = next(check_files([bill], plain, isolate=False))
+    assert alone.items == in_process.items and alone.items
+    for mark in marks.iterdir():
+        mark.unlink()
+    batch = list(check_files([bill, bill, bill], plain, jobs=2))
+    assert [r.items for r in batch] == [in_process.items] * 3
+    assert len(list(marks.iterdir())) <= 1  # only a last file may get the spare core, when the other is idle

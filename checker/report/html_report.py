@@ -17,12 +17,13 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 from collections import defaultdict
 
-from jinja2 import Environment, PackageLoader
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
 from markupsafe import Markup, escape
 
 from ..textsafe import json_bytes
@@ -47,18 +48,55 @@ _ENV: Environment | None = None
 
 
 def environment() -> Environment:
-    """The Jinja2 environment: templates from the ``checker.templates`` package, autoescape on."""
+    """The Jinja2 environment of the reports, made once per process."""
     global _ENV
     if _ENV is None:
-        _ENV = Environment(loader=PackageLoader("checker.templates", "."), autoescape=True,
-                           trim_blocks=True, lstrip_blocks=True)
-        _ENV.filters["money"] = money
-        _ENV.filters["pct"] = pct
-        _ENV.filters["b"] = bold
-        _ENV.filters["code"] = code
-        _ENV.filters["badge"] = badge
-        _ENV.filters["fit"] = fit
+        _ENV = new_environment(template_cache())
     return _ENV
+
+
+def new_environment(bytecode_cache: FileSystemBytecodeCache | None) -> Environment:
+    """Templates from the ``checker.templates`` package, autoescape on, the reports' filters, compiled templates
+    kept in ``bytecode_cache`` between runs."""
+    env = Environment(loader=PackageLoader("checker.templates", "."), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache)
+    env.filters.update(money=money, pct=pct, b=bold, code=code, badge=badge, fit=fit)
+    return env
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja2's file cache of compiled templates, which a full or read-only disk never fails: compiling the
+    report templates costs a small bill's check about 0.2 s on every run otherwise."""
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable, cut or corrupt (pickle and marshal raise many kinds): compile it again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def template_cache() -> FileSystemBytecodeCache | None:
+    """Compiled templates under ``$XDG_CACHE_HOME/gbm-check`` (else ``~/.cache/gbm-check``), a directory only this
+    user may write; None (compile every run) when there is none or ``GBM_CHECK_NO_CACHE`` is set.  Jinja2 keys
+    each entry by the template's source checksum and Python's bytecode version: an edited template or another
+    interpreter recompiles."""
+    if os.environ.get("GBM_CHECK_NO_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    directory = os.path.join(base, "gbm-check", "templates")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        if os.stat(directory).st_uid != os.getuid() or not os.access(directory, os.W_OK):
+            return None
+    except (OSError, AttributeError):
+        return None
+    return _QuietBytecodeCache(directory)
 
 
 def bold(value) -> Markup:

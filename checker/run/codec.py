@@ -128,15 +128,23 @@ def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:
 
 
 def _judged(report: FileReport) -> bytes:
-    lines = report.read.items
-    if len(lines) != len(report.items) or not all(map(operator.is_, lines, (c.item for c in report.items))):
+    read = dataclasses.replace(report.read, items=())
+    return _JUDGED + pickle.dumps((read, report.seconds, *pack_checked(report.items, report.read.items)),
+                                  protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def pack_checked(checked_items: tuple, lines: tuple) -> tuple[tuple, list, array]:
+    """What judging added to ``lines``: (field names, the distinct values lines share, per line the index of its
+    share) — the judge's memo hands out the same tuples for the same text, so a big bill has few shares.
+    TypeError when the checked items are not plain CheckedItems of exactly these lines."""
+    if len(lines) != len(checked_items) or not all(map(operator.is_, lines, (c.item for c in checked_items))):
         raise TypeError("the checked lines are not the read's lines")  # check_file always makes them so
     checked_values = _getter(_CHECKED)
     shared: dict[tuple[int, ...], int] = {}
     parts: list[tuple] = []
     indices = array("I")
     append = indices.append
-    for checked in report.items:
+    for checked in checked_items:
         if type(checked) is not CheckedItem:
             raise TypeError("not a plain CheckedItem")
         rest = checked_values(checked.__dict__)
@@ -146,8 +154,23 @@ def _judged(report: FileReport) -> bytes:
             index = shared[key] = len(parts)
             parts.append(rest)
         append(index)
-    read = dataclasses.replace(report.read, items=())
-    return _JUDGED + pickle.dumps((read, report.seconds, _CHECKED, parts, indices), protocol=pickle.HIGHEST_PROTOCOL)
+    return _CHECKED, parts, indices
+
+
+def unpack_checked(lines: tuple, checked_fields: tuple, parts: list, indices) -> tuple[CheckedItem, ...]:
+    """The CheckedItems ``pack_checked`` described, made around ``lines`` (this process's own line objects)."""
+    if len(lines) != len(indices):
+        raise ValueError("judged results for other lines")
+    new = object.__new__
+    items = []
+    append = items.append
+    for item, index in zip(lines, indices):
+        checked = new(CheckedItem)
+        values = checked.__dict__
+        values["item"] = item
+        values.update(zip(checked_fields, parts[index]))
+        append(checked)
+    return tuple(items)
 
 
 def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport:
@@ -158,16 +181,8 @@ def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport
         read, seconds, checked_fields, parts, indices = pickle.loads(data[1:])
         if lines is None or len(lines) != len(indices):
             raise ValueError("a judged result without its lines")
-        new = object.__new__
-        items = []
-        append = items.append
-        for item, index in zip(lines, indices):
-            checked = new(CheckedItem)
-            values = checked.__dict__
-            values["item"] = item
-            values.update(zip(checked_fields, parts[index]))
-            append(checked)
-        return FileReport(read=dataclasses.replace(read, items=lines), items=tuple(items), seconds=seconds)
+        return FileReport(read=dataclasses.replace(read, items=lines),
+                          items=unpack_checked(lines, checked_fields, parts, indices), seconds=seconds)
 
 
 def encode(report: FileReport) -> bytes:

@@ -11,6 +11,9 @@ finish.  Each file is read and checked in a worker process (``checker.run.worker
 - cannot print: its stdout/stderr come to the runner, whose last lines explain a crash (a Rust allocation
   failure, a segfault) in the file's one-line reason.
 
+The last file of a run, handed out while another core has nothing to do (a run of one big bill), goes with
+that core: its worker judges half of the lines in a forked child (``checker.run.split``).
+
 A dead or killed worker is replaced and the batch goes on.  The runner holds at most ``window`` finished files
 ahead of the next one to yield, as pickled bytes (a few MB for a 50,000-line bill), and stops handing out
 files while that buffer is full, so its memory does not grow with the number of files.
@@ -82,7 +85,7 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
         for path in paths:
             yield checker.check(path)
         return
-    pool = _Pool(settings, checker, min(jobs, len(paths)), window, on_lines)
+    pool = _Pool(settings, checker, min(jobs, len(paths)), window, on_lines, cores=jobs)
     try:
         yield from pool.run(paths)
     finally:
@@ -129,12 +132,13 @@ class _Worker:
 
 class _Pool:
     def __init__(self, settings: CheckSettings, checker: Checker | None, jobs: int, window: int | None,
-                 on_lines: Callable[[tuple], None] | None = None):
+                 on_lines: Callable[[tuple], None] | None = None, cores: int | None = None):
         self.settings = settings
         self.on_lines = on_lines
         self.limits = settings.limits
         self.checker = checker
-        self.jobs = jobs
+        self.jobs = jobs  # worker processes at most
+        self.cores = cores or jobs  # cores the run may use (a last file's worker may borrow an idle one)
         self.window = window or max(4, 4 * jobs)
         self.fork = hasattr(os, "fork") and (START == "fork" or (START == "auto" and threading.active_count() == 1))
         self.selector = selectors.DefaultSelector()
@@ -260,16 +264,21 @@ class _Pool:
             while (following < total and following - emitted < self.window and self.buffered < BUFFER_BYTES
                    and (idle or len(self.workers) < self.jobs)):
                 worker = idle.pop() if idle else self._start()
-                self._assign(worker, following, paths[following])
+                busy = sum(w.task is not None for w in self.workers)
+                spare = following + 1 == total and self.cores - busy >= 2  # the last file, and a core nobody needs
+                self._assign(worker, following, paths[following], spare_core=spare)
                 following += 1
             self._wait()
 
-    def _assign(self, worker: _Worker, index: int, path: str, retried: bool = False) -> None:
+    def _assign(self, worker: _Worker, index: int, path: str, retried: bool = False,
+                spare_core: bool = False) -> None:
+        """Hand a file to an idle worker (``spare_core``: it may judge the lines on two cores)."""
         budget = self.limits.seconds_for(None, ocr=self.settings.ocr)
         worker.task = _Task(index, path, time.monotonic(), budget, retried=retried)
         worker.tail.clear()
         try:
-            protocol.write_message(worker.requests, protocol.FILE, index, os.fsencode(path))
+            protocol.write_message(worker.requests, protocol.FILE_WITH_CORE if spare_core else protocol.FILE,
+                                   index, os.fsencode(path))
         except protocol.Closed:  # died while idle: the read side reports it
             pass
 

@@ -44,13 +44,17 @@ class Checker:
 
             self.certification = Certification(settings.registry, settings.profile, settings.uncertified)
 
-    def check(self, path: str, on_budget: Callable | None = None, on_read: Callable | None = None):
-        """``check_file`` under the run's settings (a FileReport; never raises for bad input)."""
+    def check(self, path: str, on_budget: Callable | None = None, on_read: Callable | None = None,
+              spare_core: bool = False):
+        """``check_file`` under the run's settings (a FileReport; never raises for bad input); ``spare_core``: a
+        worker process may fork a child to judge half the lines (``checker.run.split``)."""
         from ..engine import check_file
+        from .split import judge_on_two_cores
 
         return check_file(path, self.matcher, self.judge, ocr=self.settings.ocr, ocr_engine=self.settings.ocr_engine,
                           certification=self.certification,
-                          limits=self.settings.limits, on_budget=on_budget, on_read=on_read)
+                          limits=self.settings.limits, on_budget=on_budget, on_read=on_read,
+                          judge_lines=judge_on_two_cores if spare_core else None)
 
 
 def display_path(path: str) -> str:

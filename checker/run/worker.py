@@ -27,6 +27,7 @@ import sys
 HEADER = struct.Struct("<cIQ")
 BUDGET = struct.Struct("<dqqq")  # seconds, cells, pages, scanned pages
 FILE, QUIT, SETTINGS, BUDGET_TAG, LINES, RESULT, LAST_RESULT = b"F", b"Q", b"S", b"B", b"I", b"R", b"L"
+FILE_WITH_CORE = b"G"  # a file, and a spare core to judge its lines on (``checker.run.split``)
 RECYCLE_SHARE = 0.6  # a worker whose resident memory passes this share of its limit is replaced
 
 
@@ -71,7 +72,7 @@ def prepare_process(memory: int, output_fd: int | None) -> None:
     for name in ("SIGTERM", "SIGALRM", "SIGPIPE"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
-    _die_with_parent()
+    die_with_parent()
     import resource
 
     try:
@@ -115,7 +116,8 @@ def set_address_space(memory: int) -> None:
         pass
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
+    """Be killed when the process that started this one ends (Linux)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -158,7 +160,7 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
             tag, index, payload = read_message(requests)
         except Closed:
             return
-        if tag != FILE:
+        if tag not in (FILE, FILE_WITH_CORE):
             return
         held.clear()
         path = os.fsdecode(payload)
@@ -185,7 +187,7 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
 
         retire = False
         try:
-            report = checker.check(path, on_budget, on_read)
+            report = checker.check(path, on_budget, on_read, spare_core=tag == FILE_WITH_CORE)
         except MemoryError:
             report, retire = None, True
             gc.collect()

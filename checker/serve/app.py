@@ -21,6 +21,7 @@ from ..judge.rules import Profile
 from ..limits import FILE_SECONDS
 from ..report import VERDICT_TEXT
 from ..report.i18n import texts
+from ..report.html_report import template_cache
 from .jobs import KEEP_CHOICES, Jobs
 from .security import (CSRF_FIELD, AccessGuard, attachment, csrf_problem, csrf_token, page_csp, report_csp,
                        set_csrf_cookie)
@@ -43,7 +44,7 @@ class Pages:
     def __init__(self, settings: ServeSettings):
         self.settings = settings
         self.env = Environment(loader=PackageLoader("checker.templates", "serve"), autoescape=True,
-                               trim_blocks=True, lstrip_blocks=True)
+                               trim_blocks=True, lstrip_blocks=True, bytecode_cache=template_cache())
         self.env.filters["reason"] = texts("zh").msg  # a file's or a check's reason, in the page's language
         script = self.env.get_template("serve.js").render()
         self.script = Markup(script)

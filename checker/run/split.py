@@ -1,0 +1,94 @@
+"""A big file's lines judged on two cores: the worker and a child it forks for the second half.
+
+A run of one big bill (or the last file of a batch) leaves a core idle while its worker matches and judges
+tens of thousands of lines, the slowest stage when the lines differ.  The runner tells such a worker it may use
+a spare core; the worker then forks a child after reading (the child inherits the matcher, the judge and the
+lines, nothing is sent to it), judges the first half itself while the child judges the second, and takes the
+child's judgements back as ``codec.pack_checked`` shares rebuilt around its own lines.  Same findings, same
+order, same report as judging in turn (a test checks this).
+
+The child lives in the worker's process group (a timed-out file's whole group is killed), dies with the
+worker, keeps its address-space limit, and ends with ``os._exit``.  Anything unexpected — the fork refused,
+the child killed or out of memory, a short answer — and the worker judges the second half itself: sharing is
+an optimisation, never a way for a file to fail.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+from typing import Callable
+
+from . import codec
+
+SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
+
+
+def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None = None) -> tuple:
+    """Every line judged, the second half in a forked child when there are at least ``min_lines``
+    (default ``SPLIT_LINES``)."""
+    if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not hasattr(os, "fork"):
+        return tuple(map(judge_one, lines))
+    cut = len(lines) // 2
+    first, second = lines[:cut], lines[cut:]
+    try:
+        answer_read, answer_write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return tuple(map(judge_one, lines))
+    if pid == 0:
+        _child(answer_read, answer_write, second, judge_one)
+    os.close(answer_write)
+    try:
+        judged = tuple(map(judge_one, first))
+        data = _read_all(answer_read)
+        status = os.waitpid(pid, 0)[1]
+        pid = 0
+    finally:
+        os.close(answer_read)
+        if pid:  # this worker's own time limit or memory error: the child goes with it
+            _kill(pid)
+    rest = _unpack(data, second) if os.waitstatus_to_exitcode(status) == 0 else None
+    return judged + (rest if rest is not None else tuple(map(judge_one, second)))
+
+
+def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callable) -> None:
+    """Judge ``lines`` and write their shares to the pipe; never returns."""
+    code = 1
+    try:
+        os.close(answer_read)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the worker's timer handler is not this process's
+        from .worker import die_with_parent
+
+        die_with_parent()
+        checked = tuple(map(judge_one, lines))
+        data = memoryview(pickle.dumps(codec.pack_checked(checked, lines), protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[os.write(answer_write, data):]
+        code = 0
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _read_all(fd: int) -> bytes:
+    parts = []
+    while chunk := os.read(fd, 1 << 20):
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _unpack(data: bytes, lines: tuple) -> tuple | None:
+    try:
+        return codec.unpack_checked(lines, *pickle.loads(data))
+    except Exception:  # a short or garbled answer: judged again here
+        return None
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
