@@ -39,14 +39,18 @@ class Work:
     scanned_pages: int = 0  # PDF pages without a text layer (read by OCR when --ocr is on)
 
     def describe(self) -> str:
-        """'1.2 million cells', '501 pages (40 scanned)' or ''."""
+        """'1.2 million cells', '501 pages (40 scanned)', '2 scanned pages' or '' (each a message of
+        templates/messages.toml, ``run.work_*``: a Chinese report says it in Chinese)."""
         parts = []
         if self.cells >= 100_000:
             parts.append(f"{self.cells / 1e6:.1f} million cells")
         elif self.cells:
             parts.append(f"{self.cells} cells")
-        if self.pages:
-            parts.append(f"{self.pages} page{'s' * (self.pages != 1)}"
+        plural = "s" * (self.pages != 1)
+        if self.pages and self.scanned_pages >= self.pages:
+            parts.append(f"{self.pages} scanned page{plural}")
+        elif self.pages:
+            parts.append(f"{self.pages} page{plural}"
                          + (f" ({self.scanned_pages} scanned)" if self.scanned_pages else ""))
         return ", ".join(parts)
 

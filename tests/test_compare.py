@@ -88,6 +88,29 @@ def test_text_report_in_chinese_and_english(generated):
     assert "Bid review" in en.output and "missing line" in en.output and "缺项" not in en.output
 
 
+def test_the_review_says_its_words_through_the_reports_message_table():
+    """compare's kinds, checks, verdicts, severities, warnings and notes are labels of templates/messages.toml
+    (``compare.*``), in both languages with the same slots — one word table for every report."""
+    import re
+
+    from checker.compare import messages
+    from checker.compare.model import GROUPS, KINDS, SEVERITIES
+    from checker.report.i18n import texts
+
+    zh, en = texts("zh"), texts("en")
+    for prefix, names in (("compare.kind", KINDS), ("compare.group", GROUPS), ("compare.severity", SEVERITIES),
+                          ("compare.verdict", ("fail", "review", "pass")),
+                          ("compare.warning", ("price_control_unread", "price_no_reference"))):
+        assert set(zh.section(prefix)) == set(en.section(prefix)) == set(names), prefix
+    notes = zh.section("compare.note")
+    assert notes and set(notes) == set(en.section("compare.note"))
+    slots = re.compile(r"\{(\w+)\}")
+    for name, text in notes.items():
+        assert set(slots.findall(text)) == set(slots.findall(en.section("compare.note")[name])), name
+    assert messages.KIND_TEXT["en"]["magnitude"] == en("compare.kind.magnitude") == "10ⁿ slip"
+    assert messages.NOTES["zh"] == notes and messages.LABELS["zh"]["title"] == "清标比对报告"
+
+
 def test_fail_on_levels(generated):
     tender, bid3 = generated["tender"], generated["bid3"]
     assert run("compare", tender, bid3, "--fail-on", "never").exit_code == 0

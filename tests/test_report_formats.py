@@ -66,6 +66,27 @@ def test_json_items_prepared_ahead_are_the_items_encoded_at_the_end(run):
     assert b"ZZ-STALE-LINE" not in plain
 
 
+def test_json_items_carry_the_re_measured_quantity_on_every_path(tmp_path, report_bill):
+    """``rechecked_quantity`` (a 复核工程量 column) is in each item, null where the bill has no such column; the
+    runner's path (one file: lines sent by the worker and encoded ahead) gives the same items as the run in
+    process."""
+    remeasured = write_bill(tmp_path / "remeasured.xlsx", [
+        ["序号", "项目编码", "项目名称", "计量单位", "工程量", "综合单价", "合价", "复核工程量"],
+        [1, "011302001001", "轻钢龙骨吊顶", "m2", 140.5, 100, 14050, 138.25],
+        [2, "011102003001", "块料楼地面", "m2", 60, 120, 7200, None]])
+
+    def items(path):
+        result = CliRunner().invoke(main, ["check", str(path), "--format", "json", "--jobs", "1", "--quiet"])
+        assert result.exit_code in (0, 1), result.output
+        return json.loads(result.stdout)["items"]
+
+    through_runner = items(remeasured)
+    assert [(i["quantity"], i["rechecked_quantity"]) for i in through_runner] == [(140.5, 138.25), (60, None)]
+    in_process = json.loads(renderer("json")(make_run([remeasured])))["items"]
+    assert [{**i, "file": None} for i in through_runner] == [{**i, "file": None} for i in in_process]
+    assert {i["rechecked_quantity"] for i in items(report_bill)} == {None}
+
+
 def test_json_findings_carry_fingerprint_waiver_and_baseline_fields(run):
     report = json.loads(renderer("json")(run))
     finding = report["items"][1]["findings"][0]

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from checker.engine import FileReport
-from checker.limits import Limits
+from checker.limits import Limits, Work
 from checker.match.catalog import load_catalogs
 from checker.judge.rules import Profile
 from checker.model import FileRead
@@ -202,6 +202,36 @@ def test_the_time_budget_grows_with_the_work_and_says_so():
     for reason in (limits.explain(big, Work(cells=1_200_000)), busy.explain(180, None), limits.explain(60, None),
                    Limits(seconds=30).explain(30, None)):
         assert message_id(reason), reason  # in the message table: shown in the report's language
+
+
+@pytest.mark.parametrize("work, english, chinese", [
+    (Work(cells=1_200_000), "1.2 million cells", "120 万个单元格"),
+    (Work(cells=250_000), "0.2 million cells", "20 万个单元格"),
+    (Work(cells=80_000), "80000 cells", "80000 个单元格"),
+    (Work(pages=584), "584 pages", "584 页"),
+    (Work(pages=1), "1 page", "1 页"),
+    (Work(pages=2, scanned_pages=2), "2 scanned pages", "2 页扫描件"),
+    (Work(pages=501, scanned_pages=40), "501 pages (40 scanned)", "501 页（其中 40 页扫描件）"),
+])
+def test_the_work_a_time_budget_grew_with_is_said_in_the_report_language(work, english, chinese):
+    from checker.report.i18n import texts
+
+    limits, busy = Limits(), Limits(slowdown=2.0)
+    reason = limits.explain(limits.seconds_for(work) + 60, work)  # over the base: the work is named
+    assert f"(60 s + time for {english});" in reason
+    assert texts("en").msg(reason) == reason
+    assert f"（60 秒 + {chinese} 所需时间）" in texts("zh").msg(reason)
+    loaded = busy.explain(busy.seconds_for(work) + 60, work)
+    assert f"（60 秒 + {chinese} 所需时间，因机器负载 ×2.0）" in texts("zh").msg(loaded)
+
+
+def test_a_number_slot_takes_numbers_only():
+    """"{n:number} pages" makes "584 pages" Chinese but leaves other English text that ends in "pages" alone."""
+    from checker.report.i18n import localize
+
+    assert localize("584 pages") == "584 页" and localize("1,200 cells") == "1,200 个单元格"
+    assert localize("could not read the pages") == "could not read the pages"
+    assert localize("some scanned pages") == "some scanned pages"
 
 
 def test_the_machine_load_stretches_the_default_budget_within_bounds(monkeypatch):

@@ -6,7 +6,9 @@ Two tables in ``templates/messages.toml`` (package ``checker.templates``), both 
 - ``[messages]``: what the other stages say in English (catalog gaps, undecided-rule reasons, reasons a file was
   not checked, run warnings), ``{en, zh}`` each, with ``{slots}``.  A message is recognised by its English
   template (slots match any text), and its Chinese template is filled with the same slots, each slot itself
-  translated when it is a known message.  A stage that adopts ids later keeps the same table.
+  translated when it is a known message.  A stage that adopts ids later keeps the same table.  An English slot
+  written ``{n:number}`` matches a number only (so "{n:number} pages" does not take any text ending in "pages");
+  a Chinese slot written ``{n:×100}`` shows that number times 100 (1.2 million → 120 万).
 
 Text no template recognises is shown as it is (tests keep the table complete for every message the corpora
 produce).
@@ -14,6 +16,7 @@ produce).
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -24,7 +27,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
 LANGUAGES = ("zh", "en")
-_SLOT = re.compile(r"\{(\w+)\}")
+_SLOT = re.compile(r"\{(\w+)(?::([^{}]*))?\}")  # {name} or {name:spec}
+_NUMBER = r"-?\d[\d,]*(?:\.\d+)?"  # what an English ``{n:number}`` slot matches
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,30 @@ class Message:
 def _compile(template: str) -> re.Pattern:
     parts, pos = [], 0
     for slot in _SLOT.finditer(template):
+        name, spec = slot.groups()
+        if spec not in (None, "number"):
+            raise ValueError(f"messages.toml: an English slot is {{{name}}} or {{{name}:number}}, not {slot.group()}")
         parts.append(re.escape(template[pos:slot.start()]))
-        parts.append(f"(?P<{slot.group(1)}>.+?)")
+        parts.append(f"(?P<{name}>{_NUMBER if spec else '.+?'})")
         pos = slot.end()
     parts.append(re.escape(template[pos:]))
     return re.compile("".join(parts), re.DOTALL)
+
+
+class _Filler(string.Formatter):
+    """Fills a Chinese template: ``{n:×100}`` scales a number (1.2 million cells → 120 万个单元格)."""
+
+    def format_field(self, value, spec: str) -> str:
+        if spec.startswith("×"):
+            return f"{float(str(value).replace(',', '')) * float(spec[1:]):.10g}"
+        return super().format_field(value, spec)
+
+
+_FILL = _Filler()
+
+
+def _slots(template: str) -> set[str]:
+    return {name for name, _ in _SLOT.findall(template)}
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +79,7 @@ def _tables() -> tuple[dict[str, dict[str, str]], tuple[Message, ...]]:
             raise ValueError(f"messages.toml: label {key!r} needs exactly {LANGUAGES}")
     messages = []
     for key, value in data["messages"].items():
-        if set(value) != {"en", "zh"} or set(_SLOT.findall(value["en"])) != set(_SLOT.findall(value["zh"])):
+        if set(value) != {"en", "zh"} or _slots(value["en"]) != _slots(value["zh"]):
             raise ValueError(f"messages.toml: message {key!r} needs en and zh with the same slots")
         messages.append(Message(key, value["en"], value["zh"], _compile(value["en"])))
     # most specific first: more literal text wins over a template that is mostly slots
@@ -72,7 +95,7 @@ def localize(text: str, lang: str = "zh") -> str:
     for message in _tables()[1]:
         match = message.pattern.fullmatch(text)
         if match:
-            return message.zh.format(**{k: localize(v, lang) for k, v in match.groupdict().items()})
+            return _FILL.format(message.zh, **{k: localize(v, lang) for k, v in match.groupdict().items()})
     return text
 
 
@@ -100,6 +123,11 @@ class Texts:
         """The label ``key``, or ``default`` for a value the table has no label for."""
         label = _tables()[0].get(key)
         return label[self.lang] if label else default
+
+    def section(self, prefix: str) -> dict[str, str]:
+        """The labels ``prefix.NAME`` as {NAME: text} in this language, their {slots} unfilled."""
+        start = prefix + "."
+        return {key[len(start):]: value[self.lang] for key, value in _tables()[0].items() if key.startswith(start)}
 
     def msg(self, text: str) -> str:
         return localize(text, self.lang)

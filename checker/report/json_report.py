@@ -61,7 +61,7 @@ def line_dict(item: LineItem) -> dict:
         "page": where["page"], "table": line["table"], "seq": line["seq"], "code": line["code"], "name": line["name"],
         "features": line["features"], "unit": line["unit"], "quantity": line["quantity"],
         "unit_price": line["unit_price"], "amount": line["amount"], "amount_missing": line["amount_missing"],
-        "section": line["section"],
+        "section": line["section"], "rechecked_quantity": line["rechecked_quantity"],
     }
 
 

@@ -40,7 +40,7 @@ def place(deviation: Deviation, lang: str) -> str:
     if deviation.bid is not None:
         return where(deviation.bid)
     if deviation.tender is not None:
-        return ("招标 " if lang == "zh" else "tender ") + where(deviation.tender)
+        return texts(lang)("compare.tender_at", where=where(deviation.tender))
     return ""
 
 
@@ -59,7 +59,7 @@ def _file_line(priced: PricedFile, role: str, lang: str) -> str:
         return f"{role}  {read.path}  {words['not_read']}{colon(lang)}{texts(lang).msg(read.error or '')}"
     statuses = [c.status for c in priced.report.items]
     findings = words["findings"].format(banned=statuses.count("banned"), restricted=statuses.count("restricted"))
-    sep = "，" if lang == "zh" else ", "
+    sep = texts(lang)("sep.comma")
     return (f"{role}  {read.path}" + paren(f"{read.format}{sep}{priced.lines} {words['lines']}{sep}"
                                           f"{words['tender_findings']}{colon(lang)}{findings}", lang))
 
@@ -93,7 +93,7 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
         verdict = VERDICT_TEXT[lang][bidder.verdict]
         total = (number(bidder.total) + paren(SOURCE_TEXT[lang][bidder.total_source], lang)
                  if bidder.total is not None else "—")
-        sep = "，" if lang == "zh" else ", "
+        sep = texts(lang)("sep.comma")
         out.append(style(f"{head}  {words['total']} {total}  {words['lines']} {bidder.lines}{sep}{words['paired']} "
                          f"{bidder.paired}  {words['verdict']}{colon(lang)}", bold=True)
                    + style(verdict, fg=_VERDICT_COLOUR[bidder.verdict], bold=True))

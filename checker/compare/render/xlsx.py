@@ -11,18 +11,15 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ...report.i18n import texts
-from ..messages import GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, detail
+from ..messages import (COLUMNS, GROUP_TEXT, KIND_TEXT, LABELS, SEVERITY_TEXT, SOURCE_TEXT, VERDICT_TEXT, WARNINGS,
+                        detail)
 from ..model import GROUPS, Comparison
 from .text import where
 
 HEADER_FILL = PatternFill("solid", fgColor="305496")
 FILLS = {"error": PatternFill("solid", fgColor="FFC7CE"), "warning": PatternFill("solid", fgColor="FFEB9C")}
-COLUMNS = {
-    "zh": ("投标人", "投标文件", "类别", "级别", "招标位置", "招标项目编码", "招标项目名称", "投标位置", "投标项目编码",
-           "投标项目名称", "说明", "招标/应为", "投标/实为", "规则", "雷同对象"),
-    "en": ("bidder", "bid file", "kind", "severity", "tender at", "tender code", "tender name", "bid at", "bid code",
-           "bid name", "detail", "expected", "actual", "rule", "shared with"),
-}
+COLUMN_NAMES = ("bidder", "bid_file", "kind", "severity", "tender_at", "tender_code", "tender_name", "bid_at",
+                "bid_code", "bid_name", "detail", "expected", "actual", "rule", "others")  # labels compare.column.*
 WIDTHS = (8, 28, 14, 8, 16, 15, 22, 16, 15, 22, 60, 30, 30, 12, 28)
 
 
@@ -50,7 +47,7 @@ def render(comparison: Comparison, output: str, lang: str = "zh") -> list[str]:
     words = LABELS[lang]
     book = Workbook()
     summary = book.active
-    summary.title = words["sheet_summary"] if lang == "en" else "汇总"
+    summary.title = words["sheet_summary"]
     names = [words["bidder"], words["file"], words["total"], words["source"], words["verdict"],
              *(GROUP_TEXT[lang][g] for g in GROUPS)]
     _header(summary, names)
@@ -70,7 +67,7 @@ def render(comparison: Comparison, output: str, lang: str = "zh") -> list[str]:
         summary.column_dimensions[get_column_letter(column)].width = width
     for group in GROUPS:
         sheet = book.create_sheet(GROUP_TEXT[lang][group][:31])
-        _header(sheet, COLUMNS[lang])
+        _header(sheet, [COLUMNS[lang][name] for name in COLUMN_NAMES])
         row = 2
         for n, bidder in enumerate(comparison.bidders, 1):
             for d in bidder.deviations:
