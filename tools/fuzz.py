@@ -24,9 +24,11 @@ isolated by the runner), and a share of them alone (``--single``), and each file
     ok         checked (exit 0/1), in the JSON with status ok
     refused    not checked, in the JSON with status error, with exactly one stderr line naming it
     UNDEFINED  anything else: a traceback, a crash or another exit code, a stderr line that is not
-               ``gbm-check: …``, a missing or unparseable JSON report, more than 60 s for the file (plus 5 s of
-               start-up and reporting for the command), more than 1 GiB in any process, an unnamed or
-               twice-named file, a single-file run that exits 2 without exactly one stderr line
+               ``gbm-check: …``, a missing or unparseable JSON report, more than a small file's default budget
+               for the file (60 s, stretched by the machine's load as the command stretches it; plus 5 s of
+               start-up and reporting for the command), more than 1 GiB beyond a worker's start in any
+               process (``MEMORY_BYTES``), an unnamed or twice-named file, a single-file run that exits 2
+               without exactly one stderr line
 
 Undefined cases are copied to --keep (default fuzz-failures/) with the command to reproduce them.  The table
 of outcomes per mutation class is printed at the end (and written with --table FILE).
@@ -51,13 +53,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from checker.limits import slowdown  # noqa: E402
 from checker.textsafe import printable  # noqa: E402
 from tools import hostile  # noqa: E402
 
 SHARED = REPO.parent / "shared"
-FILE_SECONDS = 60.0
+FILE_SECONDS = 60.0  # the default budget of a small file on an idle machine (checker.limits)
 STARTUP_SECONDS = 5.0
-MEMORY_BYTES = 1 << 30
+# the per-file limit (1 GiB) counts from the address space a worker starts with: a worker forked from the
+# command inherits its ≈ 35–100 MB, so a file refused at its limit peaks a little above 1 GiB resident
+MEMORY_BYTES = (1 << 30) + (128 << 20)
 SUFFIX = {"xlsx": ".xlsx", "xls": ".xls", "ods": ".ods", "pdf": ".pdf", "csv": ".csv"}
 
 
@@ -445,7 +450,8 @@ def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> di
     """Run the command on the folder (or, ``single``, on its one file); the outcome of every file."""
     report = folder.parent / (folder.name + ".json")
     target = str(folder / os.fsdecode(names[0])) if single else str(folder)
-    per_file = FILE_SECONDS * (1 if single else max(1, len(names) / max(1, jobs)) + 1)
+    file_seconds = FILE_SECONDS * slowdown()  # what the command allows a small file at this load
+    per_file = file_seconds * (1 if single else max(1, len(names) / max(1, jobs)) + 1)
     code, _out, err, seconds, peak = run_command(
         command(target, "--format", "json", "-o", str(report), "--jobs", str(jobs)), per_file + STARTUP_SECONDS)
     outcomes: dict[bytes, str] = {}
@@ -484,9 +490,9 @@ def judge_batch(folder: Path, names: list[bytes], jobs: int, single: bool) -> di
                 named = [line for line in error_lines if line.startswith(f"gbm-check: {printable(path)}: ")]
                 if len(named) != 1:
                     own.append(f"{len(named)} stderr lines name this refused file")
-                if entry.get("seconds", 0) > FILE_SECONDS:
+                if entry.get("seconds", 0) > file_seconds:
                     own.append(f"took {entry['seconds']:.0f} s")
-            elif entry.get("seconds", 0) > FILE_SECONDS:
+            elif entry.get("seconds", 0) > file_seconds:
                 own.append(f"took {entry['seconds']:.0f} s")
         if own:
             outcomes[name] = "UNDEFINED: " + "; ".join(own)
