@@ -305,10 +305,11 @@ def _sample_lines():
     return lines
 
 
-def test_lines_judged_on_two_cores_as_in_turn(settings):
+def test_lines_judged_on_two_cores_as_in_turn(settings, tmp_path, monkeypatch):
     """A forked child judges the second half: the same findings in the same order as judging in turn, and a
     child that fails leaves the worker to judge its half (sharing a core never fails a file)."""
     from checker.engine import judge_in_turn, line_judge
+    from checker.run import split
     from checker.run.split import judge_on_two_cores
 
     checker = settings.checker()
@@ -316,8 +317,15 @@ def test_lines_judged_on_two_cores_as_in_turn(settings):
     lines = _sample_lines()
     in_turn = judge_in_turn(lines, one)
     assert any(c.findings for c in in_turn) and any(c.green_categories for c in in_turn)
-    shared = judge_on_two_cores(lines, one, min_lines=2)
+    monkeypatch.setattr(split, "_may_fork", lambda: True)  # this test process may have threads; a worker has not
+
+    def recorded(item):
+        (tmp_path / str(os.getpid())).touch()
+        return one(item)
+
+    shared = judge_on_two_cores(lines, recorded, min_lines=2)
     assert shared == in_turn and all(a.item is b for a, b in zip(shared, lines))
+    assert len(list(tmp_path.iterdir())) == 2  # judged in this process and in a child
     worker = os.getpid()
 
     def failing_child(item):

@@ -27,7 +27,7 @@ SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's tr
 def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None = None) -> tuple:
     """Every line judged, the second half in a forked child when there are at least ``min_lines``
     (default ``SPLIT_LINES``)."""
-    if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not hasattr(os, "fork"):
+    if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not _may_fork():
         return tuple(map(judge_one, lines))
     cut = len(lines) // 2
     first, second = lines[:cut], lines[cut:]
@@ -50,6 +50,19 @@ def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None 
             _kill(pid)
     rest = _unpack(data, second) if os.waitstatus_to_exitcode(status) == 0 else None
     return judged + (rest if rest is not None else tuple(map(judge_one, second)))
+
+
+def _may_fork() -> bool:
+    """Fork only a process with one thread: native threads (an OCR runtime's pool) may hold locks a child would
+    wait on forever."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        import threading
+
+        return threading.active_count() == 1
 
 
 def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callable) -> None:
