@@ -86,6 +86,8 @@ def test_text_report_in_chinese_and_english(generated):
     assert zh.exit_code == 1 and "清标比对报告" in zh.output and "缺项" in zh.output and "平整场地" in zh.output
     en = run(*args, "--lang", "en")
     assert "Bid review" in en.output and "missing line" in en.output and "缺项" not in en.output
+    assert "  错误  缺项" in zh.output and "ERROR" not in zh.output and "WARN" not in zh.output  # marks too
+    assert "  ERROR missing line" in en.output
 
 
 def test_the_review_says_its_words_through_the_reports_message_table():

@@ -105,7 +105,7 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
             out.append(f"  {words['none']}")
         for deviation in bidder.deviations[:MAX_LINES_PER_BIDDER]:
             kind = KIND_TEXT[lang][deviation.kind]
-            mark = style(f"{'ERROR' if deviation.severity == 'error' else 'WARN '}", fg=_COLOUR[deviation.severity],
+            mark = style(pad(texts(lang)(f"compare.mark.{deviation.severity}"), 5), fg=_COLOUR[deviation.severity],
                          bold=True)
             rule = f"  [{deviation.rule}]" if deviation.rule else ""
             out.append(f"  {mark} {pad(kind, 14)} {pad(place(deviation, lang), 18)} {pad(label_of(deviation), 28)} "
