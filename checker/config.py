@@ -4,6 +4,7 @@
     fail-on = "restricted"                 # banned | restricted | never
     formats = { text = "-", json = "reports/gbm-check.json", html = "reports/gbm-check.html" }
     catalogs = ["catalogs/shandong.json"]  # extra catalog files
+    xml-mappings = ["shandong-bid.toml"]   # your own XML schema mappings, tried before the shipped ones
     waivers = "gbm-check-waivers.toml"
     baseline = "reports/baseline.json"
 
@@ -44,7 +45,8 @@ from .documents import read_document
 CONFIG_NAME = "gbm-check.toml"
 FAIL_LEVELS = ("banned", "restricted", "never")
 COMPARE_FAIL_LEVELS = ("error", "warning", "never")
-_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified", "compare"}
+_KEYS = {"fail_on", "formats", "catalogs", "waivers", "baseline", "profile", "registry", "uncertified", "compare",
+         "xml_mappings"}
 _COMPARE_KEYS = {"fail_on", "formats", "band"}
 _PROFILE_KEYS = {"city", "province", "bid_date", "urban_area", "government_invested", "project_type", "district",
                  "height_m"}
@@ -68,6 +70,7 @@ class Config:
     registry: str | None = None  # certificate registry export (CSV / xlsx)
     uncertified: str | None = None  # severity of uncertified findings: warning or error
     compare: "CompareConfig" = field(default_factory=lambda: CompareConfig())
+    xml_mappings: list[str] = field(default_factory=list)  # the user's XML schema mapping files
 
 
 @dataclass
@@ -140,12 +143,8 @@ def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
             raise ConfigError(f"{path}: fail-on must be one of {', '.join(FAIL_LEVELS)}, not {table['fail_on']!r}")
         config.fail_on = table["fail_on"]
     config.outputs = _outputs(table.get("formats"), base, path, formats)
-    catalogs = table.get("catalogs", [])
-    if isinstance(catalogs, str):
-        catalogs = [catalogs]
-    if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
-        raise ConfigError(f"{path}: catalogs must be a list of file names")
-    config.catalogs = [str(base / c) for c in catalogs]
+    config.catalogs = _files(table, "catalogs", base, path)
+    config.xml_mappings = _files(table, "xml_mappings", base, path)
     if "uncertified" in table:
         if table["uncertified"] not in UNCERTIFIED_LEVELS:
             raise ConfigError(f"{path}: uncertified must be warning or error, not {table['uncertified']!r}")
@@ -158,6 +157,16 @@ def parse(table: dict, path: Path, formats: tuple[str, ...] = ()) -> Config:
     config.profile = _profile(table.get("profile", {}), path)
     config.compare = _compare(table.get("compare", {}), base, path)
     return config
+
+
+def _files(table: dict, key: str, base: Path, path: Path) -> list[str]:
+    """A key naming one file or a list of files, relative to the config's folder."""
+    names = table.get(key, [])
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, list) or not all(isinstance(c, str) for c in names):
+        raise ConfigError(f"{path}: {key.replace('_', '-')} must be a list of file names")
+    return [str(base / c) for c in names]
 
 
 def _compare(value, base: Path, path: Path) -> CompareConfig:

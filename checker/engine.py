@@ -297,7 +297,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                ocr: bool = True, ocr_engine: str = "rapidocr", certification: Certification | None = None, limits: Limits | None = None,
                on_budget: Callable[[float, Work], None] | None = None,
                on_read: Callable[[FileRead], None] | None = None,
-               judge_lines: Callable[[tuple, Callable], tuple] | None = None) -> FileReport:
+               judge_lines: Callable[[tuple, Callable], tuple] | None = None,
+               xml_mappings: tuple = ()) -> FileReport:
     """Read and judge one file within its time limit.  Never raises for bad input (see read.read_path).
 
     ``seconds``: a fixed time limit (0: none); None: a budget proportional to the work pre-flight measures
@@ -306,7 +307,8 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
     before its budget (``Limits.soft_seconds``): a worker process that overruns is killed at the budget.
     Library log records and warnings become file warnings.  ``on_read`` sees the read file before its lines are
     judged (the batch runner sends the lines ahead).  ``judge_lines(lines, judge_one)`` judges the lines
-    (default: one after the other here; a worker with a spare core shares them, ``checker.run.split``)."""
+    (default: one after the other here; a worker with a spare core shares them, ``checker.run.split``).
+    ``xml_mappings``: the user's XML schema mappings, tried before the shipped ones."""
     limits = limits or Limits(seconds=seconds)
     started = time.perf_counter()
     measured: list[Work] = []
@@ -324,7 +326,7 @@ def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None 
                         on_budget(seconds, work)
 
                 read = read_path(path, display_name=str(Path(path)), ocr=ocr, ocr_engine=ocr_engine,
-                                 on_work=budget, memory=limits.memory)
+                                 on_work=budget, memory=limits.memory, xml_mappings=xml_mappings)
                 if on_read is not None and read.ok:
                     on_read(read)
                 checked = (judge_lines or judge_in_turn)(read.items, line_judge(matcher, judge, certification))

@@ -120,8 +120,8 @@ def pair_outputs(order: list[str] | None, formats: tuple[str, ...], outputs: tup
 @click.pass_context
 def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waivers_path, baseline_path,
           config_path, registry_path, uncertified, project_type, district, urban_area, government_invested, height_m,
-          ocr, ocr_engine, jobs, time_limit, memory_mb, dask_address, summary_path, lang, max_lines, item_table, quiet,
-          no_color) -> None:
+          ocr, ocr_engine, xml_mappings, jobs, time_limit, memory_mb, dask_address, summary_path, lang, max_lines,
+          item_table, quiet, no_color) -> None:
     """Check bill files (xlsx, xls, ods, csv, pdf, xml; scanned pages and png, jpg, tiff images by OCR); directories
     are walked."""
     from ..gate import baseline, waivers
@@ -134,7 +134,8 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         loaded = load_settings(extra_catalogs=extra_catalogs, city=city, bid_date=bid_date, config_path=config_path,
                                registry_path=registry_path, uncertified=uncertified, project_type=project_type,
                                district=district, urban_area=urban_area, government_invested=government_invested,
-                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS), ocr_engine=ocr_engine)
+                               height_m=height_m, ocr=ocr, formats=tuple(FORMATS), ocr_engine=ocr_engine,
+                               xml_mappings=xml_mappings)
         config = loaded.config
         outputs = (pair_outputs(ctx.meta.get("gbm-check.order"), fmt, output) if fmt or output
                    else config.outputs or [("text", None)])

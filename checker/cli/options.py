@@ -21,6 +21,9 @@ from ..match.catalog import CatalogError, CatalogSet, load_catalogs
 _OPTIONS = (
     click.option("--catalog", "extra_catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
                  help="Extra catalog file (adds or overrides entries); repeatable."),
+    click.option("--xml-mapping", "xml_mappings", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                 help="Your own XML schema mapping (TOML, as checker/read/xmlbill/mappings/*.toml), tried before "
+                      "the shipped ones; repeatable."),
     click.option("--city", default=None, help="Project city (city-only rules use it).  [default: 聊城]"),
     click.option("--bid-date", type=click.DateTime(formats=["%Y-%m-%d"]), help="Bid date (default: today)."),
     click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -97,6 +100,7 @@ class Settings:
     certification: Optional[Certification]
     ocr: bool
     ocr_engine: str = "rapidocr"
+    xml_mappings: tuple = ()  # the user's XML schema mappings (xmlbill.Mapping)
 
     def check_settings(self, limits: Limits) -> "CheckSettings":
         """What the batch runner (``checker.run.check_files``) checks each file with."""
@@ -105,21 +109,24 @@ class Settings:
         return CheckSettings(catalogs=self.catalogs, profile=self.profile, ocr=self.ocr, ocr_engine=self.ocr_engine,
                              registry=self.registry,
                              uncertified=self.certification.severity if self.certification else "warning",
-                             limits=limits)
+                             limits=limits, xml_mappings=self.xml_mappings)
 
 
 def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=None, registry_path=None,
                   uncertified=None, project_type=None, district=None, urban_area=None, government_invested=None,
-                  height_m=None, ocr=True, formats: tuple[str, ...] = (), ocr_engine: str = "rapidocr") -> Settings:
+                  height_m=None, ocr=True, formats: tuple[str, ...] = (), ocr_engine: str = "rapidocr",
+                  xml_mappings=()) -> Settings:
     """The settings from the shared options' values and the config file (command-line values win)."""
     from .. import config as configuration
+    from ..read.xmlbill import MappingError, user_mappings
 
     try:
         config = configuration.load(config_path, cwd=os.getcwd(), formats=formats)
         catalogs = load_catalogs(extra_catalogs or config.catalogs)
+        mappings = user_mappings(xml_mappings or config.xml_mappings)
         registry_file = registry_path or config.registry
         registry = load_registry(registry_file) if registry_file else None
-    except (CatalogError, configuration.ConfigError, RegistryError) as exc:
+    except (CatalogError, configuration.ConfigError, RegistryError, MappingError) as exc:
         raise SettingsError(str(exc)) from None
     settings = dict(config.profile)
     if city:
@@ -137,7 +144,7 @@ def load_settings(*, extra_catalogs=(), city=None, bid_date=None, config_path=No
     certification = (Certification(registry, profile, uncertified or config.uncertified or "warning")
                      if registry is not None else None)
     return Settings(config=config, catalogs=catalogs, profile=profile, registry=registry,
-                    certification=certification, ocr=ocr, ocr_engine=ocr_engine)
+                    certification=certification, ocr=ocr, ocr_engine=ocr_engine, xml_mappings=mappings)
 
 
 def validate_outputs(outputs: list[tuple[str, str | None]], inputs: list[str], file_formats: frozenset[str],

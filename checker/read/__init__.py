@@ -17,13 +17,15 @@ __all__ = ["read_path", "InputRefused"]
 
 
 def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, ocr_engine: str = "rapidocr",
-              on_work: Callable[[Work], None] | None = None, memory: int = MEMORY_BYTES) -> FileRead:
+              on_work: Callable[[Work], None] | None = None, memory: int = MEMORY_BYTES,
+              xml_mappings: tuple = ()) -> FileRead:
     """Read one bill file.  Never raises for bad input: the reason goes into ``FileRead.error``.
 
     ``ocr``: read scanned PDF pages and bill images by OCR with ``ocr_engine`` (rapidocr or tesseract); False
     refuses them (an error, never clean).
     ``on_work``: told what pre-flight measured (cells, pages) before any parser runs (the time budget).
-    ``memory``: the memory a file may take; pre-flight refuses a file that would need more."""
+    ``memory``: the memory a file may take; pre-flight refuses a file that would need more.
+    ``xml_mappings``: the user's XML schema mappings (``xmlbill.user_mappings``), tried before the shipped ones."""
     name = display_name or path
     fmt = "unknown"
     digest = ""
@@ -39,7 +41,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         if fmt in ("xml", "zip"):  # xmlbill.XML_FORMATS, without importing the XML reader for other files
             from .xmlbill import read_xml_bill
 
-            return read_xml_bill(path, name, fmt, digest)
+            return read_xml_bill(path, name, fmt, digest, user=xml_mappings)
         if fmt == "csv":
             from .csvfile import read_csv
 

@@ -23,6 +23,7 @@ class CheckSettings:
     registry: Registry | None = None
     uncertified: str = "warning"  # severity of uncertified findings (with a registry)
     limits: Limits = field(default_factory=Limits)
+    xml_mappings: tuple = ()  # the user's XML schema mappings (xmlbill.Mapping), tried before the shipped ones
 
     def checker(self) -> "Checker":
         return Checker(self)
@@ -54,7 +55,8 @@ class Checker:
         return check_file(path, self.matcher, self.judge, ocr=self.settings.ocr, ocr_engine=self.settings.ocr_engine,
                           certification=self.certification,
                           limits=self.settings.limits, on_budget=on_budget, on_read=on_read,
-                          judge_lines=judge_on_two_cores if spare_core else None)
+                          judge_lines=judge_on_two_cores if spare_core else None,
+                          xml_mappings=self.settings.xml_mappings)
 
 
 def display_path(path: str) -> str:

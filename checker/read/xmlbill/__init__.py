@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # The parser, the mappings and their TOML files load on first use: sniff imports this package for every file
 # (``detect``), and most files are not XML.
 _LAZY = {"Mapping": "mapping", "MappingError": "mapping", "load_mapping": "mapping", "shipped_mappings": "mapping",
+         "user_mappings": "mapping",
          "Collector": "reader", "FileParts": "reader", "file_parts": "reader", "safe": None}
 
 
@@ -35,20 +36,21 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 __all__ = ["read_xml_bill", "read_xml_stream", "looks_like_xml", "is_bid_package", "load_mapping",
-           "shipped_mappings", "Mapping", "MappingError", "XML_FORMATS"]
+           "shipped_mappings", "user_mappings", "Mapping", "MappingError", "XML_FORMATS"]
 
 XML_FORMATS = ("xml", "zip")
 _COPIES = (".pdf", ".xlsx", ".xls", ".doc", ".docx", ".ofd")
 
 
 def read_xml_bill(path: str, display_name: str, fmt: str, sha256: str,
-                  mappings: Optional[tuple[Mapping, ...]] = None) -> FileRead:
-    """Read an XML bill (``fmt`` "xml") or a zip bid package holding one (``fmt`` "zip").
+                  mappings: Optional[tuple[Mapping, ...]] = None, user: tuple[Mapping, ...] = ()) -> FileRead:
+    """Read an XML bill (``fmt`` "xml") or a zip bid package holding one (``fmt`` "zip") through ``mappings``
+    (default: the ``user`` mappings, then the shipped ones).
 
     Raises InputRefused (one line) for unsafe, malformed or unmapped input."""
-    from .mapping import shipped_mappings
+    from .mapping import with_shipped
 
-    mappings = mappings if mappings is not None else shipped_mappings()
+    mappings = mappings if mappings is not None else with_shipped(user)
     if fmt == "zip":
         return _read_package(path, display_name, sha256, mappings)
     with open(path, "rb") as handle:

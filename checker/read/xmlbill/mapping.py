@@ -15,7 +15,7 @@ schemas whose section element's own name is not known.  Amounts may declare a sc
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any, Optional
@@ -34,6 +34,7 @@ TABLE_KINDS = ("boq", "material")
 RECOGNISED_KINDS = ("fee", "summary", "analysis", "other")
 META_KEY_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 CONFIDENCE = ("high", "medium", "low")
+RESERVED_META = ("schema", "schema_file")  # facts the reader sets: the mapping's id, a user mapping's file
 
 
 class MappingError(Exception):
@@ -104,6 +105,7 @@ class Mapping:
     skip: tuple[Skip, ...] = ()
     blanked: tuple[str, ...] = ()  # values that mean "withheld" (identity attributes blanked by a platform)
     path: str = ""
+    user: bool = False  # given by the user (--xml-mapping, the config's xml-mappings), not shipped
 
 
 _TOP_KEYS = {"id", "title", "source", "confidence", "note", "roots", "blanked", "project", "unit", "section",
@@ -134,6 +136,32 @@ def shipped_mappings() -> tuple[Mapping, ...]:
 _SHIPPED: Optional[tuple[Mapping, ...]] = None
 
 
+def user_mappings(paths) -> tuple[Mapping, ...]:
+    """The user's own mapping files, validated, in the order given (a file named twice is read once); raises
+    MappingError with one line, also when two of them claim the same root element.  They are tried before the
+    shipped mappings (``with_shipped``)."""
+    loaded: list[Mapping] = []
+    seen: set[Path] = set()
+    for path in paths:
+        key = Path(path).resolve()
+        if key in seen:
+            continue
+        seen.add(key)
+        mapping = replace(load_mapping(path), user=True)
+        for other in loaded:
+            shared = [root for root in mapping.roots if root in other.roots]
+            if shared:
+                raise MappingError(f"{path}: root <{shared[0]}> is also mapped by {other.path}: give one of them")
+        loaded.append(mapping)
+    return tuple(loaded)
+
+
+def with_shipped(user: tuple[Mapping, ...] = ()) -> tuple[Mapping, ...]:
+    """The mappings a document is read through: the user's first (they win for a root both know), then the
+    shipped ones."""
+    return tuple(user) + shipped_mappings()
+
+
 def mapping_for_root(root: str, mappings: tuple[Mapping, ...]) -> Optional[Mapping]:
     """The first mapping whose ``roots`` name this root element (local name, no namespace)."""
     for mapping in mappings:
@@ -159,6 +187,8 @@ def _build(doc: dict, path: str) -> Mapping:
     for key in meta:
         if not key or not set(key) <= META_KEY_CHARS:
             raise MappingError(f"meta key {key!r} must be lowercase ASCII (software, dongle, mac, …)")
+        if key in RESERVED_META:
+            raise MappingError(f"meta key {key!r} is the reader's own (which mapping read the file)")
     recognised = []
     for i, entry in enumerate(_list_of_tables(doc.get("recognised"), "recognised"), 1):
         _no_unknown(entry, {"label", "kind", "row"}, f"[[recognised]] #{i}")

@@ -462,4 +462,6 @@ def _totals_and_facts(bill: XmlBill, unit_names: dict[int, str], prefix: str):
         elif values.get("value"):
             meta.append((key, values["value"]))
     meta.insert(0, ("schema", bill.mapping.id))
+    if bill.mapping.user:  # a user's mapping may share a shipped one's id: its file says which read the bill
+        meta.insert(1, ("schema_file", bill.mapping.path))
     return totals, list(dict.fromkeys(meta)), project
