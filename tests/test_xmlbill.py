@@ -396,3 +396,158 @@ def test_damaged_xml_never_raises(tmp_path, cut, flips):
             data[where] = value
     read = read_path(str(write(tmp_path, "damaged.xml", bytes(data))))
     assert read.ok or ("\n" not in read.error and read.error.strip())
+
+
+# --- a user's own mapping (--xml-mapping, the config's xml-mappings) -------------------------------------
+USER_MAPPING = '''
+id = "invented-gongcheng"
+title = "An invented Chinese-named bill schema, written for the tests"
+source = "written for this test"
+confidence = "low"
+roots = ["工程"]
+[project]
+element = "工程"
+name = ["名称"]
+[section]
+element = "清单"
+name = ["名称"]
+[[table]]
+label = "分部分项工程量清单"
+kind = "boq"
+row = "项"
+[table.fields]
+code = ["编码"]
+name = ["名称"]
+features = ["特征"]
+unit = ["单位"]
+quantity = ["数量"]
+'''
+
+USER_BILL = '''<?xml version="1.0" encoding="UTF-8"?>
+<工程 名称="示例中学教学楼">
+  <清单 名称="砌筑工程">
+    <项 编码="010401001001" 名称="砖基础" 单位="m3" 数量="8.4">
+      <特征>1. 砌体材料：实心粘土砖 MU10
+2. 砂浆强度等级：M7.5 水泥砂浆</特征>
+    </项>
+    <项 编码="010402001001" 名称="砌块墙" 单位="m3" 数量="40" 特征="蒸压加气混凝土砌块 B06"/>
+  </清单>
+</工程>
+'''.encode()
+
+
+def user_files(tmp_path: Path) -> tuple[Path, Path]:
+    return write(tmp_path, "own-format.toml", USER_MAPPING.encode()), write(tmp_path, "bid.xml", USER_BILL)
+
+
+def banned_clay_brick(report: dict) -> list[dict]:
+    return [i for i in report["items"] if i["status"] == "banned" and "实心粘土砖" in i["features"]]
+
+
+@pytest.mark.parametrize("start", ["fork", "exec"])  # exec: a fresh worker receives the settings pickled
+def test_a_users_mapping_reads_a_bill_through_the_command(tmp_path, monkeypatch, start):
+    from checker.run import pool
+
+    monkeypatch.setattr(pool, "START", start)
+    mapping, bill = user_files(tmp_path)
+    out = tmp_path / "report.json"
+    args = ["check", str(bill), "--jobs", "1", "--format", "json", "-o", str(out)]
+    result = CliRunner().invoke(main, args)  # without it: refused as before
+    assert result.exit_code == 2, result.output
+    refused = json.loads(out.read_text(encoding="utf-8"))["files"][0]
+    assert refused["status"] == "error" and "XML root <工程> matches no bill schema mapping" in refused["error"]
+    assert "schema_file" not in json.dumps(refused)
+    result = CliRunner().invoke(main, args + ["--xml-mapping", str(mapping)])
+    assert result.exit_code == 1, result.output
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [i["code"] for i in banned_clay_brick(report)] == ["010401001001"]
+    assert report["items"][0]["location"] == "/工程/清单[1]/项[1]" and report["items"][0]["section"] == "砌筑工程"
+    meta = report["files"][0]["meta"]
+    assert (meta["schema"], meta["schema_file"], meta["project"]) == ("invented-gongcheng", str(mapping), "示例中学教学楼")
+
+
+def test_a_users_mapping_in_this_process_and_in_a_worker_read_the_same(tmp_path):
+    from checker.judge.rules import Profile
+    from checker.match.catalog import load_catalogs
+    from checker.read.xmlbill import user_mappings
+    from checker.run import CheckSettings, check_files
+
+    mapping, bill = user_files(tmp_path)
+    settings = CheckSettings(load_catalogs(()), Profile(), xml_mappings=user_mappings([mapping]))
+    direct = next(check_files([str(bill)], settings, isolate=False))
+    isolated = next(check_files([str(bill)], settings, jobs=1, isolate=True))
+    assert direct.read.ok, direct.read.error
+    assert [c.item.code for c in direct.items] == ["010401001001", "010402001001"]
+    assert direct.items[0].status == "banned" and "实心粘土砖" in direct.items[0].item.features
+    assert (direct.read.items, direct.items) == (isolated.read.items, isolated.items)
+    plain = next(check_files([str(bill)], CheckSettings(load_catalogs(()), Profile()), isolate=False))
+    assert not plain.read.ok and "matches no bill schema mapping" in plain.read.error
+
+
+def test_a_users_mapping_wins_over_a_shipped_one_for_the_same_root(tmp_path):
+    from checker.read.xmlbill import user_mappings
+
+    own = CUSTOM_MAPPING.replace('roots = ["BillOfQuantities"]', 'roots = ["ConstructProject"]').replace(
+        'row = "Line"', 'row = "BQItem"').replace('name = ["desc"]', 'name = ["Name"]')
+    path = write(tmp_path, "xindian-own.toml", own.encode())
+    bill = write(tmp_path, "bid.xml", make.anhui_attributes())
+    shipped = read_path(str(bill))
+    mine = read_path(str(bill), xml_mappings=user_mappings([path]))
+    assert dict(shipped.meta)["schema"] == "anhui-xindian" and "schema_file" not in dict(shipped.meta)
+    assert (dict(mine.meta)["schema"], dict(mine.meta)["schema_file"]) == ("example-en", str(path))
+    assert [i.name for i in mine.items] == [i.name for i in shipped.items if i.table == "boq" and i.code]
+
+
+def test_two_user_mappings_for_one_root_are_refused(tmp_path):
+    from checker.read.xmlbill import user_mappings
+
+    first = write(tmp_path, "a.toml", USER_MAPPING.encode())
+    second = write(tmp_path, "b.toml", USER_MAPPING.replace("invented-gongcheng", "other").encode())
+    assert len(user_mappings([first, first])) == 1  # the same file twice is read once
+    with pytest.raises(MappingError, match=r"b\.toml: root <工程> is also mapped by .*a\.toml"):
+        user_mappings([first, second])
+
+
+@pytest.mark.parametrize("command", ["check", "compare"])
+@pytest.mark.parametrize("text, problem", [
+    (USER_MAPPING.replace('kind = "boq"', 'kind = "invoice"'), "kind must be one of boq, material"),
+    ("roots = [", "not a TOML schema mapping"),
+    (USER_MAPPING.replace("[project]", "[meta]\nschema = { element = \"工程\", value = [\"名称\"] }\n[project]"),
+     "meta key 'schema' is the reader's own"),
+])
+def test_a_bad_user_mapping_is_one_line_and_exit_2(tmp_path, command, text, problem):
+    _, bill = user_files(tmp_path)
+    mapping = write(tmp_path, "broken-format.toml", text.encode())
+    bills = [str(bill)] * (2 if command == "compare" else 1)
+    result = CliRunner().invoke(main, [command, *bills, "--xml-mapping", str(mapping)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [result.output.strip()]
+    assert result.output.startswith(f"gbm-check: {mapping}: ") and problem in result.output
+
+
+def test_compare_reads_bids_through_a_users_mapping(tmp_path):
+    mapping, tender = user_files(tmp_path)
+    bid = write(tmp_path, "bid-1.xml", USER_BILL.replace('数量="40"'.encode(), '数量="41"'.encode()))
+    args = ["compare", str(tender), str(bid), "--format", "json"]
+    without = CliRunner().invoke(main, args)
+    assert without.exit_code == 2
+    result = CliRunner().invoke(main, args + ["--xml-mapping", str(mapping)])
+    assert result.exit_code in (0, 1), result.output
+    review = json.loads(result.stdout)
+    read = [review["tender"], *review["bidders"]]
+    assert [(f["status"], f["items"], f["meta"]["schema"]) for f in read] == [("ok", 2, "invented-gongcheng")] * 2
+    assert review["tender"]["findings"]["banned"] == 1
+
+
+def test_the_config_names_user_mappings_relative_to_its_folder(tmp_path, monkeypatch):
+    mapping, bill = user_files(tmp_path)
+    (tmp_path / "gbm-check.toml").write_text(f'xml-mappings = ["{mapping.name}"]\n', encoding="utf-8")
+    elsewhere = tmp_path / "run"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["check", str(bill), "--config", str(tmp_path / "gbm-check.toml"), "-q"])
+    assert result.exit_code == 1, result.output
+    (tmp_path / "gbm-check.toml").write_text('xml-mappings = "missing.toml"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(bill), "--config", str(tmp_path / "gbm-check.toml")])
+    assert result.exit_code == 2 and result.output.splitlines() == [result.output.strip()]
+    assert "missing.toml: cannot read schema mapping" in result.output
