@@ -551,3 +551,25 @@ def test_the_config_names_user_mappings_relative_to_its_folder(tmp_path, monkeyp
     result = CliRunner().invoke(main, ["check", str(bill), "--config", str(tmp_path / "gbm-check.toml")])
     assert result.exit_code == 2 and result.output.splitlines() == [result.output.strip()]
     assert "missing.toml: cannot read schema mapping" in result.output
+
+
+def test_serve_reads_uploads_through_its_users_mappings(tmp_path):
+    pytest.importorskip("httpx2")  # the HTTP client Starlette's test client uses
+    from starlette.testclient import TestClient
+
+    from checker.read.xmlbill import user_mappings
+    from checker.serve.app import create_app
+    from tests.serve_helpers import BASE_URL, small_settings, upload, wait_for
+
+    mapping, bill = user_files(tmp_path)
+    settings = small_settings(tmp_path, xml_mappings=user_mappings([mapping]))
+    with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        status = wait_for(client, upload(client, [("投标文件.xml", bill.read_bytes())]).headers["location"])
+        assert status["state"] == "done" and not status["errors"], status
+        report = client.get(f"/checks/{status['id']}/download/report.json").json()
+    assert report["files"][0]["meta"]["schema"] == "invented-gongcheng"
+    assert [i["code"] for i in banned_clay_brick(report)] == ["010401001001"]
+    broken = write(tmp_path, "broken.toml", b"roots = [")
+    result = CliRunner().invoke(main, ["serve", "--no-browser", "--port", "0", "--xml-mapping", str(broken)])
+    assert result.exit_code == 2 and result.output.startswith(f"gbm-check: {broken}: not a TOML schema mapping")
+    assert result.output.splitlines() == [result.output.strip()]

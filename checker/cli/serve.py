@@ -29,8 +29,10 @@ from .util import usage_error
 @click.option("--jobs", "max_jobs", type=click.IntRange(1, 16), default=2, show_default=True,
               help="Checks that run at once (each checks its files in worker processes of its own, with the "
                    "per-file limits of `gbm-check check`).")
+@click.option("--xml-mapping", "xml_mappings", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Your own XML schema mapping (TOML), tried before the shipped ones for every check; repeatable.")
 @limit_options
-def serve(host, port, token, no_browser, data_dir, max_jobs, time_limit, memory_mb) -> None:
+def serve(host, port, token, no_browser, data_dir, max_jobs, xml_mappings, time_limit, memory_mb) -> None:
     """Serve the checker as a local web page: upload bills, read the verdict, download the reports."""
     try:
         import uvicorn
@@ -43,13 +45,19 @@ def serve(host, port, token, no_browser, data_dir, max_jobs, time_limit, memory_
         usage_error("--token must be at least 8 characters")
     if token is None and not is_loopback(host):
         token = secrets.token_urlsafe(24)
+    from ..read.xmlbill import MappingError, user_mappings
+
+    try:
+        mappings = user_mappings(xml_mappings)
+    except MappingError as exc:
+        usage_error(str(exc))
     try:
         sock = _bind(host, port)
     except OSError as exc:
         usage_error(f"cannot listen on {host}:{port}: {exc.strerror or exc} (choose another --port)")
     per_file = limits(time_limit, memory_mb)
     settings = ServeSettings(data_dir=data_dir or default_data_dir(), host=host, token=token, max_jobs=max_jobs,
-                             file_seconds=per_file.seconds, memory_bytes=per_file.memory)
+                             file_seconds=per_file.seconds, memory_bytes=per_file.memory, xml_mappings=mappings)
     try:
         app = create_app(settings)
     except OSError as exc:

@@ -211,5 +211,5 @@ def form_settings(fields: dict[str, str], settings: ServeSettings) -> tuple[Chec
         raise UploadRefused(400, f"price band {band!r} is not a percentage from 0 to 1000")
     check = CheckSettings(profile=profile, uncertified=choice("uncertified", ("warning", "error"), "warning"),
                           limits=settings.limits, ocr=choice("ocr", ("yes", "no"), "yes") == "yes", band=band_share,
-                          workers=settings.check_workers)
+                          workers=settings.check_workers, xml_mappings=settings.xml_mappings)
     return check, choice("keep", KEEP_CHOICES, "none"), fields.get("mode", "check") or "check"

@@ -31,6 +31,7 @@ class ServeSettings:
     temp_dir: str | None = None  # where private upload folders are made (default: the system's)
     bill_suffixes: tuple[str, ...] = BILL_SUFFIXES
     registry_suffixes: tuple[str, ...] = REGISTRY_SUFFIXES
+    xml_mappings: tuple = ()  # the user's XML schema mappings (--xml-mapping), tried before the shipped ones
 
     @property
     def loopback(self) -> bool:

@@ -56,6 +56,7 @@ class CheckSettings:
     ocr: bool = True  # scanned pages and bill images read by OCR, as `gbm-check check` does by default
     band: float = 0.15  # a bid review's price band (unit prices beyond ± this share of the reference)
     workers: int = 1  # worker processes the batch runner checks this check's files in
+    xml_mappings: tuple = ()  # the server's user XML schema mappings (xmlbill.Mapping)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def check_and_render(inputs: list[Input], settings: CheckSettings, folder: str, 
 
     run = RunSettings(catalogs=shipped(), profile=settings.profile, ocr=settings.ocr,
                       registry=load_named_registry(settings.registry), uncertified=settings.uncertified,
-                      limits=settings.limits)
+                      limits=settings.limits, xml_mappings=settings.xml_mappings)
     reports = []
     for bill, report in zip(inputs, check_files([i.path for i in inputs], run, jobs=settings.workers)):
         reports.append(renamed(report, bill.path, bill.name))
