@@ -15,8 +15,8 @@ One big bill (``--big`` lines, bench/make_bench_bill.py):
 - isolated  : check_files(jobs=1): a forked worker, limits, the report pickled back   target: a small fraction
 - command   : ``gbm-check check BIG.xlsx --format json -o r.json``
 
-Every measurement runs in a fresh process; peak memory is the largest resident set of any process of the
-command (``wait4``).  The machine is shared: read the ratios, not the seconds.
+Every measurement runs in a fresh process; peak memory is that of the command's whole process tree
+(``treemem``: summed PSS, workers included).  The machine is shared: read the ratios, not the seconds.
 """
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from treemem import TreeMemory  # noqa: E402
 
 BASELINE = r"""
 import sys, multiprocessing
@@ -46,7 +48,7 @@ if __name__ == "__main__":
 """
 
 RUNNER = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, {repo!r})
 from checker.match.catalog import load_catalogs
 from checker.judge.rules import Profile
@@ -62,6 +64,11 @@ else:
 for report in reports:  # the discarding consumer: nothing is kept
     items += len(report.items)
 seconds = time.perf_counter() - started
+while True:  # the runner leaves idle workers to quit on their own: wait for them, so their peak is counted
+    try:
+        os.waitpid(-1, 0)
+    except ChildProcessError:
+        break
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({{"seconds": seconds, "items": items, "runner_mb": own, "worker_mb": workers}}))
@@ -81,14 +88,15 @@ with multiprocessing.Pool(int(sys.argv[1])) as pool:
 
 
 def timed(args: list[str], cwd: str | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB of the biggest process of the tree, stdout)."""
+    """(wall seconds, peak MB of the whole process tree — summed PSS, sampled, workers included — stdout)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
-        _, _, usage = os.wait4(process.pid, 0)
+        with TreeMemory(process.pid) as tree:
+            _, _, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
         out.seek(0)
-        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+        return seconds, max(tree.pss_mb, usage.ru_maxrss / 1024), out.read().decode()
 
 
 def gbm_check(*args: str) -> list[str]:
