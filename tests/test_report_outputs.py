@@ -5,7 +5,6 @@ import re
 import shutil
 import subprocess
 import tracemalloc
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

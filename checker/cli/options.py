@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import dataclass
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import click
 
@@ -17,6 +17,9 @@ from ..judge.certification import Certification
 from ..judge.rules import Profile
 from ..limits import MEMORY_BYTES, Limits, slowdown
 from ..match.catalog import CatalogError, CatalogSet, load_catalogs
+
+if TYPE_CHECKING:  # imported when the runner is needed (start-up stays light)
+    from ..run import CheckSettings
 
 _OPTIONS = (
     click.option("--catalog", "extra_catalogs", multiple=True, type=click.Path(exists=True, dir_okay=False),
