@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from treemem import TreeMemory  # noqa: E402
+from treemem import wait_for  # noqa: E402
 
 BASELINE = r"""
 import sys, multiprocessing
@@ -88,21 +88,15 @@ with multiprocessing.Pool(int(sys.argv[1])) as pool:
 
 
 def timed(args: list[str], cwd: str | None = None, sampled: bool = False) -> tuple[float, float, str]:
-    """(wall seconds, peak MB, stdout): the command's own resident peak (``wait4``), or with ``sampled`` that of
-    its whole process tree (summed PSS, workers included).  Sampling reads the processes' memory maps, which
-    slows them: runs whose seconds count are not sampled."""
+    """(wall seconds, peak MB, stdout); the peak as ``treemem.wait_for`` gives it (``sampled``: the whole process
+    tree; runs whose seconds count are not sampled)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL)
-        tree = TreeMemory(process.pid)
-        if sampled:
-            with tree:
-                _, _, usage = os.wait4(process.pid, 0)
-        else:
-            _, _, usage = os.wait4(process.pid, 0)
+        _, peak = wait_for(process.pid, sampled)
         seconds = time.perf_counter() - started
         out.seek(0)
-        return seconds, max(tree.pss_mb, usage.ru_maxrss / 1024), out.read().decode()
+        return seconds, peak, out.read().decode()
 
 
 def gbm_check(*args: str) -> list[str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from treemem import TreeMemory  # noqa: E402
+from treemem import wait_for  # noqa: E402
 BASELINE = ("import sys\nfrom python_calamine import CalamineWorkbook\nwb = CalamineWorkbook.from_path(sys.argv[1])\n"
             "print(sum(len(wb.get_sheet_by_name(n).to_python()) for n in wb.sheet_names))\n")
 TARGETS = {"json": (2.5, 300), "html": (4.0, None), "xlsx": (15.0, None), "text": (None, None)}
@@ -33,21 +33,13 @@ DISTINCT_JSON_SECONDS = 15.0
 
 
 def timed(command: list[str], strict: bool = True, sampled: bool = False) -> tuple[float, float]:
-    """Wall seconds and peak MB of one command: ``wait4``'s resident peak of the command itself, or with
-    ``sampled`` that of its whole process tree (summed PSS: workers and their children included; at least
-    ``wait4``'s figure).  Sampling reads the processes' memory maps, which slows them: timed runs are not
-    sampled.  ``strict``: a failure stops the benchmark; otherwise the run is reported as failed, e.g. an older
+    """Wall seconds and peak MB of one command (``treemem.wait_for``: with ``sampled``, its whole process
+    tree; timed runs are not sampled).  ``strict``: a failure stops the benchmark; otherwise the run is reported as failed, e.g. an older
     checkout that refuses the bill at its time limit."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    tree = TreeMemory(child.pid)
-    if sampled:
-        with tree:
-            _, status, usage = os.wait4(child.pid, 0)
-    else:
-        _, status, usage = os.wait4(child.pid, 0)
+    status, peak = wait_for(child.pid, sampled)
     seconds = time.perf_counter() - started
-    peak = max(tree.pss_mb, usage.ru_maxrss / 1024)  # a short command can end between two samples
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         if strict:
             raise SystemExit(f"failed ({os.waitstatus_to_exitcode(status)}): {' '.join(command)}")

@@ -14,6 +14,20 @@ import threading
 INTERVAL = 0.1  # seconds between samples (a sample reads /proc: a few ms)
 
 
+def wait_for(pid: int, sampled: bool) -> tuple[int, float]:
+    """Wait for child ``pid``: (its wait status, peak MB).  The peak is ``wait4``'s resident peak of the child
+    itself, or with ``sampled`` that of its whole tree (summed PSS), at least ``wait4``'s figure (a short command
+    can end between two samples).  Sampling reads the processes' memory maps, which slows them: a run whose
+    seconds count is not sampled."""
+    tree = TreeMemory(pid)
+    if sampled:
+        with tree:
+            _, status, usage = os.wait4(pid, 0)
+    else:
+        _, status, usage = os.wait4(pid, 0)
+    return status, max(tree.pss_mb, usage.ru_maxrss / 1024)
+
+
 class TreeMemory:
     """``with TreeMemory(pid) as tree: ...`` then ``tree.pss_mb`` and ``tree.largest_rss_mb``."""
 
