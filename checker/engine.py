@@ -349,10 +349,13 @@ def _long_lines_warning(items: tuple) -> tuple[str, ...]:
         return ()
     from .read.accounting import where
 
-    size = max(max(len(item.name), len(item.features)) for item in long)
-    longest = next(item.provenance for item in long if max(len(item.name), len(item.features)) == size)
+    def size(item) -> int:
+        return max(len(item.name), len(item.features))
+
+    longest = max(long, key=size)
+    at = longest.provenance
     return (f"{len(long)} line(s) hold more than {MAX_TEXT_CHARS} characters of name or features (the longest, "
-            f"{where(longest.sheet, longest.first_row, longest.page)}, holds {size}); each was judged on its first "
+            f"{where(at.sheet, at.first_row, at.page)}, holds {size(longest)}); each was judged on its first "
             f"{MAX_TEXT_CHARS} characters only: read the rest by eye",)
 
 
