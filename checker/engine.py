@@ -32,6 +32,7 @@ class FileReport:
     read: FileRead
     items: tuple[CheckedItem, ...]
     seconds: float
+    digest: object = None  # a ``report.digest.Digest`` made by the worker (then ``items`` is empty)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,11 @@ class RunReport:
 
     def add(self, report: FileReport) -> FileSummary:
         """Count one checked file (waivers and baseline already marked) and keep its summary, not its lines."""
-        counts, green, undecided, statuses = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
+        if report.digest is not None:  # summarised where it was checked
+            digest = report.digest
+            counts, green, undecided, statuses = digest.counts, digest.green, digest.undecided, ()
+        else:
+            counts, green, undecided, statuses = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
         for key, (lines, amount) in green.items():
             row = self._green.setdefault(key, [0, 0.0])
             row[0] += lines

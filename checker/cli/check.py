@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..engine import RunReport, expand_paths
+from ..engine import FAIL_KINDS, RunReport, expand_paths
 from ..report import FILE_FORMATS, FORMATS
 from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
@@ -182,8 +182,17 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                     writer.prepare(lines)
 
             # one file: this process would wait for its worker, so it prepares the report meanwhile; in a
-            # batch it is busy with the files before (and prepared reports of the files ahead would pile up)
-            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None)
+            # batch it is busy with the files before (and prepared reports of the files ahead would pile up), so
+            # where the reports allow, the workers digest their files for it
+            digest = None
+            if len(files) > 1 and table is None and baseline_gate is None and not waiver_gate.live \
+                    and not any(writer.needs_lines for writer in writers):
+                from ..report.digest import DigestSpec
+
+                digest = DigestSpec(fail_kinds=FAIL_KINDS.get(fail_on, ()),
+                                    json_items=any(fmt_ == "json" for fmt_, _ in outputs))
+            results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
+                                  digest=digest)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:
             for report in results:
                 report = waiver_gate.mark(report)

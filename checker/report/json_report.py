@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from typing import Iterator
 
 import orjson
 
@@ -17,6 +18,7 @@ from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint, item_fingerprints
 from ..gate.waivers import waiver_dict
 from ..judge.adoption import Adoption
+from ..match.catalog import CatalogSet
 from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
 from ..read.kinds import ITEM_KINDS
 from .common import exit_status, gaps, limits, reading_line
@@ -26,6 +28,7 @@ from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statu
 SCHEMA = "gbm-check/report@2"
 RULE_FIELDS = ("entry", "source", "scope", "replacement")  # per rule in ``rules``, no longer per finding (@2)
 BATCH = 500
+ITEM_SEPARATOR = b",\n "  # between two items of the document's list
 SPOOL_BYTES = 2**20  # what a spool holds in memory before it goes to a temporary file
 
 
@@ -107,12 +110,12 @@ def line_bytes(item: LineItem) -> bytes:
     return _dumps(line_dict(item))[:-1]
 
 
-def rule_dict(finding: Finding, run: RunReport) -> dict:
+def rule_dict(finding: Finding, catalogs: CatalogSet) -> dict:
     """What a rule says, once per report: the catalog entry's text (or the finding's, for rules outside the
     catalogs such as certification)."""
     data = {"entry": finding.entry, "source": finding.source, "scope": finding.scope,
             "replacement": finding.replacement}
-    entry = run.catalogs.get(finding.rule)
+    entry = catalogs.get(finding.rule)
     if entry is not None:
         data.update(list=entry.list, jurisdiction=entry.jurisdiction, city=entry.city or None,
                     edition=entry.edition, confidence=entry.confidence, catalog=entry.catalog,
@@ -230,7 +233,33 @@ def _members(document: dict) -> bytes:
     return text[1:-1].strip(b"\n")
 
 
+def encoded_items(report: FileReport, statuses: tuple[str, ...], rules: dict, catalogs: CatalogSet,
+                  heads: list[bytes] | None = None) -> Iterator[bytes]:
+    """Each item of a file as the report's bytes (``heads``: their ``line_bytes``, if already encoded); every
+    rule the findings name is added to ``rules`` (rule → ``rule_dict``) as it is first met."""
+    registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
+    plain: dict[tuple, bytes] = {}  # (status, categories) → the judged part of lines without findings
+    for index, (checked, status) in enumerate(zip(report.items, statuses)):
+        findings = checked.findings
+        if findings and id(findings) not in registered:
+            registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
+            for finding in findings:
+                if finding.rule not in rules:
+                    rules[finding.rule] = rule_dict(finding, catalogs)
+        head = heads[index] if heads is not None else line_bytes(checked.item)
+        if _plain(checked):
+            key = (status, checked.green_categories)
+            tail = plain.get(key)
+            if tail is None:
+                tail = plain[key] = _dumps(judged_dict(checked, status))[1:]
+        else:
+            tail = _dumps(judged_dict(checked, status))[1:]
+        yield head + b"," + tail
+
+
 class Writer(BaseWriter):
+    needs_lines = False
+
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
@@ -250,41 +279,31 @@ class Writer(BaseWriter):
         self.prepared[id(lines)] = (lines, list(map(line_bytes, lines)))
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        rules = self.rules
-        registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
         prepared = self.prepared.pop(id(report.read.items), None)
         self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
-        heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
-        plain: dict[tuple, bytes] = {}  # (status, categories) → the judged part of lines without findings
-        lines = []
-        for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
-            findings = checked.findings
-            if findings and id(findings) not in registered:
-                registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
-                for finding in findings:
-                    if finding.rule not in rules:
-                        rules[finding.rule] = rule_dict(finding, self.run)
-            head = heads[index] if heads is not None else line_bytes(checked.item)
-            if _plain(checked):
-                key = (status, checked.green_categories)
-                tail = plain.get(key)
-                if tail is None:
-                    tail = plain[key] = _dumps(judged_dict(checked, status))[1:]
-            else:
-                tail = _dumps(judged_dict(checked, status))[1:]
-            lines.append(head + b"," + tail)
-            if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
-                self._write(lines)
-                lines = []
-        self._write(lines)
+        digest = report.digest
+        if digest is not None:  # encoded by the worker (``digest``): its rules and its items as they are
+            for rule, data in digest.rules.items():
+                self.rules.setdefault(rule, data)
+            self._write([digest.json_items] if digest.lines else [], digest.lines)
+        else:
+            heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
+            lines = []
+            for line in encoded_items(report, statuses(report, summary), self.rules, self.run.catalogs, heads):
+                lines.append(line)
+                if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
+                    self._write(lines)
+                    lines = []
+            self._write(lines)
         entry = json_bytes(file_dict(summary, self.options.lang, report.read), indent=True)
         self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))
         self.file_count += 1
 
-    def _write(self, lines: list[bytes]) -> None:
+    def _write(self, lines: list[bytes], count: int | None = None) -> None:
+        """Spool encoded items (``count``: how many ``lines`` hold, when they are already joined)."""
         if lines:
-            self.spool.write((b",\n " if self.items else b"\n ") + b",\n ".join(lines))
-            self.items += len(lines)
+            self.spool.write((ITEM_SEPARATOR if self.items else b"\n ") + ITEM_SEPARATOR.join(lines))
+            self.items += len(lines) if count is None else count
 
     def end(self, run: RunReport) -> list[str]:
         lang = self.options.lang

@@ -67,6 +67,8 @@ class Writer:
     """A report written as the run goes: ``begin(run)``, ``add(report, summary)`` per file, ``end(run)``.
     ``end`` returns the paths written (empty for a stream)."""
 
+    needs_lines = True  # False: ``add`` also takes a file digested by its worker, without its items (``digest``)
+
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         self.sink = sink
         self.options = options

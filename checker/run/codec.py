@@ -31,7 +31,7 @@ from ..model import CheckedItem, FileRead, LineItem, Provenance
 _PROVENANCE = tuple(f.name for f in dataclasses.fields(Provenance))
 _LINE = tuple(f.name for f in dataclasses.fields(LineItem) if f.name != "provenance")
 _CHECKED = tuple(f.name for f in dataclasses.fields(CheckedItem) if f.name != "item")
-_JUDGED, _PICKLE = b"j", b"p"
+_JUDGED, _PICKLE, _DIGESTED = b"j", b"p", b"d"
 
 
 @contextmanager
@@ -127,6 +127,13 @@ def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:
         return _PICKLE + pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def encode_digested(report: FileReport, digest) -> bytes:
+    """A report as its digest (``checker.report.digest``): what was read, without the lines, and the digest."""
+    with _no_gc():
+        read = dataclasses.replace(report.read, items=())
+        return _DIGESTED + pickle.dumps((read, report.seconds, digest), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _judged(report: FileReport) -> bytes:
     read = dataclasses.replace(report.read, items=())
     return _JUDGED + pickle.dumps((read, report.seconds, *pack_checked(report.items, report.read.items)),
@@ -178,6 +185,9 @@ def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport
     with _no_gc():
         if data[:1] == _PICKLE:
             return pickle.loads(data[1:])
+        if data[:1] == _DIGESTED:
+            read, seconds, digest = pickle.loads(data[1:])
+            return FileReport(read=read, items=(), seconds=seconds, digest=digest)
         read, seconds, checked_fields, parts, indices = pickle.loads(data[1:])
         if lines is None or len(lines) != len(indices):
             raise ValueError("a judged result without its lines")

@@ -39,7 +39,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..engine import FileReport
 from ..limits import Work
@@ -47,6 +47,9 @@ from ..model import FileRead, LineItem
 from . import codec
 from . import worker as protocol
 from .settings import Checker, CheckSettings, display_path
+
+if TYPE_CHECKING:
+    from ..report.digest import DigestSpec
 
 __all__ = ["check_files", "CheckSettings", "default_jobs"]
 
@@ -67,7 +70,8 @@ def default_jobs() -> int:
 def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None = None, *,
                 isolate: bool | None = None, checker: Checker | None = None,
                 window: int | None = None,
-                on_lines: Callable[[tuple[LineItem, ...]], None] | None = None) -> Iterator[FileReport]:
+                on_lines: Callable[[tuple[LineItem, ...]], None] | None = None,
+                digest: DigestSpec | None = None) -> Iterator[FileReport]:
     """One FileReport per path, in input order, as files finish (a bad file is an error report, never an
     exception).  ``jobs``: worker processes (default: the cores); ``isolate``: False checks in this process
     (trusted input, tests), None decides (workers, except the fast path and where processes cannot fork);
@@ -75,7 +79,8 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
     workers started without fork build their own from ``settings``).  ``on_lines(lines)``: told a file's
     lines when a worker sends them ahead, while it judges them (the report writers prepare their part; the
     FileReport yielded later holds this same tuple as ``read.items``; files checked in this process are
-    not told)."""
+    not told).  ``digest``: files checked by workers come as their digests (``checker.report.digest``: no
+    items; ``on_lines`` is not told), for a run whose reports need no line."""
     paths = list(paths)
     jobs = max(1, jobs or default_jobs())
     if isolate is None:
@@ -85,7 +90,7 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
         for path in paths:
             yield checker.check(path)
         return
-    pool = _Pool(settings, checker, min(jobs, len(paths)), window, on_lines, cores=jobs)
+    pool = _Pool(settings, checker, min(jobs, len(paths)), window, on_lines, cores=jobs, digest=digest)
     try:
         yield from pool.run(paths)
     finally:
@@ -132,8 +137,10 @@ class _Worker:
 
 class _Pool:
     def __init__(self, settings: CheckSettings, checker: Checker | None, jobs: int, window: int | None,
-                 on_lines: Callable[[tuple], None] | None = None, cores: int | None = None):
+                 on_lines: Callable[[tuple], None] | None = None, cores: int | None = None,
+                 digest: DigestSpec | None = None):
         self.settings = settings
+        self.digest = digest
         self.on_lines = on_lines
         self.limits = settings.limits
         self.checker = checker
@@ -170,7 +177,7 @@ class _Pool:
                     self.selector = None
                     protocol.prepare_process(self.limits.memory, output_write)
                     os.close(output_write)
-                    protocol.serve(request_read, result_write, self.checker, self.limits.memory)
+                    protocol.serve(request_read, result_write, self.checker, self.limits.memory, self.digest)
                 except BaseException:
                     code = 70
                 finally:
@@ -193,7 +200,7 @@ class _Pool:
         worker = _Worker(pid, request_write, result_read, output_read, process)
         if not self.fork:
             protocol.write_message(worker.requests, protocol.SETTINGS, 0,
-                                   pickle.dumps(self.settings, protocol=pickle.HIGHEST_PROTOCOL))
+                                   pickle.dumps((self.settings, self.digest), protocol=pickle.HIGHEST_PROTOCOL))
         self.selector.register(result_read, selectors.EVENT_READ, (worker, "results"))
         self.selector.register(output_read, selectors.EVENT_READ, (worker, "output"))
         self.workers.append(worker)

@@ -10,7 +10,8 @@ worker) and receives the run's settings as its first message.  Either way it:
 - has its stdout and stderr on a pipe the command reads (a Rust panic message or a library's print never
   reaches the terminal; the tail explains a crash);
 - sends, per file, the time budget as soon as pre-flight knows it, the lines as soon as the file is read (the
-  runner decodes them while the worker judges), then the rest of the report (``checker.run.codec``);
+  runner decodes them while the worker judges), then the rest of the report (``checker.run.codec``); or, when
+  the run asks for digests (``checker.report.digest``), only the file's digest;
 - retires itself when it grew too big, after a MemoryError, or when the command goes away.
 
 Messages on both pipes are framed as ``tag (1 byte) · index (u32) · length (u64) · payload``.
@@ -146,11 +147,12 @@ def _resident_bytes() -> int:
     return _statm_bytes(1)
 
 
-def serve(requests: int, results: int, checker, memory: int) -> None:
-    """Check the files the command sends until it says quit (or goes away)."""
+def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -> None:
+    """Check the files the command sends until it says quit (or goes away); ``digest_spec``: send each file's
+    digest (``checker.report.digest.DigestSpec``) instead of its lines and findings."""
     from ..model import FileRead
     from ..engine import FileReport
-    from .codec import encode_lines, encode_result
+    from .codec import encode_digested, encode_lines, encode_result
     from .settings import display_path
 
     recycle = int(memory * RECYCLE_SHARE) + _resident_bytes() if memory else 0  # beyond what it started with
@@ -180,6 +182,8 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
         sent: list[tuple] = []
 
         def on_read(read, index=index) -> None:
+            if digest_spec is not None:  # the command will not need the lines
+                return
             data = encode_lines(read)
             if data is not None:
                 write_message(results, LINES, index, data)
@@ -199,7 +203,8 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
             report = FileReport(read=FileRead(path=display_path(path), format="unknown", sha256="", error=reason),
                                 items=(), seconds=0.0)
         try:
-            data = encode_result(report, sent[0] if sent else None)
+            data = (encode_digested(report, _digest(report, digest_spec, checker)) if digest_spec is not None
+                    else encode_result(report, sent[0] if sent else None))
         except MemoryError:
             report = None
             gc.collect()
@@ -222,6 +227,12 @@ def serve(requests: int, results: int, checker, memory: int) -> None:
             return
 
 
+def _digest(report, spec, checker):
+    from ..report.digest import digest
+
+    return digest(report, spec, checker.settings.catalogs)
+
+
 def main(argv: list[str]) -> int:
     """``python -m checker.run.worker REQUESTS_FD RESULTS_FD``: the first message holds the settings."""
     requests, results = int(argv[0]), int(argv[1])
@@ -231,9 +242,9 @@ def main(argv: list[str]) -> int:
         return 0
     if tag != SETTINGS:
         return 2
-    settings = pickle.loads(payload)
+    settings, digest_spec = pickle.loads(payload)
     prepare_process(settings.limits.memory, None)  # stdout/stderr: already the command's pipe
-    serve(requests, results, settings.checker(), settings.limits.memory)
+    serve(requests, results, settings.checker(), settings.limits.memory, digest_spec)
     return 0
 
 
