@@ -380,3 +380,30 @@ def test_xlsx_for_several_files_needs_a_folder(report_bill, tmp_path):
                                        "-o", str(tmp_path / "one.xlsx")])
     assert result.exit_code == 2 and "give --format xlsx a folder" in result.stderr
     assert not (tmp_path / "one.xlsx").exists()
+
+
+def test_batched_blocks_reach_their_target_in_order_and_its_errors_reach_the_caller():
+    """``ooxml.Batched`` writes blocks on a thread of its own: same bytes in the same order, and a failing
+    write is raised in the writer's thread (its thread stopped either way)."""
+    import io
+    import threading
+
+    from checker.report import ooxml
+
+    target = io.BytesIO()
+    pieces = [f"<row r=\"{n}\">{'x' * (n % 700)}</row>".encode() for n in range(20_000)]
+    with ooxml.Batched(target) as out:
+        for piece in pieces:
+            out.write(piece)
+    assert target.getvalue() == b"".join(pieces)
+
+    class Full(io.RawIOBase):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    before = threading.active_count()
+    with pytest.raises(OSError, match="No space"):
+        with ooxml.Batched(Full()) as out:
+            for piece in pieces:
+                out.write(piece)
+    assert threading.active_count() == before

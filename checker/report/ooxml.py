@@ -13,6 +13,7 @@ can never become a formula; characters XML 1.0 cannot hold are dropped.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, Optional
 from xml.sax.saxutils import escape
@@ -386,12 +387,28 @@ def scan_sheet(chunks: Iterable[bytes], rows: tuple[int, int], beyond: int = 0) 
 
 
 class Batched:
-    """Collects small writes into blocks of about a megabyte (a zip member pays per write)."""
+    """Collects small writes into blocks of about a megabyte (a zip member pays per write) and hands each block
+    to ``target`` on a thread of its own, one block behind the caller: a zip member's CRC and deflate (zlib)
+    and the file's write run without the GIL, so they overlap the making of the next block.  Use it as a
+    context manager: leaving it writes what is left and waits for it (and stops the thread on an error too)."""
 
     def __init__(self, target: IO[bytes]):
         self.target = target
         self.parts: list[bytes] = []
         self.size = 0
+        self.pending = None  # the block being written
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbm-check-deflate")
+
+    def __enter__(self) -> "Batched":
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self.flush()
+            self._wait()
+        finally:
+            self.thread.shutdown(wait=True)
 
     def write(self, data: bytes) -> None:
         self.parts.append(data)
@@ -400,8 +417,18 @@ class Batched:
             self.flush()
 
     def flush(self) -> None:
-        self.target.write(b"".join(self.parts))
+        """Hand the collected writes over (after the block before them is written)."""
+        if not self.parts:
+            return
+        block = b"".join(self.parts)
         self.parts, self.size = [], 0
+        self._wait()
+        self.pending = self.thread.submit(self.target.write, block)
+
+    def _wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()  # a write's error is raised here, in the caller's thread
 
 
 def split_sheet(chunks: Iterator[bytes]) -> tuple[str, Iterator[bytes]]:

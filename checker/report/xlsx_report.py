@@ -395,12 +395,12 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
                    names: dict, t: Texts) -> tuple[int, int, int, int] | None:
     """Stream one worksheet into ``dst``: unselected; with a plan, annotated.  Returns the annotated extent."""
     if plan is None:
-        with source.open(name) as src:
+        with source.open(name) as src, ooxml.Batched(dst) as out:
             head, rest = ooxml.split_sheet(ooxml.stream_member(src))
             head = re.sub(r'\stabSelected="1"', "", head)
-            dst.write(head.encode("utf-8", "backslashreplace"))
+            out.write(head.encode("utf-8", "backslashreplace"))
             for block in rest:
-                dst.write(block)
+                out.write(block)
         return None
     with source.open(name) as src:
         highest, tail_bytes = ooxml.scan_sheet(ooxml.stream_member(src), (plan.header_row, plan.last_row),
@@ -409,9 +409,7 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
     header_end = _header_end(tail_parts, plan.header_row)
     status_col = max(highest, plan.table_last_column, _merged_right(tail_parts, plan.header_row, header_end)) + 1
     last_col = status_col + 1
-    output = dst
-    dst = ooxml.Batched(output)
-    with source.open(name) as src:
+    with source.open(name) as src, ooxml.Batched(dst) as dst:
         head, rest = ooxml.split_sheet(ooxml.stream_member(src))
         dst.write(_annotated_head(head, plan, status_col, last_col, header_end).encode("utf-8", "backslashreplace"))
         fills = palette.fills
@@ -464,7 +462,6 @@ def _rewrite_sheet(source: zipfile.ZipFile, name: str, plan: SheetPlan | None, p
                 dst.write(ooxml.rewrite_row(row.decode("utf-8"), number, 0, None, extra).encode("utf-8", "backslashreplace"))
         dst.write(_annotated_tail(tail_text.decode("utf-8"), plan, status_col, last_col, header_end,
                                   names).encode("utf-8", "backslashreplace"))
-        dst.flush()
     return plan.header_row, status_col, last_col, plan.last_row
 
 
@@ -587,7 +584,7 @@ def _add_sheets(out: zipfile.ZipFile, sheets: list[ooxml.SheetSpec], names: list
         while f"xl/worksheets/sheet{number}.xml" in names or f"xl/worksheets/sheet{number}.xml" in parts:
             number += 1
         part = f"xl/worksheets/sheet{number}.xml"
-        with out.open(_info(part), "w") as dst:
+        with out.open(_info(part), "w") as member, ooxml.Batched(member) as dst:
             for piece in sheet.xml():
                 dst.write(piece.encode("utf-8", "backslashreplace"))
         parts.append(part)
