@@ -508,3 +508,7 @@ def test_re_measured_quantities_and_prices_beyond_fen_are_warnings():
     assert (rechecked.severity, rechecked.expected, rechecked.actual) == ("warning", 140.5, 138.25)
     assert (unrounded.severity, unrounded.expected, unrounded.actual) == ("warning", 33.33, 33.3333)
     assert found.verdict == "review"
+    from checker.compare.render.json_report import deviation_dict  # the JSON lines carry the re-measured figure
+
+    assert deviation_dict(rechecked, "zh")["bid"]["rechecked_quantity"] == 138.25
+    assert deviation_dict(unrounded, "en")["bid"]["rechecked_quantity"] is None

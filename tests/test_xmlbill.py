@@ -558,12 +558,19 @@ def test_serve_reads_uploads_through_its_users_mappings(tmp_path):
     from starlette.testclient import TestClient
 
     from checker.read.xmlbill import user_mappings
+    from checker.read.xmlbill.mapping import shipped_mappings
     from checker.serve.app import create_app
     from tests.serve_helpers import BASE_URL, small_settings, upload, wait_for
 
     mapping, bill = user_files(tmp_path)
     settings = small_settings(tmp_path, xml_mappings=user_mappings([mapping]))
     with TestClient(create_app(settings), base_url=BASE_URL) as client:
+        page = client.get("/").text  # the page says which formats it reads, the user's own first
+        listed = page[page.index('id="xml-schemas"'):page.index("</details>", page.index('id="xml-schemas"'))]
+        assert "1 种是本机加载的自定义映射" in listed and str(mapping) in listed
+        rows = listed.split("<li>")[1:]
+        assert len(rows) == 1 + len(shipped_mappings())
+        assert rows[0].startswith("<b>自定义</b>") and not any("自定义" in row for row in rows[1:])
         status = wait_for(client, upload(client, [("投标文件.xml", bill.read_bytes())]).headers["location"])
         assert status["state"] == "done" and not status["errors"], status
         report = client.get(f"/checks/{status['id']}/download/report.json").json()

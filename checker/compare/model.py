@@ -53,6 +53,7 @@ class LineRef:
     unit_price: Optional[float] = None
     amount: Optional[float] = None
     page: Optional[int] = None
+    rechecked_quantity: Optional[float] = None  # the bill's own re-measured quantity column (核对工程量), if any
 
     @classmethod
     def of(cls, item: LineItem) -> "LineRef":
@@ -60,7 +61,7 @@ class LineRef:
         rows = (p.first_row, p.last_row if p.last_row is not None else p.first_row) if p.first_row else None
         return cls(code=item.code, name=item.name, sheet=p.sheet, rows=rows, features=item.features, seq=item.seq,
                    section=item.section, unit=item.unit, quantity=item.quantity, unit_price=item.unit_price,
-                   amount=item.amount, page=p.page)
+                   amount=item.amount, page=p.page, rechecked_quantity=item.rechecked_quantity)
 
     @classmethod
     def at(cls, label: str, sheet: Optional[str], row: Optional[int], amount: Optional[float] = None) -> "LineRef":

@@ -62,6 +62,15 @@ class Pages:
         return response
 
 
+def xml_schema_rows(user: tuple) -> list[dict]:
+    """The electronic bid file formats the page reads, the user's own mappings (``--xml-mapping``) first, as
+    they are tried: title, root elements, where the mapping comes from and how sure it is."""
+    from ..read.xmlbill.mapping import with_shipped
+
+    return [{"title": m.title, "roots": m.roots, "source": m.source, "confidence": m.confidence,
+             "user": m.user, "path": str(m.path) if m.user else ""} for m in with_shipped(user)]
+
+
 def create_app(settings: ServeSettings) -> Starlette:
     """The app for these settings; its history lives in ``settings.data_dir``.  Its checks run in worker
     processes, which import the main module as multiprocessing does: a script that embeds the app starts it under
@@ -69,6 +78,7 @@ def create_app(settings: ServeSettings) -> Starlette:
     history = History(settings.data_dir)
     jobs = Jobs(settings, history)
     pages = Pages(settings)
+    xml_schemas = xml_schema_rows(settings.xml_mappings)
 
     def refuse(request: Request, status: int, message: str) -> HTMLResponse:
         return pages.render(request, "refusal.html.j2", status, problem=message)
@@ -83,7 +93,7 @@ def create_app(settings: ServeSettings) -> Starlette:
                   "suffixes": s.bill_suffixes, "registry_suffixes": s.registry_suffixes}
         return pages.render(request, "index.html.j2", status, problem=problem, history=records, limits=limits,
                             project_types=PROJECT_TYPES, today=_dt.date.today().isoformat(), data_dir=history.path,
-                            review="review" in RENDERERS)
+                            review="review" in RENDERERS, xml_schemas=xml_schemas)
 
     async def start_check(request: Request) -> Response:
         try:

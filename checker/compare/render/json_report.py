@@ -19,7 +19,8 @@ def ref_dict(ref: Optional[LineRef]) -> Optional[dict]:
         return None
     return {"code": ref.code, "name": ref.name, "sheet": ref.sheet, "rows": list(ref.rows) if ref.rows else None,
             "page": ref.page, "seq": ref.seq, "section": ref.section, "features": ref.features, "unit": ref.unit,
-            "quantity": ref.quantity, "unit_price": ref.unit_price, "amount": ref.amount}
+            "quantity": ref.quantity, "unit_price": ref.unit_price, "amount": ref.amount,
+            "rechecked_quantity": ref.rechecked_quantity}
 
 
 def deviation_dict(deviation: Deviation, lang: str) -> dict:
