@@ -71,7 +71,7 @@ def main() -> int:
             commands[fmt] = [sys.executable, "-m", "checker", "check", str(path), "-q", "-f", fmt, "-o", str(out)]
             if args.before:  # an older checkout may not know -q / -f
                 commands[f"{fmt}-before"] = [args.before, "-m", "checker", "check", str(path), "--format", fmt, "-o",
-                                             str(out) + ".before"]
+                                             str(out.with_name("before-" + out.name))]
         best: dict[str, tuple[float, float]] = {}
         for _ in range(args.repeat):
             for name, command in commands.items():
