@@ -1,5 +1,4 @@
 """A batch's files digested by their workers (``checker.report.digest``): the same report, less work in the command."""
-import json
 import re
 import shutil
 from pathlib import Path
@@ -46,10 +45,10 @@ def _json(reports, catalogs, fail_on: str) -> str:
     for report in reports:
         writer.add(report, run.add(report))
     writer.end(run)
-    return _steady(writer.sink.stream.getvalue().decode("utf-8"))
+    return _steady_json(writer.sink.stream.getvalue().decode("utf-8"))
 
 
-def _steady(text: str) -> str:
+def _steady_json(text: str) -> str:
     """The report without what differs from run to run (seconds spent)."""
     return re.sub(r'"seconds": [0-9.e-]+', '"seconds": 0', text)
 
@@ -58,7 +57,7 @@ def _steady(text: str) -> str:
 def test_digested_files_give_the_same_report_byte_for_byte(batch, fail_on):
     catalogs = load_catalogs(())
     settings = CheckSettings(catalogs, Profile())
-    spec = DigestSpec(fail_kinds=FAIL_KINDS[fail_on], json_items=True)
+    spec = DigestSpec(fail_kinds=FAIL_KINDS[fail_on], json_items=True, found=True)
     digested = list(check_files(batch, settings, jobs=2, digest=spec))
     assert all(r.digest is not None and r.items == () for r in digested)
     assert sum(r.digest.lines for r in digested) > 100
@@ -66,6 +65,9 @@ def test_digested_files_give_the_same_report_byte_for_byte(batch, fail_on):
     assert sum(len(r.items) for r in direct) == sum(r.digest.lines for r in digested)
     for report, plain in zip(digested, direct):
         assert report.digest.counts == summarise(plain, FAIL_KINDS[fail_on])[0]
+        assert report.digest.found == tuple(c for c in plain.items if c.findings)
+        assert report.digest.found_statuses == tuple(c.status for c in plain.items if c.findings)
+    assert any(r.digest.found for r in digested)
     assert _json(digested, catalogs, fail_on) == _json(direct, catalogs, fail_on)
 
 
@@ -88,19 +90,48 @@ def _spy(monkeypatch) -> list:
     return asked
 
 
-def test_the_command_digests_a_json_batch_and_writes_what_it_writes_without(batch, tmp_path, monkeypatch):
+def _steady(path: Path) -> str:
+    """A report without what differs from run to run: seconds and times spent."""
+    text = path.read_text(encoding="utf-8")
+    for pattern in (r'"seconds": [0-9.e-]+', r'time="[0-9.]+"', r"[0-9.]+ 秒", r'"(started|generated|date)": "[^"]*"'):
+        text = re.sub(pattern, "", text)
+    return text
+
+
+@pytest.mark.parametrize("formats, registry", [(("json",), False), (("text", "sarif", "junit"), False),
+                                               (("json", "text", "sarif", "junit"), True)])
+def test_the_command_digests_a_batch_and_writes_what_it_writes_without(batch, tmp_path, monkeypatch, formats,
+                                                                      registry):
+    """Reports that read no line beyond those with findings get the same bytes from digests as from lines
+    (the same run with --summary, which reads lines in the command, is the reference)."""
     asked = _spy(monkeypatch)
     folder = str(Path(batch[0]).parent)
-    alone, together = tmp_path / "alone.json", tmp_path / "together.json"
-    first = CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(alone)])
-    second = CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(together),
-                                       "-f", "sarif", "-o", str(tmp_path / "r.sarif")])
-    assert first.exit_code == second.exit_code == 2  # a banned line and a file not checked
-    assert asked[0] is not None and asked[1] is None  # SARIF reads the lines: no digest
-    steady = [re.sub(r'"(seconds|started|generated|date)": "?[^,\n]*', "", p.read_text(encoding="utf-8"))
-              for p in (alone, together)]
-    assert steady[0] == steady[1]
-    assert json.loads(alone.read_text(encoding="utf-8"))["summary"]["files_error"] == 1
+    outputs = {name: [] for name in ("digested", "lines")}
+    for name, extra in (("digested", []), ("lines", ["--summary", str(tmp_path / "summary.csv")])):
+        args = ["check", folder, "-q", *extra]
+        if registry:  # certification evidence on green lines: the text report counts what is uncertified
+            args += ["--registry", str(SAMPLES / "example_certificate_registry.csv")]
+        for fmt in formats:
+            out = tmp_path / f"{name}.{fmt}"
+            args += ["-f", fmt, "-o", str(out)]
+            outputs[name].append(out)
+        assert CliRunner().invoke(main, args).exit_code == 2  # a banned line and a file not checked
+    assert asked[0] is not None and asked[1] is None
+    assert asked[0].json_items == ("json" in formats) and asked[0].found == (formats != ("json",))
+    for digested, lines in zip(outputs["digested"], outputs["lines"]):
+        assert _steady(digested) == _steady(lines), digested.name
+    text = next((p for p in outputs["digested"] if p.suffix == ".text"), None)
+    if text is not None:  # the flagged line is listed from the digest's lines with findings
+        assert "NPOL-01" in text.read_text(encoding="utf-8")
+        assert ("无认证" in text.read_text(encoding="utf-8")) == registry  # shown where evidence is
+
+
+def test_reports_that_read_every_line_are_not_digested(batch, tmp_path, monkeypatch):
+    asked = _spy(monkeypatch)
+    folder = str(Path(batch[0]).parent)
+    CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(tmp_path / "r.json"),
+                              "-f", "html", "-o", str(tmp_path / "r.html")])
+    assert asked == [None]
 
 
 def test_no_digest_for_one_file_or_where_the_command_marks_lines(batch, tmp_path, monkeypatch):

@@ -189,8 +189,9 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                     and not any(writer.needs_lines for writer in writers):
                 from ..report.digest import DigestSpec
 
-                digest = DigestSpec(fail_kinds=FAIL_KINDS.get(fail_on, ()),
-                                    json_items=any(fmt_ == "json" for fmt_, _ in outputs))
+                parts = set().union(*(writer.digest_parts for writer in writers))
+                digest = DigestSpec(fail_kinds=FAIL_KINDS.get(fail_on, ()), json_items="json_items" in parts,
+                                    found="found" in parts)
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
                                   digest=digest)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:

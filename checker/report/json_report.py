@@ -259,6 +259,7 @@ def encoded_items(report: FileReport, statuses: tuple[str, ...], rules: dict, ca
 
 class Writer(BaseWriter):
     needs_lines = False
+    digest_parts = frozenset({"json_items"})
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)

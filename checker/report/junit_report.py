@@ -18,7 +18,7 @@ from ..model import CheckedItem, Finding
 from ..textsafe import printable
 from .common import evidence_text, rows_text, sheet_shown, where
 from .i18n import Texts, texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, lines_found, render_run
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # an undecodable file-name byte, a user catalog's "\ud800": not XML
@@ -54,12 +54,12 @@ def _finding_text(checked: CheckedItem, finding: Finding, t: Texts) -> str:
     return "\n".join(lines)
 
 
-def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts) -> ET.Element:
+def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts, summary=None) -> ET.Element:
     read = report.read
     suite = ET.Element("testsuite", name=_x(read.path), time=f"{report.seconds:.3f}")
     props = ET.SubElement(suite, "properties")
     for name, value in (("format", read.format), ("sha256", read.sha256), ("project", read.project),
-                        ("items", len(report.items))):
+                        ("items", line_count(report))):
         ET.SubElement(props, "property", name=name, value=_x(value))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if not read.ok:
@@ -67,7 +67,7 @@ def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts) -> ET.Elem
         reason = t.msg(read.error or "")
         ET.SubElement(case, "error", message=_x(reason), type="NotChecked").text = _x(reason)
         counts["tests"], counts["errors"] = 1, 1
-    for checked in report.items:
+    for checked, _ in lines_found(report, summary):
         flagged = [f for f in checked.findings if f.kind in FLAGGED]
         if not flagged:
             continue
@@ -101,6 +101,9 @@ class Writer(BaseWriter):
     """One testsuite per file, written into a spool as each file arrives; the root, whose attributes hold the
     totals, is put around them at the end."""
 
+    needs_lines = False  # only the lines with findings
+    digest_parts = frozenset({"found"})
+
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
@@ -111,7 +114,7 @@ class Writer(BaseWriter):
         self.fail_kinds = FAIL_KINDS.get(run.fail_on, ())
 
     def add(self, report: FileReport, summary=None) -> None:
-        suite = _suite(report, self.fail_kinds, texts(self.options.lang))
+        suite = _suite(report, self.fail_kinds, texts(self.options.lang), summary)
         for key in self.totals:
             self.totals[key] += int(suite.get(key, 0))
         ET.indent(suite, level=1)

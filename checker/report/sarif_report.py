@@ -20,7 +20,7 @@ from ..model import CheckedItem, Finding
 from ..textsafe import fs_bytes, json_bytes
 from .common import evidence_text
 from .i18n import Texts, texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, lines_found, render_run
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"banned": "error", "restricted": "warning"}
@@ -92,6 +92,9 @@ class Writer(BaseWriter):
     """Results are encoded as each file arrives (into a spool); rules, artifacts and notifications, which are
     small, are put around them at the end."""
 
+    needs_lines = False  # only the lines with findings
+    digest_parts = frozenset({"found"})
+
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
@@ -117,7 +120,7 @@ class Writer(BaseWriter):
                                                                                      reason=self.t.msg(read.error or ""))},
                                        "locations": [{"physicalLocation": {"artifactLocation": {
                                            "uri": artifact_uri(read.path), "index": index}}}]})
-        for checked in report.items:
+        for checked, _ in lines_found(report, summary):
             for finding in checked.findings:
                 if finding.kind not in LEVEL:
                     continue

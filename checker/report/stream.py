@@ -68,6 +68,7 @@ class Writer:
     ``end`` returns the paths written (empty for a stream)."""
 
     needs_lines = True  # False: ``add`` also takes a file digested by its worker, without its items (``digest``)
+    digest_parts: frozenset = frozenset()  # what such a writer needs in a digest: "json_items", "found"
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         self.sink = sink
@@ -106,6 +107,21 @@ def statuses(report: FileReport, summary: FileSummary) -> tuple[str, ...]:
     if len(summary.statuses) == len(report.items):
         return summary.statuses
     return tuple(checked.status for checked in report.items)
+
+
+def lines_found(report: FileReport, summary: FileSummary | None = None):
+    """(line, status) for each line that has findings, in file order: what a file digested by its worker
+    brings (``digest.found``), else picked from its items (statuses from ``summary`` when given)."""
+    digest = report.digest
+    if digest is not None:
+        return zip(digest.found, digest.found_statuses)
+    line_statuses = statuses(report, summary) if summary is not None else (c.status for c in report.items)
+    return ((checked, status) for checked, status in zip(report.items, line_statuses) if checked.findings)
+
+
+def line_count(report: FileReport) -> int:
+    """The file's lines (a digested file carries their number, not the lines)."""
+    return report.digest.lines if report.digest is not None else len(report.items)
 
 
 def render_run(writer_class: type, run: RunReport, **options) -> str:

@@ -13,12 +13,22 @@ from ..textsafe import printable
 from .common import (evidence_text, gaps, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
                      verdict_text, where)
 from .i18n import texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
+from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, lines_found, render_run
 
 _COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
 
 
+def _has_certification(report: FileReport) -> bool:
+    """Some line carries certification evidence (a digested file says so itself)."""
+    if report.digest is not None:
+        return report.digest.certification
+    return any(c.certification for c in report.items)
+
+
 class Writer(BaseWriter):
+    needs_lines = False  # only the lines with findings
+    digest_parts = frozenset({"found"})
+
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
         self.t = texts(self.options.lang)
@@ -42,11 +52,11 @@ class Writer(BaseWriter):
             return
         counts = summary.counts
         tables = sum(tb.kind in ("boq", "material") for tb in read.tables)  # fee / summary tables give no lines
-        head = t("file.head", path=printable(read.path), format=read.format, tables=tables, items=len(report.items),
+        head = t("file.head", path=printable(read.path), format=read.format, tables=tables, items=line_count(report),
                  seconds=f"{report.seconds:.2f}")
         tail = t("file.counts", banned=counts["banned"], restricted=counts["restricted"],
                  promoted=counts["promoted"], manual=counts["needs_manual_check"])
-        if counts["uncertified"] or any(c.certification for c in report.items):
+        if counts["uncertified"] or _has_certification(report):
             tail += t("file.uncertified", n=counts["uncertified"])
         self._line(self._style(f"{head}  {tail}", bold=True))
         self._line("  " + t("verdict.line", text=verdict_text(summary.verdict, dict(counts, files_error=0),
@@ -55,15 +65,14 @@ class Writer(BaseWriter):
             self._line("  " + reading_line(read, t))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
-        self._flagged(report, statuses(report, summary))
+        self._flagged(lines_found(report, summary))
         self._line()
 
-    def _flagged(self, report: FileReport, line_statuses) -> None:
+    def _flagged(self, found) -> None:
+        """The lines with findings (``found``: (line, status) pairs), grouped by sheet."""
         t = self.t
         lines = []
-        for checked, status in zip(report.items, line_statuses):
-            if status in ("promoted", "clean") and not checked.findings:
-                continue
+        for checked, status in found:
             shown = shown_findings(checked)
             if shown:
                 label = status if status in ("banned", "restricted") else "uncertified"
