@@ -12,6 +12,7 @@ from checker.engine import FAIL_KINDS, RunReport, summarise
 from checker.judge.rules import Profile
 from checker.match.catalog import load_catalogs
 from checker.report import json_report
+from checker.report.common import FLAGGED
 from checker.report.digest import DigestSpec
 from checker.report.stream import ReportOptions, Sink
 from checker.run import CheckSettings, check_files
@@ -57,7 +58,7 @@ def _steady_json(text: str) -> str:
 def test_digested_files_give_the_same_report_byte_for_byte(batch, fail_on):
     catalogs = load_catalogs(())
     settings = CheckSettings(catalogs, Profile())
-    spec = DigestSpec(fail_kinds=FAIL_KINDS[fail_on], json_items=True, found=True)
+    spec = DigestSpec(fail_kinds=FAIL_KINDS[fail_on], json_items=True, flagged=True)
     digested = list(check_files(batch, settings, jobs=2, digest=spec))
     assert all(r.digest is not None and r.items == () for r in digested)
     assert sum(r.digest.lines for r in digested) > 100
@@ -65,9 +66,12 @@ def test_digested_files_give_the_same_report_byte_for_byte(batch, fail_on):
     assert sum(len(r.items) for r in direct) == sum(r.digest.lines for r in digested)
     for report, plain in zip(digested, direct):
         assert report.digest.counts == summarise(plain, FAIL_KINDS[fail_on])[0]
-        assert report.digest.found == tuple(c for c in plain.items if c.findings)
-        assert report.digest.found_statuses == tuple(c.status for c in plain.items if c.findings)
-    assert any(r.digest.found for r in digested)
+        flagged = tuple(c for c in plain.items if any(f.kind in FLAGGED for f in c.findings))
+        assert report.digest.flagged == flagged  # promoted-only lines stay in the worker
+        assert report.digest.flagged_statuses == tuple(c.status for c in flagged)
+    assert any(r.digest.flagged for r in digested)
+    assert sum(map(len, (r.digest.flagged for r in digested))) < sum(
+        1 for r in direct for c in r.items if c.findings)
     assert _json(digested, catalogs, fail_on) == _json(direct, catalogs, fail_on)
 
 
@@ -117,11 +121,11 @@ def test_the_command_digests_a_batch_and_writes_what_it_writes_without(batch, tm
             outputs[name].append(out)
         assert CliRunner().invoke(main, args).exit_code == 2  # a banned line and a file not checked
     assert asked[0] is not None and asked[1] is None
-    assert asked[0].json_items == ("json" in formats) and asked[0].found == (formats != ("json",))
+    assert asked[0].json_items == ("json" in formats) and asked[0].flagged == (formats != ("json",))
     for digested, lines in zip(outputs["digested"], outputs["lines"]):
         assert _steady(digested) == _steady(lines), digested.name
     text = next((p for p in outputs["digested"] if p.suffix == ".text"), None)
-    if text is not None:  # the flagged line is listed from the digest's lines with findings
+    if text is not None:  # the banned line is listed from the digest's flagged lines
         assert "NPOL-01" in text.read_text(encoding="utf-8")
         assert ("无认证" in text.read_text(encoding="utf-8")) == registry  # shown where evidence is
 

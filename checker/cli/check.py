@@ -191,7 +191,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
                 parts = set().union(*(writer.digest_parts for writer in writers))
                 digest = DigestSpec(fail_kinds=FAIL_KINDS.get(fail_on, ()), json_items="json_items" in parts,
-                                    found="found" in parts)
+                                    flagged="flagged" in parts)
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
                                   digest=digest)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:

@@ -7,9 +7,10 @@ line of a file after it is counted beyond those with findings (JSON, text, SARIF
 waivers, baseline or summary table, which mark or read lines in the command), the worker digests the file
 instead (``digest``): its counts, green lines and undecided rules (``engine.summarise``, as ``RunReport.add``
 would compute them), the rules its findings name, its items encoded exactly as the JSON writer encodes them
-(``json_report.encoded_items``), and the few lines that have findings.  The command then adds the counts,
-copies the bytes and writes the findings.  A ``FileReport`` with a digest carries no items: writers read its
-lines with findings through ``stream.lines_found`` and its size through ``stream.line_count``.
+(``json_report.encoded_items``), and its flagged lines (a banned, restricted or uncertified finding: all a
+text, SARIF or JUnit report lists).  The command then adds the counts, copies the bytes and writes the
+findings.  A ``FileReport`` with a digest carries no items: writers read its flagged lines through
+``stream.flagged_lines`` and its size through ``stream.line_count``.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class DigestSpec:
 
     fail_kinds: tuple[str, ...]  # the run's gate (``engine.FAIL_KINDS``): which findings count as failing
     json_items: bool  # also the file's JSON items (a run with a JSON report)
-    found: bool = False  # also the lines that have findings (a run with a text, SARIF or JUnit report)
+    flagged: bool = False  # also the flagged lines (a run with a text, SARIF or JUnit report)
 
 
 @dataclass(frozen=True)
@@ -38,20 +39,20 @@ class Digest:
     lines: int  # items of the file
     json_items: bytes  # the items as the JSON report writes them, joined by its separator (b"" if not asked)
     rules: dict  # rule → ``json_report.rule_dict``, for every rule the file's findings name
-    found: tuple = ()  # the CheckedItems that have findings, in file order (when asked)
-    found_statuses: tuple = ()  # their statuses
+    flagged: tuple = ()  # the CheckedItems with a banned, restricted or uncertified finding, in order (if asked)
+    flagged_statuses: tuple = ()  # their statuses
     certification: bool = False  # some line carries certification evidence
 
 
 def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet) -> Digest:
     """The digest of a checked file (waivers and baseline are not marked: a run that has them does not digest)."""
     from .json_report import ITEM_SEPARATOR, encoded_items
+    from .stream import flagged_of
 
     counts, green, undecided, statuses = summarise(report, spec.fail_kinds)
     rules: dict = {}
     json_items = ITEM_SEPARATOR.join(encoded_items(report, statuses, rules, catalogs)) if spec.json_items else b""
-    found = [(checked, status) for checked, status in zip(report.items, statuses) if checked.findings] \
-        if spec.found else []
+    flagged = list(flagged_of(report.items, statuses)) if spec.flagged else []
     return Digest(counts=counts, green=green, undecided=undecided, lines=len(report.items), json_items=json_items,
-                  rules=rules, found=tuple(c for c, _ in found), found_statuses=tuple(s for _, s in found),
+                  rules=rules, flagged=tuple(c for c, _ in flagged), flagged_statuses=tuple(s for _, s in flagged),
                   certification=any(c.certification is not None for c in report.items))

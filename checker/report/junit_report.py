@@ -18,7 +18,7 @@ from ..model import CheckedItem, Finding
 from ..textsafe import printable
 from .common import evidence_text, rows_text, sheet_shown, where
 from .i18n import Texts, texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, lines_found, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, flagged_lines, render_run
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # an undecodable file-name byte, a user catalog's "\ud800": not XML
@@ -67,7 +67,7 @@ def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts, summary=No
         reason = t.msg(read.error or "")
         ET.SubElement(case, "error", message=_x(reason), type="NotChecked").text = _x(reason)
         counts["tests"], counts["errors"] = 1, 1
-    for checked, _ in lines_found(report, summary):
+    for checked, _ in flagged_lines(report, summary):
         flagged = [f for f in checked.findings if f.kind in FLAGGED]
         if not flagged:
             continue
@@ -101,8 +101,8 @@ class Writer(BaseWriter):
     """One testsuite per file, written into a spool as each file arrives; the root, whose attributes hold the
     totals, is put around them at the end."""
 
-    needs_lines = False  # only the lines with findings
-    digest_parts = frozenset({"found"})
+    needs_lines = False  # only the flagged lines
+    digest_parts = frozenset({"flagged"})
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)

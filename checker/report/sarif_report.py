@@ -20,7 +20,7 @@ from ..model import CheckedItem, Finding
 from ..textsafe import fs_bytes, json_bytes
 from .common import evidence_text
 from .i18n import Texts, texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, lines_found, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, flagged_lines, render_run
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"banned": "error", "restricted": "warning"}
@@ -92,8 +92,8 @@ class Writer(BaseWriter):
     """Results are encoded as each file arrives (into a spool); rules, artifacts and notifications, which are
     small, are put around them at the end."""
 
-    needs_lines = False  # only the lines with findings
-    digest_parts = frozenset({"found"})
+    needs_lines = False  # only the flagged lines
+    digest_parts = frozenset({"flagged"})
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
@@ -120,7 +120,7 @@ class Writer(BaseWriter):
                                                                                      reason=self.t.msg(read.error or ""))},
                                        "locations": [{"physicalLocation": {"artifactLocation": {
                                            "uri": artifact_uri(read.path), "index": index}}}]})
-        for checked, _ in lines_found(report, summary):
+        for checked, _ in flagged_lines(report, summary):
             for finding in checked.findings:
                 if finding.kind not in LEVEL:
                     continue

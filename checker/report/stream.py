@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO, Optional
 
 from ..engine import FileReport, FileSummary, RunReport
+from .common import FLAGGED
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Writer:
     ``end`` returns the paths written (empty for a stream)."""
 
     needs_lines = True  # False: ``add`` also takes a file digested by its worker, without its items (``digest``)
-    digest_parts: frozenset = frozenset()  # what such a writer needs in a digest: "json_items", "found"
+    digest_parts: frozenset = frozenset()  # what such a writer needs in a digest: "json_items", "flagged"
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         self.sink = sink
@@ -109,14 +110,21 @@ def statuses(report: FileReport, summary: FileSummary) -> tuple[str, ...]:
     return tuple(checked.status for checked in report.items)
 
 
-def lines_found(report: FileReport, summary: FileSummary | None = None):
-    """(line, status) for each line that has findings, in file order: what a file digested by its worker
-    brings (``digest.found``), else picked from its items (statuses from ``summary`` when given)."""
+def flagged_lines(report: FileReport, summary: FileSummary | None = None):
+    """(line, status) for each line with a banned, restricted or uncertified finding, in file order — every
+    line a text, SARIF or JUnit report lists: what a file digested by its worker brings (``digest.flagged``),
+    else picked from its items (statuses from ``summary`` when given)."""
     digest = report.digest
     if digest is not None:
-        return zip(digest.found, digest.found_statuses)
-    line_statuses = statuses(report, summary) if summary is not None else (c.status for c in report.items)
-    return ((checked, status) for checked, status in zip(report.items, line_statuses) if checked.findings)
+        return zip(digest.flagged, digest.flagged_statuses)
+    return flagged_of(report.items, statuses(report, summary) if summary is not None else
+                      (c.status for c in report.items))
+
+
+def flagged_of(items, line_statuses):
+    """The (line, status) pairs of ``items`` that have a finding of a kind the reports flag (``FLAGGED``)."""
+    return ((checked, status) for checked, status in zip(items, line_statuses)
+            if any(f.kind in FLAGGED for f in checked.findings))
 
 
 def line_count(report: FileReport) -> int:

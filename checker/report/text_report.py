@@ -13,7 +13,7 @@ from ..textsafe import printable
 from .common import (evidence_text, gaps, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
                      verdict_text, where)
 from .i18n import texts
-from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, lines_found, render_run
+from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, flagged_lines, render_run
 
 _COLOUR = {"banned": "red", "restricted": "yellow", "uncertified": "magenta"}
 
@@ -26,8 +26,8 @@ def _has_certification(report: FileReport) -> bool:
 
 
 class Writer(BaseWriter):
-    needs_lines = False  # only the lines with findings
-    digest_parts = frozenset({"found"})
+    needs_lines = False  # only the flagged lines
+    digest_parts = frozenset({"flagged"})
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
@@ -65,11 +65,11 @@ class Writer(BaseWriter):
             self._line("  " + reading_line(read, t))
         for warning in read.warnings:
             self._line(self._style("  " + t("file.warning", text=t.msg(warning)), fg="yellow"))
-        self._flagged(lines_found(report, summary))
+        self._flagged(flagged_lines(report, summary))
         self._line()
 
     def _flagged(self, found) -> None:
-        """The lines with findings (``found``: (line, status) pairs), grouped by sheet."""
+        """The flagged lines (``found``: (line, status) pairs), grouped by sheet."""
         t = self.t
         lines = []
         for checked, status in found:
