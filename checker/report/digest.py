@@ -31,7 +31,7 @@ class DigestSpec:
 
 @dataclass(frozen=True)
 class Digest:
-    """What a run's summary and its JSON report need of one checked file."""
+    """What a run's summary and its JSON, text, SARIF and JUnit reports need of one checked file."""
 
     counts: dict  # as ``engine.summarise`` counts them
     green: dict  # (first category, certified) → [lines, amount]
