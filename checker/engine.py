@@ -164,13 +164,18 @@ class RunReport:
     _undecided: dict = field(default_factory=dict, repr=False)
     _summarised: int = field(default=-1, repr=False)  # len(files) when the summaries were computed from files
 
+    @property
+    def fail_kinds(self) -> tuple[str, ...]:
+        """The finding kinds that fail this run's gate (``FAIL_KINDS`` of ``fail_on``)."""
+        return FAIL_KINDS.get(self.fail_on, ())
+
     def add(self, report: FileReport) -> FileSummary:
         """Count one checked file (waivers and baseline already marked) and keep its summary, not its lines."""
         if report.digest is not None:  # summarised where it was checked
             digest = report.digest
             counts, green, undecided, statuses = digest.counts, digest.green, digest.undecided, ()
         else:
-            counts, green, undecided, statuses = summarise(report, FAIL_KINDS.get(self.fail_on, ()))
+            counts, green, undecided, statuses = summarise(report, self.fail_kinds)
         for key, (lines, amount) in green.items():
             row = self._green.setdefault(key, [0, 0.0])
             row[0] += lines

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..engine import FAIL_KINDS, RunReport, expand_paths
+from ..engine import RunReport, expand_paths
 from ..report import FILE_FORMATS, FORMATS
 from ..report.common import exit_status, not_checked_line, summary_line
 from ..report.i18n import texts
@@ -190,7 +190,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                 from ..report.digest import DigestSpec
 
                 parts = set().union(*(writer.digest_parts for writer in writers))
-                digest = DigestSpec(fail_kinds=FAIL_KINDS.get(fail_on, ()), json_items="json_items" in parts,
+                digest = DigestSpec(fail_kinds=run.fail_kinds, json_items="json_items" in parts,
                                     flagged="flagged" in parts)
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
                                   digest=digest)

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 
-from ..engine import FAIL_KINDS, FileReport, RunReport, is_failing
+from ..engine import FileReport, RunReport, is_failing
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 from ..textsafe import printable
@@ -111,7 +111,7 @@ class Writer(BaseWriter):
         self.fail_kinds: tuple[str, ...] = ()
 
     def begin(self, run: RunReport) -> None:
-        self.fail_kinds = FAIL_KINDS.get(run.fail_on, ())
+        self.fail_kinds = run.fail_kinds
 
     def add(self, report: FileReport, summary=None) -> None:
         suite = _suite(report, self.fail_kinds, texts(self.options.lang), summary)

@@ -19,6 +19,7 @@ import pickle
 import signal
 from typing import Callable
 
+from ..engine import judge_in_turn
 from . import codec
 
 SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
@@ -28,19 +29,19 @@ def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None 
     """Every line judged, the second half in a forked child when there are at least ``min_lines``
     (default ``SPLIT_LINES``)."""
     if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not _may_fork():
-        return tuple(map(judge_one, lines))
+        return judge_in_turn(lines, judge_one)
     cut = len(lines) // 2
     first, second = lines[:cut], lines[cut:]
     try:
         answer_read, answer_write = os.pipe()
         pid = os.fork()
     except OSError:
-        return tuple(map(judge_one, lines))
+        return judge_in_turn(lines, judge_one)
     if pid == 0:
         _child(answer_read, answer_write, second, judge_one)
     os.close(answer_write)
     try:
-        judged = tuple(map(judge_one, first))
+        judged = judge_in_turn(first, judge_one)
         data = _read_all(answer_read)
         status = os.waitpid(pid, 0)[1]
         pid = 0
@@ -49,7 +50,7 @@ def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None 
         if pid:  # this worker's own time limit or memory error: the child goes with it
             _kill(pid)
     rest = _unpack(data, second) if os.waitstatus_to_exitcode(status) == 0 else None
-    return judged + (rest if rest is not None else tuple(map(judge_one, second)))
+    return judged + (rest if rest is not None else judge_in_turn(second, judge_one))
 
 
 def _may_fork() -> bool:
@@ -74,7 +75,7 @@ def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callabl
         from .worker import die_with_parent
 
         die_with_parent()
-        checked = tuple(map(judge_one, lines))
+        checked = judge_in_turn(lines, judge_one)
         data = memoryview(pickle.dumps(codec.pack_checked(checked, lines), protocol=pickle.HIGHEST_PROTOCOL))
         while data:
             data = data[os.write(answer_write, data):]
