@@ -11,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 from . import __version__
 from .match.catalog import CatalogSet
 from .judge.rules import Judge, Profile
+from .collector import paused
 from .limits import FileTimeLimit, Limits, Work, time_limit
 from .judge.adoption import Adoption, compute, line_amounts
 from .judge.certificates import Registry
@@ -299,8 +300,9 @@ def line_judge(matcher: Matcher, judge: Judge,
 
 
 def judge_in_turn(lines: tuple, judge_one: Callable[[LineItem], CheckedItem]) -> tuple:
-    """Every line judged, one after the other, in this process."""
-    return tuple(map(judge_one, lines))
+    """Every line judged, one after the other, in this process (the collector paused: ``checker.collector``)."""
+    with paused():
+        return tuple(map(judge_one, lines))
 
 
 def check_file(path: str, matcher: Matcher, judge: Judge, seconds: float | None = None, *,

@@ -335,6 +335,31 @@ def test_lines_judged_on_two_cores_as_in_turn(settings, tmp_path, monkeypatch):
 
     assert judge_on_two_cores(lines, failing_child, min_lines=2) == in_turn
     assert judge_on_two_cores(lines[:3], one) == judge_in_turn(lines[:3], one)  # few lines: no child
+    for mark in tmp_path.iterdir():
+        mark.unlink()
+    repeated = lines + lines  # the second half is the first again: the memo answers it, a child would not pay
+    assert judge_on_two_cores(repeated, recorded, min_lines=2) == in_turn + in_turn
+    assert [p.name for p in tmp_path.iterdir()] == [str(worker)]
+
+
+def test_a_second_half_is_new_when_enough_of_its_texts_are():
+    """The worker forks a child only for text the first half has not seen: distinct new texts, not new lines
+    that repeat one text."""
+    from checker.model import LineItem, Provenance
+    from checker.run.split import NEW_SHARE, _second_half_is_new
+
+    def line(name, features="", code="010401001001"):
+        return LineItem(provenance=Provenance("b.xlsx", "表-08", 1, 1, None), table="boq", code=code, name=name,
+                        features=features, unit="m2", quantity=1.0)
+
+    first = tuple(line("墙体", f"规格{i}") for i in range(100))
+    assert not _second_half_is_new(first, first)
+    assert not _second_half_is_new(first, tuple(line("墙体", "新的一种") for _ in range(100)))
+    assert _second_half_is_new(first, tuple(line("墙体", f"另一种{i}") for i in range(100)))
+    some_new = int(100 * NEW_SHARE) + 1
+    assert _second_half_is_new(first, first[:100 - some_new] + tuple(line("门窗", str(i)) for i in range(some_new)))
+    assert not _second_half_is_new(first, first[:95] + tuple(line("门窗", str(i)) for i in range(5)))
+    assert _second_half_is_new(first, tuple(line("墙体", f"规格{i}", code="011101001001") for i in range(100)))
 
 
 def test_a_single_file_run_lends_the_spare_core_to_its_worker(tmp_path, monkeypatch):

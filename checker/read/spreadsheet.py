@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
-from contextlib import contextmanager
 
 from python_calamine import CalamineWorkbook
 
+from ..collector import paused
 from .accounting import sheet_read
 from .formulas import uncached_formula_rows
 from .sniff import InputRefused
@@ -32,7 +31,7 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[Grid
             height, width = sheet.total_height, sheet.total_width
             if height * width > MAX_CELLS_PER_SHEET:
                 raise InputRefused(f"sheet {name!r} has {height}×{width} cells, over the limit of {MAX_CELLS_PER_SHEET}")
-            with _no_gc():
+            with paused():  # see checker.collector; ``del grid`` before the collector is back
                 try:
                     grid = sheet.to_python(skip_empty_area=False)
                     merged = sheet.merged_cell_ranges or ()
@@ -84,22 +83,6 @@ def _mark_uncached_amounts(path: str, sheet: str, result: GridResult) -> None:
         result.warnings.append(
             f"sheet {sheet!r}: {missing} line(s) have amounts given by formulas saved without calculated values; "
             "their amounts are missing (not zero): open and save the file in Excel/WPS to compute them")
-
-
-@contextmanager
-def _no_gc():
-    """Pause the cyclic garbage collector while a sheet is read.
-
-    A big sheet is hundreds of thousands of small lists and strings; the collector would rescan them all
-    again and again (a third of the read time) although reading creates no reference cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -18,13 +18,12 @@ pickled, in step 2.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import marshal
 import operator
 import pickle
 from array import array
-from contextlib import contextmanager
 
+from ..collector import paused
 from ..engine import FileReport
 from ..model import CheckedItem, FileRead, LineItem, Provenance
 
@@ -32,18 +31,6 @@ _PROVENANCE = tuple(f.name for f in dataclasses.fields(Provenance))
 _LINE = tuple(f.name for f in dataclasses.fields(LineItem) if f.name != "provenance")
 _CHECKED = tuple(f.name for f in dataclasses.fields(CheckedItem) if f.name != "item")
 _JUDGED, _PICKLE, _DIGESTED = b"j", b"p", b"d"
-
-
-@contextmanager
-def _no_gc():
-    """Nothing made here is garbage; the cyclic collector would rescan every new object of a big report."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _getter(names: tuple[str, ...]):
@@ -55,7 +42,7 @@ def _getter(names: tuple[str, ...]):
 def encode_lines(read: FileRead) -> bytes | None:
     """The read's lines as columns (None when they are not all plain LineItems with marshal-able values)."""
     where_values, line_values = _getter(_PROVENANCE), _getter(_LINE)
-    with _no_gc():
+    with paused():
         rows = []
         append = rows.append
         for item in read.items:
@@ -95,7 +82,7 @@ def _values(column: tuple):
 
 
 def decode_lines(data: bytes) -> tuple[LineItem, ...]:
-    with _no_gc():
+    with paused():
         provenance_fields, line_fields, count, columns = marshal.loads(data)
         if not count:
             return ()
@@ -118,7 +105,7 @@ def decode_lines(data: bytes) -> tuple[LineItem, ...]:
 def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:
     """The finished report; ``lines_sent``: the read's items tuple already sent with ``encode_lines`` (the
     report then refers to them), or None."""
-    with _no_gc():
+    with paused():
         if lines_sent is not None and report.read.items is lines_sent:
             try:
                 return _judged(report)
@@ -129,7 +116,7 @@ def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:
 
 def encode_digested(report: FileReport, digest) -> bytes:
     """A report as its digest (``checker.report.digest``): what was read, without the lines, and the digest."""
-    with _no_gc():
+    with paused():
         read = dataclasses.replace(report.read, items=())
         return _DIGESTED + pickle.dumps((read, report.seconds, digest), protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -182,7 +169,7 @@ def unpack_checked(lines: tuple, checked_fields: tuple, parts: list, indices) ->
 
 def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport:
     """The FileReport from ``encode_result``'s bytes and the lines ``decode_lines`` gave for the same file."""
-    with _no_gc():
+    with paused():
         if data[:1] == _PICKLE:
             return pickle.loads(data[1:])
         if data[:1] == _DIGESTED:
