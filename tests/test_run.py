@@ -342,6 +342,47 @@ def test_lines_judged_on_two_cores_as_in_turn(settings, tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == [str(worker)]
 
 
+def test_a_child_sends_the_lines_ahead_and_the_worker_knows_what_arrived(monkeypatch):
+    """With a spare core, a child writes the LINES message while the worker judges: the runner decodes the same
+    lines; lines the columns cannot carry are not sent (the report then goes whole); a child that may have
+    written part of a message ends the worker, never leaving a garbled pipe to be read as a report."""
+    from checker.model import FileRead
+    from checker.run import codec, split
+    from checker.run.worker import LINES, read_message
+
+    monkeypatch.setattr(split, "_may_fork", lambda: True)  # this test process may have threads; a worker has not
+    lines = _sample_lines()
+    read = FileRead(path="b.xlsx", format="xlsx", sha256="", items=lines)
+    pipe_read, pipe_write = os.pipe()
+    try:
+        child = split.send_lines_ahead(pipe_write, 7, read, min_lines=2)
+        assert child is not None
+        tag, index, payload = read_message(pipe_read)
+        assert (tag, index) == (LINES, 7) and codec.decode_lines(payload) == lines
+        assert split.lines_sent(child) is True
+        assert split.send_lines_ahead(pipe_write, 8, read) is None  # few lines: the worker sends them itself
+
+        class Odd(type(lines[0])):
+            pass
+
+        odd = FileRead(path="b.xlsx", format="xlsx", sha256="", items=(Odd(**lines[0].__dict__),) * 3)
+        assert split.lines_sent(split.send_lines_ahead(pipe_write, 9, odd, min_lines=2)) is False
+    finally:
+        os.close(pipe_read)
+        os.close(pipe_write)
+    worker = os.fork()
+    if worker == 0:  # a worker whose child died while writing
+        code = 1
+        try:
+            child = os.fork()
+            if child == 0:
+                os._exit(split.PART_SENT)
+            split.lines_sent(child)
+        finally:
+            os._exit(code)
+    assert os.waitstatus_to_exitcode(os.waitpid(worker, 0)[1]) == 70
+
+
 def test_a_second_half_is_new_when_enough_of_its_texts_are():
     """The worker forks a child only for text the first half has not seen: distinct new texts, not new lines
     that repeat one text."""
@@ -375,6 +416,7 @@ def test_a_single_file_run_lends_the_spare_core_to_its_worker(tmp_path, monkeypa
         return real(lines, judge_one, min_lines=2)
 
     monkeypatch.setattr(split, "judge_on_two_cores", marked)
+    monkeypatch.setattr(split, "SPLIT_LINES", 2)  # its lines sent ahead by a child too (``send_lines_ahead``)
     bill = os.path.join(os.path.dirname(__file__), "..", "sample_bills", "liaocheng_school_boq_paged.xlsx")
     plain = CheckSettings(load_catalogs(()), Profile())
     alone = next(check_files([bill], plain, jobs=2))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from ..collector import paused
 from ..engine import RunReport, expand_paths
 from ..report import FILE_FORMATS, FORMATS
 from ..report.common import exit_status, not_checked_line, summary_line
@@ -178,8 +179,9 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
             results = check_on_cluster(files, check_settings, dask_address)
         else:
             def prepare(lines: tuple) -> None:  # while the worker judges them
-                for writer in writers:
-                    writer.prepare(lines)
+                with paused():
+                    for writer in writers:
+                        writer.prepare(lines)
 
             # one file: this process would wait for its worker, so it prepares the report meanwhile; in a
             # batch it is busy with the files before (and prepared reports of the files ahead would pile up), so
@@ -203,9 +205,10 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                     table.add(report)
                 if not report.read.ok:
                     shown.line(not_checked_line(report.read.path, report.read.error, t))
-                summary = run.add(report)
-                for writer in writers:
-                    writer.add(report, summary)
+                with paused():  # a big file's report is many small objects and no cycles (checker.collector)
+                    summary = run.add(report)
+                    for writer in writers:
+                        writer.add(report, summary)
                 shown.advance()
         if table is not None:
             table.write()
@@ -216,8 +219,9 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
             for warning in run.warnings:
                 click.echo(t("note.warning", text=t.msg(warning)), err=True)
         written = []
-        for writer in writers:
-            written += writer.end(run)
+        with paused():
+            for writer in writers:
+                written += writer.end(run)
     except ClusterError as exc:  # only raised on the --dask path
         for writer in writers:
             writer.abort()

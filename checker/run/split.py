@@ -14,7 +14,12 @@ transfer — slower than in turn (measured on the 50,000-line benchmark bill: 0.
 Both sides judge, and the answer is unpacked, with the collector paused (``checker.collector``: its scans would
 also touch, and so copy, every page the two processes share).
 
-The child lives in the worker's process group (a timed-out file's whole group is killed), dies with the
+The same spare core sends the lines ahead (``send_lines_ahead``): the runner wants a big file's lines as soon as
+it is read, to decode them while the worker judges, and encoding them is 0.25–0.3 s of a 50,000-line bill —
+so a child encodes and writes them while the worker starts judging at once.  The worker waits for that child
+before it writes anything else on the pipe (``lines_sent``).
+
+Each child lives in the worker's process group (a timed-out file's whole group is killed), dies with the
 worker, keeps its address-space limit, and ends with ``os._exit``.  Anything unexpected — the fork refused,
 the child killed or out of memory, a short answer — and the worker judges the second half itself: sharing is
 an optimisation, never a way for a file to fail.
@@ -31,6 +36,7 @@ from ..engine import judge_in_turn
 from . import codec
 
 SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
+SENT, NOT_SENT, PART_SENT = 0, 3, 4  # how a child sending lines ended (a signal: as PART_SENT)
 SAMPLE_LINES = 2000  # lines of the second half looked at to decide whether it holds new text
 NEW_SHARE = 0.1  # share of the sampled lines with distinct text the first half does not have, to fork a child
 
@@ -135,3 +141,49 @@ def _kill(pid: int) -> None:
         os.waitpid(pid, 0)
     except OSError:
         pass
+
+
+def send_lines_ahead(results: int, index: int, read, min_lines: int | None = None) -> int | None:
+    """Fork a child that sends ``read``'s lines as the file's LINES message (``codec.encode_lines``) while this
+    process goes on; its pid, or None when there is no child (fewer than ``min_lines``, default
+    ``SPLIT_LINES``; threads; fork refused): the caller sends them itself."""
+    if len(read.items) < (SPLIT_LINES if min_lines is None else min_lines) or not _may_fork():
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid:
+        return pid
+    code = NOT_SENT
+    try:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        from .worker import LINES, die_with_parent, write_message
+
+        die_with_parent()
+        with paused():
+            data = codec.encode_lines(read)
+        if data is not None:
+            code = PART_SENT  # from here a failure may leave part of the message on the pipe
+            write_message(results, LINES, index, data)
+            code = SENT
+    except BaseException:
+        pass
+    finally:
+        os._exit(code)
+
+
+def lines_sent(pid: int) -> bool:
+    """Wait for the child ``send_lines_ahead`` forked: True when it sent the lines, False when it sent nothing.
+    A child that may have sent part of them leaves the pipe unreadable: this worker ends at once, and the runner
+    reports the file as the crash it is (it is never taken for a report)."""
+    try:
+        status = os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        os._exit(70)
+    code = os.waitstatus_to_exitcode(status)
+    if code == SENT:
+        return True
+    if code == NOT_SENT:
+        return False
+    os._exit(70)

@@ -10,7 +10,8 @@ worker) and receives the run's settings as its first message.  Either way it:
 - has its stdout and stderr on a pipe the command reads (a Rust panic message or a library's print never
   reaches the terminal; the tail explains a crash);
 - sends, per file, the time budget as soon as pre-flight knows it, the lines as soon as the file is read (the
-  runner decodes them while the worker judges), then the rest of the report (``checker.run.codec``); or, when
+  runner decodes them while the worker judges; with a spare core, a child sends them: ``checker.run.split``),
+  then the rest of the report (``checker.run.codec``); or, when
   the run asks for digests (``checker.report.digest``), only the file's digest;
 - retires itself when it grew too big, after a MemoryError, or when the command goes away.
 
@@ -153,6 +154,7 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
     from ..model import FileRead
     from ..engine import FileReport
     from .codec import encode_digested, encode_lines, encode_result
+    from .split import lines_sent, send_lines_ahead
     from .settings import display_path
 
     recycle = int(memory * RECYCLE_SHARE) + _resident_bytes() if memory else 0  # beyond what it started with
@@ -180,10 +182,17 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
                           BUDGET.pack(seconds, 0, 0, 0))
 
         sent: list[tuple] = []
+        ahead: list[int] = []  # a child sending the lines while this process judges them (``split``)
 
         def on_read(read, index=index) -> None:
             if digest_spec is not None:  # the command will not need the lines
                 return
+            if tag == FILE_WITH_CORE:
+                child = send_lines_ahead(results, index, read)
+                if child is not None:
+                    ahead.append(child)
+                    sent.append(read.items)
+                    return
             data = encode_lines(read)
             if data is not None:
                 write_message(results, LINES, index, data)
@@ -199,6 +208,8 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
         except Exception as exc:  # check_file never raises for bad input; this is a bug: still one line
             report = None
             reason = f"internal error while checking ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})"
+        if ahead and not lines_sent(ahead.pop()):  # nothing else goes on the pipe before the lines
+            sent.clear()
         if report is None:
             report = FileReport(read=FileRead(path=display_path(path), format="unknown", sha256="", error=reason),
                                 items=(), seconds=0.0)
