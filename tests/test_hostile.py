@@ -135,6 +135,20 @@ def test_ods_repeat_bomb_is_refused(tmp_path):
     assert_refused_alone(write(tmp_path, "repeat.ods", hostile.ods_repeat_bomb()), "repeated")
 
 
+def test_pre_flight_cuts_chunks_after_the_last_end_tag_plain_or_prefixed():
+    """Chunks end after the last complete cell, row or shared string, wherever it stands: far before a long tail
+    of merged ranges (found from the back, not by walking every match), and a prefixed one after the last plain
+    one."""
+    from checker.read.preflight import _last_end
+
+    cells = b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    tail = b'<mergeCell ref="A1:B2"/>' * 5000  # > 64 KB without an end tag
+    assert _last_end(cells + tail) == len(cells)
+    assert _last_end(cells + b"<x:c><x:v>2</x:v></x:c>" + tail) == len(cells) + len(b"<x:c><x:v>2</x:v></x:c>")
+    assert _last_end(b"<si><t>a</t></si><si><t>b") == len(b"<si><t>a</t></si>")
+    assert _last_end(b"<x:row><x:c>") is None and _last_end(tail) is None and _last_end(b"") is None
+
+
 # 4. shared-string amplification ----------------------------------------------------------------------------
 
 

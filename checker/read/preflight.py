@@ -182,14 +182,19 @@ def _chunks(archive: zipfile.ZipFile, name: str):
 
 
 def _last_end(data: bytes) -> int | None:
-    """Where the last complete cell, row or shared string of ``data`` ends (None: there is none)."""
-    for window in (1 << 16, len(data)):
-        last = None
-        for last in _END.finditer(data, max(0, len(data) - window)):
-            pass
-        if last is not None:
-            return last.end()
-    return None
+    """Where the last complete cell, row or shared string of ``data`` ends (None: there is none).
+
+    The plain end tags are found from the back (``rfind``: a sheet's tail of merged ranges or a shared-strings
+    part holds none, and walking it match by match cost 70 ms a chunk); only what follows the last of them is
+    searched for namespace-prefixed ones (``</x:c>``)."""
+    plain = max(data.rfind(b"</c>") + 4, data.rfind(b"</row>") + 6, data.rfind(b"</si>") + 5)
+    start = plain if plain > 5 else 0  # rfind's -1 gives at most 5: no plain end tag
+    last = None
+    for last in _END.finditer(data, start):
+        pass
+    if last is not None:
+        return last.end()
+    return plain if plain > 5 else None
 
 
 def _shared_string_lengths(archive: zipfile.ZipFile, name: str) -> array:
