@@ -40,18 +40,20 @@ def test_every_format_renders_the_fixture_run(run, fmt):
     assert "010401003001" in text  # the banned line is in every report
 
 
-def test_json_items_prepared_ahead_are_the_items_encoded_at_the_end(run):
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_items_prepared_ahead_are_the_items_encoded_at_the_end(run, fmt):
     """Lines encoded while they are judged (``prepare``, called by the runner) give the same report, byte for
     byte, as lines encoded when the report comes; lines of another tuple (a file that failed) are not used."""
     import dataclasses
+    import datetime
     import io
 
-    from checker.report.json_report import Writer
+    from checker.report import writer as writer_of
     from checker.report.stream import ReportOptions, Sink
 
     def render(prepare):
         buffer = io.BytesIO()
-        writer = Writer(Sink(stream=buffer), ReportOptions())
+        writer = writer_of(fmt)(Sink(stream=buffer), ReportOptions(now=datetime.datetime(2026, 12, 1, 9, 30)))
         writer.begin(run)
         for report, summary in zip(run.files, run.file_summaries()):
             prepare(writer, report)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..match.catalog import CatalogSet
 from ..textsafe import printable
-from ..model import CheckedItem, FileRead, Finding, SheetRead
+from ..model import CheckedItem, FileRead, Finding, LineItem, SheetRead
 from ..read.accounting import KIND_ORDER, MAX_SHEETS_NAMED
 from .i18n import Texts
 
@@ -30,7 +30,12 @@ def text_width(text: str) -> int:
 
 def rows_text(checked: CheckedItem) -> str:
     """'14' or '14–16' (sheet rows), '' without rows."""
-    p = checked.item.provenance
+    return line_rows_text(checked.item)
+
+
+def line_rows_text(item: LineItem) -> str:
+    """``rows_text`` of a line, judged or not."""
+    p = item.provenance
     if p.first_row is None:
         return ""
     return f"{p.first_row}" if p.last_row in (None, p.first_row) else f"{p.first_row}–{p.last_row}"

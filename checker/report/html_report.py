@@ -29,8 +29,8 @@ from markupsafe import Markup, escape
 from ..textsafe import json_bytes
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
-from ..model import CheckedItem, Finding
-from .common import (char_width, evidence_text, gaps, reading_line, rows_text, shown_findings, verdict_text,
+from ..model import CheckedItem, Finding, LineItem
+from .common import (char_width, evidence_text, gaps, line_rows_text, reading_line, shown_findings, verdict_text,
                      where)
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
@@ -211,6 +211,15 @@ def _bars(rows: list[dict], key: str) -> list[dict]:
     return [dict(r, width=(r[key] or 0) / top if top else 0) for r in rows]
 
 
+def _line_cells(item: LineItem) -> bytes:
+    """The cells of an item-table row that the line alone gives (rows, code, name, features, unit, quantity,
+    amount), as the JSON array's members."""
+    return json_bytes([line_rows_text(item), item.code or item.seq, item.name,
+                       item.features + (f" {item.spec}" if item.spec else ""), item.unit,
+                       "" if item.quantity is None else f"{item.quantity:g}",
+                       "" if item.amount is None else money(item.amount)])[1:-1]
+
+
 class Writer(BaseWriter):
     """Renders each file's flagged lines and item rows as the file arrives; the page at the end."""
 
@@ -231,16 +240,26 @@ class Writer(BaseWriter):
         self.files: list[FileSummary] = []
         self.item_table = options.item_table
         self.fragment = environment().get_template("report_flagged.html.j2")
+        self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their ``_line_cells``)
 
     def begin(self, run: RunReport) -> None:
         self.run = run
+
+    def prepare(self, lines: tuple) -> None:
+        """Encode the read part of each line's item row before its report comes (the runner calls this while a
+        worker judges the lines; ``add`` then encodes only the judgement)."""
+        if self.item_table is not False:
+            self.prepared[id(lines)] = (lines, list(map(_line_cells, lines)))
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
         number = len(self.files)
         self.files.append(summary)
         flagged = []
         table = self.item_table is not False
-        for checked, status in zip(report.items, statuses(report, summary)):
+        prepared = self.prepared.pop(id(report.read.items), None)
+        self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
+        cells = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
+        for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
             amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
             self.total_amount += amount
             self.by_status[status]["lines"] += 1
@@ -257,7 +276,7 @@ class Writer(BaseWriter):
             if status in ("banned", "restricted"):
                 flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
             if table:
-                self._item_row(number, checked, status)
+                self._item_row(number, checked, status, cells[index] if cells is not None else None)
         flagged.sort(key=lambda f: f[:3])
         if flagged:
             html = self.fragment.render(
@@ -275,7 +294,8 @@ class Writer(BaseWriter):
                 "findings": [{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
                               "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))]}
 
-    def _item_row(self, number: int, checked: CheckedItem, status: str) -> None:
+    def _item_row(self, number: int, checked: CheckedItem, status: str, line_cells: bytes | None = None) -> None:
+        """The line's row of the item table: its number and file, ``_line_cells``, then what was found."""
         item, where_ = checked.item, checked.item.provenance
         flags = status
         if checked.findings:
@@ -287,15 +307,12 @@ class Writer(BaseWriter):
                 flags += " flagged"
         rules = " ".join(f.rule for f in checked.findings) if status in ("banned", "restricted") else ""
         sheet = self.sheets.setdefault(where_.sheet or "", len(self.sheets))
-        row = [self.item_count + 1, number, rows_text(checked), item.code or item.seq, item.name,
-               item.features + (f" {item.spec}" if item.spec else ""), item.unit,
-               "" if item.quantity is None else f"{item.quantity:g}",
-               "" if item.amount is None else money(item.amount), status, flags,
-               "|".join(checked.green_categories), rules,
-               [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
-               [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else [],
-               where_.page or 0, sheet]
-        self.rows.append(json_bytes(row))
+        judged = [status, flags, "|".join(checked.green_categories), rules,
+                  [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
+                  [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else [],
+                  where_.page or 0, sheet]
+        self.rows.append(b"[%d,%d,%b,%b" % (self.item_count + 1, number, line_cells or _line_cells(item),
+                                           json_bytes(judged)[1:]))
         self.item_count += 1
         if len(self.rows) == 500:
             self._flush_rows()
