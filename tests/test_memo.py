@@ -24,3 +24,25 @@ def test_a_repeated_line_is_matched_once_more_then_remembered():
     first, second, third = (MATCHER.match_text(*text) for _ in range(3))
     assert third is MATCHER.match_text(*text)  # kept since the second sighting
     assert [h.entry.id for h in first.hits] == [h.entry.id for h in third.hits]
+
+
+def test_checked_item_build_is_the_dataclass_made_faster():
+    """``CheckedItem.build`` (the judge's per-line constructor) gives the object the dataclass would: equal, same
+    hash, same defaults, still frozen."""
+    import dataclasses
+
+    import pytest
+
+    from checker.model import CheckedItem, Finding, LineItem, Provenance
+
+    item = LineItem(provenance=Provenance("b.xlsx", "表-08", 3, 4, None), table="boq", code="010401003001",
+                    name="实心砖墙", features="MU10 实心粘土砖")
+    finding = Finding(rule="r1", kind="banned", severity="error", entry="e", evidence="实心粘土砖",
+                      clause="", matched="实心粘土砖", field="features", start=5, source="s", scope="",
+                      replacement="", message="m")
+    built = CheckedItem.build(item, ("墙体材料",), (finding,))
+    made = CheckedItem(item=item, green_categories=("墙体材料",), findings=(finding,))
+    assert built == made and hash(built) == hash(made) and built.certification is None
+    assert built.status == "banned"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.findings = ()

@@ -72,7 +72,7 @@ class Judge:
         if cached is None:
             cached = self._judge(item, match)
             self._memo.put(key, cached)
-        return CheckedItem(item=item, green_categories=cached[0], findings=cached[1])
+        return CheckedItem.build(item, cached[0], cached[1])
 
     def _judge(self, item: LineItem, match: LineMatch) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
         drafts: list[dict] = []
