@@ -18,6 +18,16 @@ class Provenance:
     page: Optional[int] = None
     location: str = ""  # where else the line sits: an XML element path, a PDF cell box …; "" when rows say it all
 
+    @classmethod
+    def build(cls, file: str, sheet: Optional[str], first_row: Optional[int], last_row: Optional[int],
+              page: Optional[int]) -> "Provenance":
+        """``Provenance(file, sheet, first_row, last_row, page)`` without the frozen per-field ``__setattr__``
+        calls (a reader makes one per line)."""
+        where = object.__new__(cls)
+        where.__dict__.update(file=file, sheet=sheet, first_row=first_row, last_row=last_row, page=page,
+                              location="")
+        return where
+
 
 @dataclass(frozen=True)
 class LineItem:

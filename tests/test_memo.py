@@ -26,7 +26,7 @@ def test_a_repeated_line_is_matched_once_more_then_remembered():
     assert [h.entry.id for h in first.hits] == [h.entry.id for h in third.hits]
 
 
-def test_checked_item_build_is_the_dataclass_made_faster():
+def test_checked_item_and_provenance_build_are_the_dataclasses_made_faster():
     """``CheckedItem.build`` (the judge's per-line constructor) gives the object the dataclass would: equal, same
     hash, same defaults, still frozen."""
     import dataclasses
@@ -46,3 +46,6 @@ def test_checked_item_build_is_the_dataclass_made_faster():
     assert built.status == "banned"
     with pytest.raises(dataclasses.FrozenInstanceError):
         built.findings = ()
+    where = Provenance.build("b.xlsx", "表-08", 3, 4, 2)
+    assert where == Provenance("b.xlsx", "表-08", 3, 4, 2) and hash(where) == hash(Provenance("b.xlsx", "表-08", 3, 4, 2))
+    assert where.location == ""

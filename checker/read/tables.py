@@ -299,10 +299,10 @@ class _GridReader:
         if table.kind == "material" and not features:
             features = spec
         if self.plain_rows:
-            where = Provenance(self.file, self.sheet, p.first_row + 1, p.last_row + 1, None)
+            where = Provenance.build(self.file, self.sheet, p.first_row + 1, p.last_row + 1, None)
         else:
-            where = Provenance(self.file, self.sheet, self.row_number(p.first_row), self.row_number(p.last_row),
-                               self.page_of(p.first_row))
+            where = Provenance.build(self.file, self.sheet, self.row_number(p.first_row),
+                                     self.row_number(p.last_row), self.page_of(p.first_row))
         self.result.items.append(LineItem.build({
             "provenance": where,
             "table": table.kind, "seq": seq, "code": code, "name": "".join(p.names), "features": features,
