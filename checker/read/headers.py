@@ -320,19 +320,38 @@ class MergedFill:
     """Looks up a cell's value, taking the value of the top-left cell of a merged range it lies in.
 
     Ranges are indexed lazily, one header band at a time: only header bands are ever looked up, and a big
-    sheet has tens of thousands of merged cells but only a few distinct header bands.
+    sheet has tens of thousands of merged cells but only a few distinct header bands — or, in a 综合单价分析表,
+    one band per analysed line (hundreds), so a band does not scan every range of the sheet: ranges are bucketed
+    by their first row once (those taller than ``TALL`` rows, rare, are looked at for every band).
     """
+
+    TALL = 64  # rows: a range this tall or taller is checked against every band
 
     def __init__(self, merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = ()):
         self._merged = merged or ()
         self._by_row: dict[int, list[tuple[int, int, int]]] = {}
+        self._starting: dict[int, list[tuple[int, int, int, int, int]]] | None = None  # first row → ranges
+        self._tall: list[tuple[int, int, int, int, int]] = []
+
+    def _index(self) -> None:
+        """(order in the file, r0, c0, r1, c1) of every range, bucketed by r0 (tall ones apart)."""
+        self._starting = {}
+        for order, ((r0, c0), (r1, c1)) in enumerate(self._merged):
+            if r1 - r0 < self.TALL:
+                self._starting.setdefault(r0, []).append((order, r0, c0, r1, c1))
+            else:
+                self._tall.append((order, r0, c0, r1, c1))
 
     def _load_band(self, row: int) -> None:
-        """Index the merged ranges that cover rows row … row+3 (one header band) in one scan."""
+        """Index the merged ranges that cover rows row … row+3 (one header band), in the file's order."""
+        if self._starting is None:
+            self._index()
+        starting = self._starting
         band = range(row, row + 4)
         for r in band:
             self._by_row.setdefault(r, [])
-        for (r0, c0), (r1, c1) in self._merged:
+        near = [entry for first in range(row - self.TALL + 1, row + 4) for entry in starting.get(first, ())]
+        for _, r0, c0, r1, c1 in sorted(near + self._tall):
             if r0 <= row + 3 and r1 >= row:
                 for r in range(max(r0, row), min(r1, row + 3) + 1):
                     entry = (r0, c0, c1)
