@@ -8,6 +8,7 @@ from typing import Callable
 
 from ..limits import MEMORY_BYTES, FileTimeLimit, Work
 from ..model import FileRead
+from .. import early as _early
 from . import preflight as _preflight
 from .accounting import sheet_read
 from .kinds import ITEM_KINDS, KIND_NAMES
@@ -34,7 +35,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         with open(path, "rb") as handle:
             head = handle.read(4096)
         fmt = sniff(path, head, size).format
-        work = _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr)
+        work = _preflighted(path, fmt, size, memory, ocr)
         if on_work is not None:
             on_work(work)
         digest = _sha256(path)
@@ -91,6 +92,16 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
                     project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
+
+
+def _preflighted(path: str, fmt: str, size: int, memory: int, ocr: bool) -> Work:
+    """``preflight``'s answer: the one a child started with the command measured (``early``), or measured now."""
+    answer = _early.take(path, memory) if fmt in _early.FORMATS else None
+    if answer is not None and answer[1] == fmt:
+        if answer[0] == "refused":
+            raise InputRefused(answer[2])
+        return answer[2]
+    return _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr)
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",

@@ -1,0 +1,139 @@
+"""Pre-flight started as the command starts: a run of one big workbook measures it while the command imports.
+
+``gbm-check check BIG.xlsx`` spends its first 0.25–0.4 s importing, loading catalogs and making its report
+writers; then its worker pre-flights the workbook (0.45 s for a 50,000-line bill) before calamine may read it.
+So ``launch.run`` calls ``start`` first thing (this module imports nothing of the checker: the child is forked
+within milliseconds of start-up and imports the reader's ``sniff`` and ``preflight`` itself, while the command
+imports the rest): when the command line names exactly one existing workbook of at least ``MIN_BYTES``
+(xlsx/xlsm, whose pre-flight is the costly one), a child process runs the same ``sniff`` and ``preflight`` the
+reader would, and the worker — forked from the command, so it inherits the pipe — ``take``s its answer
+(``checker.read.read_path``) instead of measuring again.
+
+Nothing is speculative: pre-flight still ends before calamine starts (the worker waits for the answer), and the
+answer is that of the same functions on the same file (the worker checks the file's identity: device, inode,
+size and modification time) with the same memory budget; any other case — another file, another budget, a
+child that failed or was not started, a worker started by exec — and the worker measures as before.  The child
+dies with the command, keeps the per-file memory limit, and is reaped at exit.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+
+MIN_BYTES = 1 << 20  # smaller workbooks pre-flight in a few milliseconds: not worth a process
+SUFFIXES = (".xlsx", ".xlsm")
+FORMATS = ("xlsx", "xlsm")  # what the file must turn out to be (``sniff``) for the answer to be used
+_started: dict[tuple, tuple[int, int, int]] = {}  # file identity → (pipe read end, child pid, memory budget)
+
+
+def _identity(path: str) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def start(argv: list[str], memory: int | None = None) -> None:
+    """From ``launch.run``, before the command's imports: pre-flight the one big workbook ``check`` names
+    (arguments of a ``check`` command line; nothing for any other command line)."""
+    if argv[:1] != ["check"] or not hasattr(os, "fork"):
+        return
+    named = {os.path.realpath(a) for a in argv[1:] if a.lower().endswith(SUFFIXES) and os.path.isfile(a)}
+    if len(named) != 1:
+        return
+    path = named.pop()
+    identity = _identity(path)
+    if identity is None or identity[2] < MIN_BYTES:
+        return
+    from .limits import MEMORY_BYTES
+
+    memory = MEMORY_BYTES if memory is None else memory
+    try:
+        answer_read, answer_write = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:
+        os.close(answer_read)
+        _child(path, memory, answer_write)
+    os.close(answer_write)
+    _started[identity] = (answer_read, pid, memory)
+    import atexit
+
+    atexit.register(_reap, pid)
+
+
+def _child(path: str, memory: int, answer_write: int) -> None:
+    """Sniff and pre-flight ``path`` as ``read_path`` would; write ("work", format, Work) or ("refused", format,
+    reason) — nothing when sniffing refuses it or it is not a workbook (the worker then does it all itself)."""
+    code = 1
+    try:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
+        from .run.worker import die_with_parent, set_address_space
+
+        die_with_parent()
+        set_address_space(memory)
+        from .read import preflight
+        from .read.sniff import InputRefused, sniff
+
+        size = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+        fmt = sniff(path, head, size).format
+        if fmt not in FORMATS:
+            os._exit(0)
+        try:
+            answer = ("work", fmt, preflight.preflight(path, fmt, size, memory=memory))
+        except InputRefused as exc:
+            answer = ("refused", fmt, str(exc))
+        data = memoryview(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        while data:
+            data = data[os.write(answer_write, data):]
+        code = 0
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def take(path: str, memory: int):
+    """The early answer for ``path`` under ``memory``: ("work", format, Work) or ("refused", format, reason),
+    waited for; None when there is none (the caller pre-flights the file itself)."""
+    if not _started:
+        return None
+    identity = _identity(path)
+    started = _started.pop(identity, None) if identity is not None else None
+    if started is None:
+        return None
+    answer_read, _, budget = started
+    try:
+        if budget != memory:
+            return None
+        parts = []
+        while chunk := os.read(answer_read, 1 << 16):
+            parts.append(chunk)
+        answer = pickle.loads(b"".join(parts)) if parts else None
+    except Exception:  # a child that died half-way: measured again
+        return None
+    finally:
+        os.close(answer_read)
+    if identity != _identity(path):  # the file changed while it was measured
+        return None
+    return answer if isinstance(answer, tuple) and len(answer) == 3 and answer[0] in ("work", "refused") else None
+
+
+def _reap(pid: int) -> None:
+    """At the command's exit: the child has long finished (or is killed), and is not left a zombie."""
+    import signal
+
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+    try:
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
