@@ -72,7 +72,7 @@ def _child(path: str, memory: int, answer_write: int) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
-        from .run.worker import die_with_parent, set_address_space
+        from .run.worker import die_with_parent, set_address_space, write_all
 
         die_with_parent()
         set_address_space(memory)
@@ -89,9 +89,7 @@ def _child(path: str, memory: int, answer_write: int) -> None:
             answer = ("work", fmt, preflight.preflight(path, fmt, size, memory=memory))
         except InputRefused as exc:
             answer = ("refused", fmt, str(exc))
-        data = memoryview(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-        while data:
-            data = data[os.write(answer_write, data):]
+        write_all(answer_write, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     except BaseException:
         code = 1
@@ -112,10 +110,10 @@ def take(path: str, memory: int):
     try:
         if budget != memory:
             return None
-        parts = []
-        while chunk := os.read(answer_read, 1 << 16):
-            parts.append(chunk)
-        answer = pickle.loads(b"".join(parts)) if parts else None
+        from .run.worker import read_all
+
+        data = read_all(answer_read)
+        answer = pickle.loads(data) if data else None
     except Exception:  # a child that died half-way: measured again
         return None
     finally:

@@ -34,6 +34,7 @@ from typing import Callable
 from ..collector import paused
 from ..engine import judge_in_turn
 from . import codec
+from .worker import read_all
 
 SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
 SENT, NOT_SENT, PART_SENT = 0, 3, 4  # how a child sending lines ended (a signal: as PART_SENT)
@@ -60,7 +61,7 @@ def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None 
     os.close(answer_write)
     try:
         judged = judge_in_turn(first, judge_one)
-        data = _read_all(answer_read)
+        data = read_all(answer_read)
         status = os.waitpid(pid, 0)[1]
         pid = 0
     finally:
@@ -105,26 +106,17 @@ def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callabl
     try:
         os.close(answer_read)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the worker's timer handler is not this process's
-        from .worker import die_with_parent
+        from .worker import die_with_parent, write_all
 
         die_with_parent()
         checked = judge_in_turn(lines, judge_one)
         with paused():
-            data = memoryview(pickle.dumps(codec.pack_checked(checked, lines), protocol=pickle.HIGHEST_PROTOCOL))
-        while data:
-            data = data[os.write(answer_write, data):]
+            write_all(answer_write, pickle.dumps(codec.pack_checked(checked, lines), protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     except BaseException:
         code = 1
     finally:
         os._exit(code)
-
-
-def _read_all(fd: int) -> bytes:
-    parts = []
-    while chunk := os.read(fd, 1 << 20):
-        parts.append(chunk)
-    return b"".join(parts)
 
 
 def _unpack(data: bytes, lines: tuple) -> tuple | None:

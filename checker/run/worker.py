@@ -38,13 +38,25 @@ class Closed(Exception):
 
 
 def write_message(fd: int, tag: bytes, index: int, payload: bytes = b"") -> None:
-    data = memoryview(HEADER.pack(tag, index, len(payload)) + payload)
-    while data:
-        try:
-            written = os.write(fd, data)
-        except BrokenPipeError:
-            raise Closed() from None
-        data = data[written:]
+    try:
+        write_all(fd, HEADER.pack(tag, index, len(payload)) + payload)
+    except BrokenPipeError:
+        raise Closed() from None
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of ``data`` to ``fd`` (a pipe takes a big write in pieces)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def read_all(fd: int) -> bytes:
+    """Everything ``fd`` gives until every writer has closed it."""
+    parts = []
+    while chunk := os.read(fd, 1 << 20):
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def read_exactly(fd: int, size: int) -> bytes:
