@@ -34,7 +34,7 @@ def _identity(path: str) -> tuple | None:
     return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def start(argv: list[str], memory: int | None = None) -> None:
+def start(argv: list[str]) -> None:
     """From ``launch.run``, before the command's imports: pre-flight the one big workbook ``check`` names
     (arguments of a ``check`` command line; nothing for any other command line)."""
     if argv[:1] != ["check"] or not hasattr(os, "fork"):
@@ -46,9 +46,8 @@ def start(argv: list[str], memory: int | None = None) -> None:
     identity = _identity(path)
     if identity is None or identity[2] < MIN_BYTES:
         return
-    from .limits import MEMORY_BYTES
+    from .limits import MEMORY_BYTES as memory  # the per-file limit a run has unless told otherwise
 
-    memory = MEMORY_BYTES if memory is None else memory
     try:
         answer_read, answer_write = os.pipe()
         pid = os.fork()
@@ -77,12 +76,9 @@ def _child(path: str, memory: int, answer_write: int) -> None:
         die_with_parent()
         set_address_space(memory)
         from .read import preflight
-        from .read.sniff import InputRefused, sniff
+        from .read.sniff import InputRefused, sniff_file
 
-        size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        fmt = sniff(path, head, size).format
+        size, fmt = sniff_file(path)
         if fmt not in FORMATS:
             os._exit(0)
         try:

@@ -112,10 +112,10 @@ def _date(value: object) -> Optional[_dt.date]:
 
 def _rows(path: Path) -> list[list[object]]:
     from ..read.csvfile import decode_text
-    from ..read.sniff import InputRefused, sniff
+    from ..read.sniff import InputRefused, sniff_file
 
     try:
-        fmt = sniff(str(path), path.read_bytes()[:4096], path.stat().st_size).format
+        fmt = sniff_file(str(path))[1]
         if fmt == "csv":
             text, _ = decode_text(path.read_bytes())
             return [list(r) for r in csv.reader(io.StringIO(text))]

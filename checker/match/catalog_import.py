@@ -64,11 +64,10 @@ def parse_mapping(text: str) -> tuple[tuple[str, str], ...]:
 def read_rows(path: Path) -> list[list[object]]:
     """All rows of the table file (every sheet or page, one after the other)."""
     from ..read.csvfile import decode_text
-    from ..read.sniff import InputRefused, sniff
+    from ..read.sniff import InputRefused, sniff_file
 
-    data_head = path.read_bytes()[:4096]
     try:
-        fmt = sniff(str(path), data_head, path.stat().st_size).format
+        fmt = sniff_file(str(path))[1]
     except InputRefused as exc:
         raise ImportProblem(str(exc)) from None
     if fmt == "csv":

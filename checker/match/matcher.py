@@ -156,6 +156,11 @@ class _SegmentEval(NamedTuple):
     parts: frozenset  # (entry, pattern, part) with a pattern word here
 
 
+def memo_key(name: str, features: str, code: str) -> tuple[str, str, str]:
+    """What the memo tells lines apart by: the text judged (cut at ``MAX_TEXT_CHARS``) and the code's section."""
+    return name[:MAX_TEXT_CHARS], features[:MAX_TEXT_CHARS], code[:9] if code else ""
+
+
 class Matcher:
     """Matches line items against every entry of a CatalogSet."""
 
@@ -221,8 +226,8 @@ class Matcher:
         Bills repeat descriptions (the same 项目特征 under many codes, across sheets and tables), so results
         are memoised per (name, features, code section); the memo is bounded.
         """
-        name, features = name[:MAX_TEXT_CHARS], features[:MAX_TEXT_CHARS]
-        key = (name, features, code[:9] if code else "")
+        key = memo_key(name, features, code)
+        name, features = key[0], key[1]
         cached = self._memo.get(key)
         if cached is None:
             found = self._match(name, features, code)

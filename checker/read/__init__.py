@@ -12,7 +12,7 @@ from .. import early as _early
 from . import preflight as _preflight
 from .accounting import sheet_read
 from .kinds import ITEM_KINDS, KIND_NAMES
-from .sniff import InputRefused, sniff
+from .sniff import InputRefused, sniff_file
 
 __all__ = ["read_path", "InputRefused"]
 
@@ -31,10 +31,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
     fmt = "unknown"
     digest = ""
     try:
-        size = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        fmt = sniff(path, head, size).format
+        size, fmt = sniff_file(path)
         work = _preflighted(path, fmt, size, memory, ocr)
         if on_work is not None:
             on_work(work)

@@ -5,6 +5,7 @@ zip-based formats, at every member's declared uncompressed size (a zip bomb decl
 """
 from __future__ import annotations
 
+import os
 import zipfile
 from dataclasses import dataclass
 
@@ -23,6 +24,14 @@ class InputRefused(Exception):
 @dataclass(frozen=True)
 class Sniffed:
     format: str  # xlsx, xlsm, xls, ods, pdf, csv, xml, zip (a bid package holding XML), png, jpeg, tiff
+
+
+def sniff_file(path: str) -> tuple[int, str]:
+    """(size, format) of the file at ``path`` (``sniff`` of its first 4 KB); OSError or InputRefused."""
+    size = os.path.getsize(path)
+    with open(path, "rb") as handle:
+        head = handle.read(4096)
+    return size, sniff(path, head, size).format
 
 
 def sniff(path: str, head: bytes, size: int) -> Sniffed:

@@ -99,15 +99,12 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
 
 def _fast_path(path: str) -> bool:
     """A small file that sniffs as CSV/text (see the module docstring for why in-process is safe there)."""
-    from ..read.sniff import InputRefused, sniff
+    from ..read.sniff import InputRefused, sniff_file
 
     try:
-        size = os.path.getsize(path)
-        if not 0 < size <= FAST_PATH_BYTES:
+        if not 0 < os.path.getsize(path) <= FAST_PATH_BYTES:
             return False
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-        return sniff(path, head, size).format == "csv"
+        return sniff_file(path)[1] == "csv"
     except (OSError, InputRefused):
         return False
 

@@ -33,8 +33,9 @@ from typing import Callable
 
 from ..collector import paused
 from ..engine import judge_in_turn
+from ..match.matcher import memo_key
 from . import codec
-from .worker import read_all
+from .worker import LINES, die_with_parent, read_all, write_all, write_message
 
 SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
 SENT, NOT_SENT, PART_SENT = 0, 3, 4  # how a child sending lines ended (a signal: as PART_SENT)
@@ -73,8 +74,8 @@ def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None 
 
 
 def _text_key(line) -> int:
-    """What the matcher's memo tells lines apart by (``Matcher.match_text``), as a hash."""
-    return hash((line.name, line.features, line.code[:9] if line.code else ""))
+    """What the matcher's memo tells lines apart by (``matcher.memo_key``), as a hash."""
+    return hash(memo_key(line.name, line.features, line.code))
 
 
 def _second_half_is_new(first: tuple, second: tuple) -> bool:
@@ -105,10 +106,7 @@ def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callabl
     code = 1
     try:
         os.close(answer_read)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the worker's timer handler is not this process's
-        from .worker import die_with_parent, write_all
-
-        die_with_parent()
+        _as_child()
         checked = judge_in_turn(lines, judge_one)
         with paused():
             write_all(answer_write, pickle.dumps(codec.pack_checked(checked, lines), protocol=pickle.HIGHEST_PROTOCOL))
@@ -117,6 +115,12 @@ def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callabl
         code = 1
     finally:
         os._exit(code)
+
+
+def _as_child() -> None:
+    """What a child of the worker is: without the worker's timer handler, and dying with the worker."""
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    die_with_parent()
 
 
 def _unpack(data: bytes, lines: tuple) -> tuple | None:
@@ -149,10 +153,7 @@ def send_lines_ahead(results: int, index: int, read, min_lines: int | None = Non
         return pid
     code = NOT_SENT
     try:
-        signal.signal(signal.SIGALRM, signal.SIG_DFL)
-        from .worker import LINES, die_with_parent, write_message
-
-        die_with_parent()
+        _as_child()
         with paused():
             data = codec.encode_lines(read)
         if data is not None:
