@@ -119,3 +119,27 @@ def test_catalog_import_round_trip(tmp_path, make_xlsx):
     checked = json.loads(run("check", str(bill), "--catalog", str(out), "--format", "json").stdout)
     assert checked["items"][0]["findings"][0]["rule"] == "SD-002"
     assert not any("Shandong" in gap for gap in checked["catalog_gaps"])
+
+
+@pytest.mark.parametrize("code, status, stderr", [(None, 0, ""), (0, 0, ""), (3, 3, ""), ("没有可读的清单", 1, "没有可读的清单")])
+def test_the_executable_leaves_as_sys_exit_would(code, status, stderr):
+    """``launch.leave`` skips the interpreter's teardown, not what an exit owes: the status ``sys.exit`` would
+    give, exit handlers run, buffered output flushed."""
+    script = ("import atexit, sys\nfrom checker.launch import leave\n"
+              "atexit.register(lambda: print('handler ran'))\n"
+              f"print('buffered', end=' ')\nleave({code!r})\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == status
+    assert proc.stdout == "buffered handler ran\n"
+    assert proc.stderr.strip() == stderr
+
+
+def test_the_executable_writes_its_report_whole_before_it_leaves(bill, tmp_path):
+    """The command's report and summary line are complete when the process has left (``python -m checker``
+    ends through ``launch.leave``)."""
+    out = tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "checker", "check", str(bill), "-f", "json", "-o", str(out)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["banned"] >= 1
+    assert "退出码 1" in proc.stdout.splitlines()[-1] and proc.stderr.startswith("gbm-check: 已写入")

@@ -68,13 +68,15 @@ def line_dict(item: LineItem) -> dict:
     }
 
 
-def judged_dict(checked: CheckedItem, status: str | None = None) -> dict:
-    """An item's other members: status, categories and findings, then the line's extras."""
+def judged_dict(checked: CheckedItem, status: str | None = None, prints: list[str] | None = None) -> dict:
+    """An item's other members: status, categories and findings, then the line's extras (``prints``: the
+    findings' fingerprints, if not those of this line)."""
     item = checked.item
     line, where = item.__dict__, item.provenance.__dict__
     findings = checked.findings
     if findings:
-        prints = item_fingerprints(item, [f.rule for f in findings])
+        if prints is None:
+            prints = item_fingerprints(item, [f.rule for f in findings])
         listed = [_finding_dict(f.__dict__, fp) for f, fp in zip(findings, prints)]
     else:
         listed = []
@@ -90,12 +92,31 @@ def judged_dict(checked: CheckedItem, status: str | None = None) -> dict:
     return data
 
 
-def _plain(checked: CheckedItem) -> bool:
-    """The line's judged members are its status and categories alone (no findings, certificate, locator,
-    material fields or OCR): the same bytes for every such line with the same status and categories."""
+def _shared_shape(checked: CheckedItem) -> bool:
+    """The line's judged members are its status, categories and findings alone (no certificate, locator,
+    material fields or OCR): the same bytes for every such line with the same status, categories and findings
+    tuple, but for the findings' fingerprints."""
     line = checked.item.__dict__
-    return (not checked.findings and checked.certification is None and line["table"] != "material"
-            and line["ocr_confidence"] is None and not line["provenance"].__dict__["location"])
+    return (checked.certification is None and line["table"] != "material" and line["ocr_confidence"] is None
+            and not line["provenance"].__dict__["location"])
+
+
+def _judged_template(checked: CheckedItem, status: str) -> list[bytes] | None:
+    """The judged part of a shared-shape line (``judged_dict`` as JSON, without its opening brace) cut where
+    its findings' fingerprints go: n + 1 pieces for n findings (None in the unlikely case that a placeholder
+    is not found exactly once, in order: the line is then encoded whole)."""
+    marks = [f"\x00gbm-check:fingerprint:{index}\x00" for index in range(len(checked.findings))]
+    encoded = _dumps(judged_dict(checked, status, marks))[1:]
+    pieces, start = [], 0
+    for mark in marks:
+        mark = _dumps(mark)[1:-1]
+        at = encoded.find(mark, start)
+        if at < 0 or encoded.count(mark) != 1:
+            return None
+        pieces.append(encoded[start:at])
+        start = at + len(mark)
+    pieces.append(encoded[start:])
+    return pieces
 
 
 def _dumps(data: dict) -> bytes:
@@ -238,22 +259,30 @@ def encoded_items(report: FileReport, statuses: tuple[str, ...], rules: dict, ca
     """Each item of a file as the report's bytes (``heads``: their ``line_bytes``, if already encoded); every
     rule the findings name is added to ``rules`` (rule → ``rule_dict``) as it is first met."""
     registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
-    plain: dict[tuple, bytes] = {}  # (status, categories) → the judged part of lines without findings
+    # (findings tuple's id, status, categories) → the judged part of shared-shape lines, cut at fingerprints
+    # (``_judged_template``); the report holds every findings tuple for the whole loop: ids stay unique
+    templates: dict[tuple, list[bytes] | None] = {}
     for index, (checked, status) in enumerate(zip(report.items, statuses)):
         findings = checked.findings
         if findings and id(findings) not in registered:
-            registered.add(id(findings))  # the report holds every tuple for the whole loop: ids stay unique
+            registered.add(id(findings))
             for finding in findings:
                 if finding.rule not in rules:
                     rules[finding.rule] = rule_dict(finding, catalogs)
         head = heads[index] if heads is not None else line_bytes(checked.item)
-        if _plain(checked):
-            key = (status, checked.green_categories)
-            tail = plain.get(key)
-            if tail is None:
-                tail = plain[key] = _dumps(judged_dict(checked, status))[1:]
-        else:
+        pieces = None
+        if _shared_shape(checked):
+            key = (id(findings), status, checked.green_categories)
+            pieces = templates.get(key, False)
+            if pieces is False:
+                pieces = templates[key] = _judged_template(checked, status)
+        if pieces is None:
             tail = _dumps(judged_dict(checked, status))[1:]
+        elif findings:
+            prints = item_fingerprints(checked.item, [f.rule for f in findings])
+            tail = pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, pieces[1:]))
+        else:
+            tail = pieces[0]
         yield head + b"," + tail
 
 

@@ -1,0 +1,68 @@
+"""The JSON report's items: lines that share their findings are encoded from one template with each line's own
+fingerprints, byte for byte what encoding each line whole gives."""
+import orjson
+
+from checker.engine import FileReport
+from checker.match.catalog import load_catalogs
+from checker.model import CheckedItem, Evidence, FileRead, Finding, LineItem, Provenance
+from checker.report import json_report
+
+
+def _finding(rule: str, evidence: str = "实心粘土砖") -> Finding:
+    return Finding(rule=rule, kind="banned", severity="error", entry="实心粘土砖", source="s", evidence=evidence,
+                   matched="实心粘土砖", field="features", start=2, message="禁止使用")
+
+
+def _line(row: int, code: str, features: str, **extra) -> LineItem:
+    return LineItem(provenance=Provenance("b.xlsx", "表-08", row, row, None, **extra.pop("where", {})),
+                    table=extra.pop("table", "boq"), code=code, name="砖墙", features=features, **extra)
+
+
+def _encoded(checked: list[CheckedItem]) -> tuple[list[bytes], list[bytes]]:
+    """(the items as ``encoded_items`` gives them, each line's item encoded whole)."""
+    read = FileRead(path="b.xlsx", format="xlsx", sha256="0", items=tuple(c.item for c in checked))
+    report = FileReport(read=read, items=tuple(checked), seconds=0.0)
+    statuses = tuple(c.status for c in checked)
+    items = list(json_report.encoded_items(report, statuses, {}, load_catalogs()))
+    whole = [orjson.dumps(json_report.item_dict(c, s)) for c, s in zip(checked, statuses)]
+    return items, whole
+
+
+def test_lines_sharing_findings_keep_their_own_fingerprints():
+    shared = (_finding("NPOL-A"), _finding("NPOL-B"))  # the judge's memo hands out one tuple per text
+    checked = [CheckedItem(item=_line(row, f"01040100{row:04d}", "MU10 实心粘土砖"), green_categories=(),
+                           findings=shared) for row in range(3, 8)]
+    items, whole = _encoded(checked)
+    assert items == whole
+    prints = [[f["fingerprint"] for f in orjson.loads(item)["findings"]] for item in items]
+    assert len({tuple(p) for p in prints}) == 5 and all(len(set(p)) == 2 for p in prints)
+
+
+def test_every_shape_of_line_encodes_as_a_whole_item_would():
+    shared = (_finding("NPOL-A"),)
+    cert = Evidence(status="no_evidence", note="未见认证")
+    checked = [
+        CheckedItem(item=_line(3, "010401003001", "a"), green_categories=("墙体材料",), findings=shared),
+        CheckedItem(item=_line(4, "010401003002", "a"), green_categories=(), findings=shared),  # other categories
+        CheckedItem(item=_line(5, "", "无编码的行"), green_categories=(), findings=shared),  # text identity
+        CheckedItem(item=_line(6, "010401003003", "b"), green_categories=(), findings=()),
+        CheckedItem(item=_line(7, "010401003004", "b"), green_categories=(), findings=shared, certification=cert),
+        CheckedItem(item=_line(8, "", "c", table="material", spec="240×115"), green_categories=(), findings=shared),
+        CheckedItem(item=_line(9, "010401003005", "d", ocr_confidence=0.9), green_categories=(), findings=shared),
+        CheckedItem(item=_line(10, "010401003006", "e", where={"location": "/清单/项[3]"}), green_categories=(),
+                    findings=shared),
+    ]
+    items, whole = _encoded(checked)
+    assert items == whole
+
+
+def test_bill_text_that_looks_like_the_placeholder_is_encoded_whole():
+    """The template's placeholder is found exactly once or the line is encoded whole: bill text holding it
+    cannot move a fingerprint."""
+    marker = "\x00gbm-check:fingerprint:0\x00"
+    odd = (_finding("NPOL-A", evidence=f"实心粘土砖{marker}"),)
+    checked = [CheckedItem(item=_line(row, f"01040100{row:04d}", "x"), green_categories=(), findings=odd)
+               for row in (3, 4)]
+    items, whole = _encoded(checked)
+    assert items == whole
+    assert orjson.loads(items[0])["findings"][0]["evidence"].endswith(marker)
