@@ -138,18 +138,66 @@ def test_reports_that_read_every_line_are_not_digested(batch, tmp_path, monkeypa
     assert asked == [None]
 
 
-def test_no_digest_for_one_file_or_where_the_command_marks_lines(batch, tmp_path, monkeypatch):
+def test_one_file_digests_with_its_lines_ahead_and_no_run_that_marks_lines_digests(batch, tmp_path, monkeypatch):
     asked = _spy(monkeypatch)
     waivers = tmp_path / "waivers.toml"
     waivers.write_text('[[waiver]]\nrule = "NPOL-01"\nitem = "*"\nreason = "test"\napprover = "QA"\n'
                        'expires = 2999-01-01\n', encoding="utf-8")
     folder = str(Path(batch[0]).parent)
     CliRunner().invoke(main, ["check", batch[0], "-q", "-f", "json", "-o", str(tmp_path / "one.json")])
+    CliRunner().invoke(main, ["check", batch[0], "-q", "-f", "sarif", "-o", str(tmp_path / "one.sarif")])
     CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(tmp_path / "w.json"),
                               "--waivers", str(waivers)])
     CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(tmp_path / "s.json"),
                               "--summary", str(tmp_path / "s.csv")])
-    assert asked == [None, None, None]
+    assert [spec.lines_ahead for spec in asked[:2]] == [True, False]  # lines ahead only where JSON encodes them
+    assert asked[2:] == [None, None]
+
+
+def _one_file_json(path: str, catalogs, monkeypatch, jobs: int, lines_ahead: bool, prepare: bool) -> tuple:
+    """(the JSON report of ``path`` digested by a worker, the digest, the lines the runner was told)."""
+    told = []
+    settings = CheckSettings(catalogs, Profile())
+    spec = DigestSpec(FAIL_KINDS["banned"], json_items=True, lines_ahead=lines_ahead)
+    report, = check_files([path], settings, jobs=jobs, on_lines=told.append, digest=spec)
+    run = RunReport(catalogs=catalogs, profile=Profile(), fail_on="banned")
+    writer = json_report.Writer(Sink(), ReportOptions(now=None))
+    writer.begin(run)
+    if prepare and told:
+        writer.prepare(told[0])
+    writer.add(report, run.add(report))
+    writer.end(run)
+    return _steady_json(writer.sink.stream.getvalue().decode("utf-8")), report, told
+
+
+@pytest.mark.parametrize("jobs, prepare", [(1, True), (2, True), (2, False)])
+def test_one_file_digested_with_its_lines_ahead_gives_the_same_json(monkeypatch, jobs, prepare):
+    """One file: its lines go ahead (by a child of the worker with a spare core, else by the worker), the
+    digest holds only each item's judged part, and the report is the one its lines and findings give."""
+    catalogs = load_catalogs(())
+    path = str(SAMPLES / "liaocheng_school_boq_paged.xlsx")
+    text, report, told = _one_file_json(path, catalogs, monkeypatch, jobs, lines_ahead=True, prepare=prepare)
+    digest = report.digest
+    assert digest is not None and len(digest.json_tails) == digest.lines > 50 and digest.json_items == b""
+    assert told and report.read.items is told[0] and report.items == ()
+    assert text == _json(list(check_files([path], CheckSettings(catalogs, Profile()), isolate=False)), catalogs,
+                         "banned")
+
+
+def test_lines_that_could_not_go_ahead_are_encoded_whole_in_the_digest(monkeypatch):
+    """Lines the worker could not send (no plain LineItems, a child that failed) leave the digest whole."""
+    from checker.run import codec, split
+
+    catalogs = load_catalogs(())
+    path = str(SAMPLES / "liaocheng_school_boq_paged.xlsx")
+    reference = _json(list(check_files([path], CheckSettings(catalogs, Profile()), isolate=False)), catalogs,
+                      "banned")
+    monkeypatch.setattr(codec, "encode_lines", lambda read: None)
+    monkeypatch.setattr(split, "send_lines_ahead", lambda *args: None)
+    for jobs in (1, 2):
+        text, report, told = _one_file_json(path, catalogs, monkeypatch, jobs, lines_ahead=True, prepare=True)
+        assert told == [] and report.digest.json_tails == () and report.digest.json_items
+        assert text == reference
 
 
 def test_workers_started_afresh_digest_too(batch, monkeypatch):

@@ -183,17 +183,18 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
                     for writer in writers:
                         writer.prepare(lines)
 
-            # one file: this process would wait for its worker, so it prepares the report meanwhile; in a
-            # batch it is busy with the files before (and prepared reports of the files ahead would pile up), so
-            # where the reports allow, the workers digest their files for it
+            # where the reports allow, the workers digest their files for this process (counts, encoded
+            # items): in a batch it is busy with the files before; one file's lines still come ahead, and
+            # this process encodes what was read of them while the worker judges them
             digest = None
-            if len(files) > 1 and table is None and baseline_gate is None and not waiver_gate.live \
+            if table is None and baseline_gate is None and not waiver_gate.live \
                     and not any(writer.needs_lines for writer in writers):
                 from ..report.digest import DigestSpec
 
                 parts = set().union(*(writer.digest_parts for writer in writers))
                 digest = DigestSpec(fail_kinds=run.fail_kinds, json_items="json_items" in parts,
-                                    flagged="flagged" in parts)
+                                    flagged="flagged" in parts,
+                                    lines_ahead="json_items" in parts and len(files) == 1)
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
                                   digest=digest)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:

@@ -11,6 +11,11 @@ would compute them), the rules its findings name, its items encoded exactly as t
 text, SARIF or JUnit report lists).  The command then adds the counts, copies the bytes and writes the
 findings.  A ``FileReport`` with a digest carries no items: writers read its flagged lines through
 ``stream.flagged_lines`` and its size through ``stream.line_count``.
+
+A run of one file digests too: the command would otherwise wait for the worker and then decode, count and
+encode every line alone.  Its lines still go ahead of judging (``DigestSpec.lines_ahead``, when a JSON report
+is asked for), and the command encodes what was read of them (``json_report.line_bytes``) while the worker
+judges; the digest then holds each item's judged part (``json_tails``) and the report's read its lines again.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ class DigestSpec:
     fail_kinds: tuple[str, ...]  # the run's gate (``engine.FAIL_KINDS``): which findings count as failing
     json_items: bool  # also the file's JSON items (a run with a JSON report)
     flagged: bool = False  # also the flagged lines (a run with a text, SARIF or JUnit report)
+    # one file: its lines still go to the command ahead of judging, which encodes what was read of them while
+    # the worker judges (``json_report.line_bytes``); the digest's items then hold only what judging added
+    lines_ahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,17 +50,29 @@ class Digest:
     flagged: tuple = ()  # the CheckedItems with a banned, restricted or uncertified finding, in order (if asked)
     flagged_statuses: tuple = ()  # their statuses
     certification: bool = False  # some line carries certification evidence
+    # with the lines sent ahead (``DigestSpec.lines_ahead``): each item's judged part (``json_report.
+    # encoded_tails``), which the command puts after the part it encoded of the line; ``json_items`` is then b""
+    json_tails: tuple = ()
 
 
-def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet) -> Digest:
-    """The digest of a checked file (waivers and baseline are not marked: a run that has them does not digest)."""
-    from .json_report import ITEM_SEPARATOR, encoded_items
+def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sent: bool = False) -> Digest:
+    """The digest of a checked file (waivers and baseline are not marked: a run that has them does not digest);
+    ``lines_sent``: its lines went to the command ahead (``DigestSpec.lines_ahead``), so only the judged part
+    of each JSON item is encoded here."""
+    from ..collector import paused
+    from .json_report import ITEM_SEPARATOR, encoded_items, encoded_tails
     from .stream import flagged_of
 
-    counts, green, undecided, statuses = summarise(report, spec.fail_kinds)
-    rules: dict = {}
-    json_items = ITEM_SEPARATOR.join(encoded_items(report, statuses, rules, catalogs)) if spec.json_items else b""
-    flagged = list(flagged_of(report.items, statuses)) if spec.flagged else []
-    return Digest(counts=counts, green=green, undecided=undecided, lines=len(report.items), json_items=json_items,
-                  rules=rules, flagged=tuple(c for c, _ in flagged), flagged_statuses=tuple(s for _, s in flagged),
-                  certification=any(c.certification is not None for c in report.items))
+    with paused():  # many small objects, no cycles (checker.collector)
+        counts, green, undecided, statuses = summarise(report, spec.fail_kinds)
+        rules: dict = {}
+        json_items, json_tails = b"", ()
+        if spec.json_items and lines_sent:
+            json_tails = tuple(encoded_tails(report, statuses, rules, catalogs))
+        elif spec.json_items:
+            json_items = ITEM_SEPARATOR.join(encoded_items(report, statuses, rules, catalogs))
+        flagged = list(flagged_of(report.items, statuses)) if spec.flagged else []
+        return Digest(counts=counts, green=green, undecided=undecided, lines=len(report.items),
+                      json_items=json_items, rules=rules, flagged=tuple(c for c, _ in flagged),
+                      flagged_statuses=tuple(s for _, s in flagged),
+                      certification=any(c.certification is not None for c in report.items), json_tails=json_tails)

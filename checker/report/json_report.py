@@ -258,18 +258,27 @@ def encoded_items(report: FileReport, statuses: tuple[str, ...], rules: dict, ca
                   heads: list[bytes] | None = None) -> Iterator[bytes]:
     """Each item of a file as the report's bytes (``heads``: their ``line_bytes``, if already encoded); every
     rule the findings name is added to ``rules`` (rule → ``rule_dict``) as it is first met."""
+    if heads is None:
+        heads = (line_bytes(checked.item) for checked in report.items)
+    for head, tail in zip(heads, encoded_tails(report, statuses, rules, catalogs)):
+        yield head + b"," + tail
+
+
+def encoded_tails(report: FileReport, statuses: tuple[str, ...], rules: dict,
+                  catalogs: CatalogSet) -> Iterator[bytes]:
+    """Each item's judged part (``judged_dict`` as JSON, without its opening brace: an item is its
+    ``line_bytes + b"," +`` this); every rule the findings name is added to ``rules`` as it is first met."""
     registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
     # (findings tuple's id, status, categories) → the judged part of shared-shape lines, cut at fingerprints
     # (``_judged_template``); the report holds every findings tuple for the whole loop: ids stay unique
     templates: dict[tuple, list[bytes] | None] = {}
-    for index, (checked, status) in enumerate(zip(report.items, statuses)):
+    for checked, status in zip(report.items, statuses):
         findings = checked.findings
         if findings and id(findings) not in registered:
             registered.add(id(findings))
             for finding in findings:
                 if finding.rule not in rules:
                     rules[finding.rule] = rule_dict(finding, catalogs)
-        head = heads[index] if heads is not None else line_bytes(checked.item)
         pieces = None
         if _shared_shape(checked):
             key = (id(findings), status, checked.green_categories)
@@ -277,13 +286,12 @@ def encoded_items(report: FileReport, statuses: tuple[str, ...], rules: dict, ca
             if pieces is False:
                 pieces = templates[key] = _judged_template(checked, status)
         if pieces is None:
-            tail = _dumps(judged_dict(checked, status))[1:]
+            yield _dumps(judged_dict(checked, status))[1:]
         elif findings:
             prints = item_fingerprints(checked.item, [f.rule for f in findings])
-            tail = pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, pieces[1:]))
+            yield pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, pieces[1:]))
         else:
-            tail = pieces[0]
-        yield head + b"," + tail
+            yield pieces[0]
 
 
 class Writer(BaseWriter):
@@ -315,7 +323,12 @@ class Writer(BaseWriter):
         if digest is not None:  # encoded by the worker (``digest``): its rules and its items as they are
             for rule, data in digest.rules.items():
                 self.rules.setdefault(rule, data)
-            self._write([digest.json_items] if digest.lines else [], digest.lines)
+            if digest.json_tails:  # the judged parts: the lines came ahead, and their part is encoded here
+                lines = report.read.items
+                heads = prepared[1] if prepared is not None and prepared[0] is lines else map(line_bytes, lines)
+                self._write([head + b"," + tail for head, tail in zip(heads, digest.json_tails)])
+            else:
+                self._write([digest.json_items] if digest.lines else [], digest.lines)
         else:
             heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
             lines = []

@@ -80,7 +80,8 @@ def check_files(paths: Iterable[str], settings: CheckSettings, jobs: int | None 
     lines when a worker sends them ahead, while it judges them (the report writers prepare their part; the
     FileReport yielded later holds this same tuple as ``read.items``; files checked in this process are
     not told).  ``digest``: files checked by workers come as their digests (``checker.report.digest``: no
-    items; ``on_lines`` is not told), for a run whose reports need no line."""
+    items; ``on_lines`` is not told unless the spec sends the lines ahead), for a run whose reports need no
+    line."""
     paths = list(paths)
     jobs = max(1, jobs or default_jobs())
     if isolate is None:

@@ -197,7 +197,7 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
         ahead: list[int] = []  # a child sending the lines while this process judges them (``split``)
 
         def on_read(read, index=index) -> None:
-            if digest_spec is not None:  # the command will not need the lines
+            if digest_spec is not None and not digest_spec.lines_ahead:  # the command will not need the lines
                 return
             if tag == FILE_WITH_CORE:
                 child = send_lines_ahead(results, index, read)
@@ -226,7 +226,8 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
             report = FileReport(read=FileRead(path=display_path(path), format="unknown", sha256="", error=reason),
                                 items=(), seconds=0.0)
         try:
-            data = (encode_digested(report, _digest(report, digest_spec, checker)) if digest_spec is not None
+            data = (encode_digested(report, _digest(report, digest_spec, checker, bool(sent)))
+                    if digest_spec is not None
                     else encode_result(report, sent[0] if sent else None))
         except MemoryError:
             report = None
@@ -250,10 +251,10 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
             return
 
 
-def _digest(report, spec, checker):
+def _digest(report, spec, checker, lines_sent: bool):
     from ..report.digest import digest
 
-    return digest(report, spec, checker.settings.catalogs)
+    return digest(report, spec, checker.settings.catalogs, lines_sent)
 
 
 def main(argv: list[str]) -> int:
