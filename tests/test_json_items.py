@@ -66,3 +66,34 @@ def test_bill_text_that_looks_like_the_placeholder_is_encoded_whole():
     items, whole = _encoded(checked)
     assert items == whole
     assert orjson.loads(items[0])["findings"][0]["evidence"].endswith(marker)
+
+
+def test_html_rows_and_flagged_lines_that_share_findings_keep_their_own_text_and_place():
+    """The HTML report renders what a findings tuple gives (its findings table, its item-table judgement) once;
+    each line keeps its own marks (they point into its own text), page, sheet, code and place."""
+    import json
+    import re
+
+    from checker.engine import RunReport
+    from checker.judge.rules import Profile
+    from checker.report import html_report
+
+    shared = (Finding(rule="NPOL-A", kind="banned", severity="error", entry="实心粘土砖", source="s",
+                      evidence="实心粘土砖", spans=(("features", 2, 7),), message="禁止使用"),)
+    lines = [("010401003001", "MU10实心粘土砖", "表-08", 3), ("010401003002", "MU10实心粘土砖", "表-09", 9),
+             ("010401003003", "实心", "表-08", 5)]  # the last text is too short for the span: no mark
+    checked = [CheckedItem(item=LineItem(provenance=Provenance("b.xlsx", sheet, row, row, None), table="boq",
+                                         code=code, name="砖墙", features=features),
+                           green_categories=(), findings=shared) for code, features, sheet, row in lines]
+    read = FileRead(path="b.xlsx", format="xlsx", sha256="0", items=tuple(c.item for c in checked))
+    run = RunReport(files=[FileReport(read=read, items=tuple(checked), seconds=0.0)], catalogs=load_catalogs(),
+                    profile=Profile(), fail_on="banned")
+    html = html_report.render(run)
+    rows = json.loads(re.search(r'id="item-data">(.*?)</script>', html, re.DOTALL).group(1))
+    assert [row[3] for row in rows] == [code for code, *_ in lines]
+    assert [row[14] for row in rows] == [[[2, 7, "hl-banned"]], [[2, 7, "hl-banned"]], []]  # features marks
+    assert [row[16] for row in rows] == [0, 1, 0]  # the sheet, by number
+    articles = [a.split("</article>")[0] for a in html.split('<article class="flag')[1:]]
+    assert [a.count("NPOL-A") for a in articles] == [2, 2, 1]  # the rule in the table; the mark's title
+    assert all(code in article for (code, *_), article in zip(lines, articles))
+    assert "表-09 第9行" in articles[1] and "<mark" not in articles[2]

@@ -240,6 +240,7 @@ class Writer(BaseWriter):
         self.files: list[FileSummary] = []
         self.item_table = options.item_table
         self.fragment = environment().get_template("report_flagged.html.j2")
+        self.findings_fragment = environment().get_template("report_findings.html.j2")
         self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their ``_line_cells``)
 
     def begin(self, run: RunReport) -> None:
@@ -259,6 +260,7 @@ class Writer(BaseWriter):
         prepared = self.prepared.pop(id(report.read.items), None)
         self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
         cells = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
+        judged: dict[tuple, bytes] = {}  # see ``_item_row``: the report holds every findings tuple meanwhile
         for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
             amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
             self.total_amount += amount
@@ -276,43 +278,69 @@ class Writer(BaseWriter):
             if status in ("banned", "restricted"):
                 flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
             if table:
-                self._item_row(number, checked, status, cells[index] if cells is not None else None)
+                self._item_row(number, checked, status, cells[index] if cells is not None else None, judged)
         flagged.sort(key=lambda f: f[:3])
         if flagged:
+            shared: dict[tuple, Markup] = {}  # see ``_flagged``: the report holds every findings tuple meanwhile
             html = self.fragment.render(
-                lines=[self._flagged(report, checked, status) for *_, checked, status in flagged],
+                lines=[self._flagged(report, checked, status, shared) for *_, checked, status in flagged],
                 t=self.t, money=money, quoted=quoted(self.t))
             self.flagged.write(html.encode("utf-8", "backslashreplace"))
             self.flagged_count += len(flagged)
 
-    def _flagged(self, report: FileReport, checked: CheckedItem, status: str) -> dict:
-        t = self.t
+    def _flagged(self, report: FileReport, checked: CheckedItem, status: str, shared: dict) -> dict:
+        """A flagged line for ``report_flagged.html.j2``.  What depends on its findings alone — their table, and
+        its texts marked where the findings quote them — is rendered once per findings tuple (and text), kept
+        in ``shared`` by the tuple's id: lines that repeat a text share the judge's tuple."""
+        t, findings = self.t, checked.findings
+        table = shared.get((id(findings),))
+        if table is None:
+            table = shared[(id(findings),)] = Markup(self.findings_fragment.render(
+                findings=[{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
+                           "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))],
+                t=t, quoted=quoted(t)))
+        texts = []
+        for field in ("name", "features"):
+            key = (id(findings), field, getattr(checked.item, field))
+            text = shared.get(key)
+            if text is None:
+                text = shared[key] = marked(checked, field)
+            texts.append(text)
         return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
                 "status": status, "status_text": t(f"status.{status}"), "waived": checked.waived,
-                "name": marked(checked, "name"), "features": marked(checked, "features"),
-                "categories": checked.green_categories,
-                "findings": [{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
-                              "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))]}
+                "name": texts[0], "features": texts[1], "categories": checked.green_categories,
+                "findings_table": table}
 
-    def _item_row(self, number: int, checked: CheckedItem, status: str, line_cells: bytes | None = None) -> None:
-        """The line's row of the item table: its number and file, ``_line_cells``, then what was found."""
+    def _item_row(self, number: int, checked: CheckedItem, status: str, line_cells: bytes | None = None,
+                  judged: dict | None = None) -> None:
+        """The line's row of the item table: its number and file, ``_line_cells``, what was found, its page and
+        sheet.  What was found is encoded once per status, categories and findings tuple (with the line's texts,
+        which its marks point into), kept in ``judged`` by the tuple's id: lines that repeat a text share the
+        judge's tuple."""
         item, where_ = checked.item, checked.item.provenance
-        flags = status
-        if checked.findings:
-            if checked.needs_manual_check:
-                flags += " manual"
-            if checked.waived:
-                flags += " waived"
-            if status in ("banned", "restricted"):
-                flags += " flagged"
-        rules = " ".join(f.rule for f in checked.findings) if status in ("banned", "restricted") else ""
+        findings = checked.findings
+        flagged = status in ("banned", "restricted")
+        key = (status, checked.green_categories, id(findings), item.name, item.features) if findings else \
+            (status, checked.green_categories)
+        found = judged.get(key) if judged is not None else None
+        if found is None:
+            flags = status
+            if findings:
+                if checked.needs_manual_check:
+                    flags += " manual"
+                if checked.waived:
+                    flags += " waived"
+                if flagged:
+                    flags += " flagged"
+            rules = " ".join(f.rule for f in findings) if flagged else ""
+            found = json_bytes([status, flags, "|".join(checked.green_categories), rules,
+                                [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
+                                [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else []])[1:-1]
+            if judged is not None:
+                judged[key] = found
         sheet = self.sheets.setdefault(where_.sheet or "", len(self.sheets))
-        judged = [status, flags, "|".join(checked.green_categories), rules,
-                  [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
-                  [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else [],
-                  where_.page or 0, sheet]
-        self.rows.append(b"[%d,%d,%b,%b" % (self.item_count + 1, number, line_cells or _line_cells(item),
-                                           json_bytes(judged)[1:]))
+        self.rows.append(b"[%d,%d,%b,%b,%d,%d]" % (self.item_count + 1, number, line_cells or _line_cells(item),
+                                                  found, where_.page or 0, sheet))
         self.item_count += 1
         if len(self.rows) == 500:
             self._flush_rows()
