@@ -97,13 +97,15 @@ def _spy(monkeypatch) -> list:
 def _steady(path: Path) -> str:
     """A report without what differs from run to run: seconds and times spent."""
     text = path.read_text(encoding="utf-8")
-    for pattern in (r'"seconds": [0-9.e-]+', r'time="[0-9.]+"', r"[0-9.]+ 秒", r'"(started|generated|date)": "[^"]*"'):
+    for pattern in (r'"seconds": [0-9.e-]+', r'time="[0-9.]+"', r"[0-9.]+ 秒", r'"(started|generated|date)": "[^"]*"',
+                    r"\d{4}-\d\d-\d\d \d\d:\d\d"):  # the HTML page's time of writing
         text = re.sub(pattern, "", text)
     return text
 
 
 @pytest.mark.parametrize("formats, registry", [(("json",), False), (("text", "sarif", "junit"), False),
-                                               (("json", "text", "sarif", "junit"), True)])
+                                               (("json", "text", "sarif", "junit"), True), (("html",), True),
+                                               (("html", "json"), False)])
 def test_the_command_digests_a_batch_and_writes_what_it_writes_without(batch, tmp_path, monkeypatch, formats,
                                                                       registry):
     """Reports that read no line beyond those with findings get the same bytes from digests as from lines
@@ -115,26 +117,50 @@ def test_the_command_digests_a_batch_and_writes_what_it_writes_without(batch, tm
         args = ["check", folder, "-q", *extra]
         if registry:  # certification evidence on green lines: the text report counts what is uncertified
             args += ["--registry", str(SAMPLES / "example_certificate_registry.csv")]
+        if "html" in formats:  # the item table of a batch: its rows from what the workers sent of the lines
+            args.append("--item-table")
         for fmt in formats:
             out = tmp_path / f"{name}.{fmt}"
             args += ["-f", fmt, "-o", str(out)]
             outputs[name].append(out)
         assert CliRunner().invoke(main, args).exit_code == 2  # a banned line and a file not checked
     assert asked[0] is not None and asked[1] is None
-    assert asked[0].json_items == ("json" in formats) and asked[0].flagged == (formats != ("json",))
+    assert asked[0].json_items == ("json" in formats) and asked[0].html == ("html" in formats)
+    assert asked[0].flagged == bool({"text", "sarif", "junit"} & set(formats))
     for digested, lines in zip(outputs["digested"], outputs["lines"]):
         assert _steady(digested) == _steady(lines), digested.name
+    if "html" in formats:
+        assert _steady(outputs["digested"][0]).count("010401003001") >= 2  # a flagged line and its item row
     text = next((p for p in outputs["digested"] if p.suffix == ".text"), None)
     if text is not None:  # the banned line is listed from the digest's flagged lines
         assert "NPOL-01" in text.read_text(encoding="utf-8")
         assert ("无认证" in text.read_text(encoding="utf-8")) == registry  # shown where evidence is
 
 
+@pytest.mark.parametrize("extra", [[], ["--lang", "en", "--no-item-table"]])
+def test_one_file_digested_writes_what_it_writes_without(tmp_path, monkeypatch, extra):
+    """One file: its lines go ahead, the worker sends its digest (the JSON items' judged parts, the HTML part),
+    and the reports are those of the same run with --summary (which reads lines in the command)."""
+    asked = _spy(monkeypatch)
+    bill = str(SAMPLES / "liaocheng_school_boq_paged.xlsx")
+    written = {}
+    for name, more in (("digested", []), ("lines", ["--summary", str(tmp_path / "summary.csv")])):
+        written[name] = [tmp_path / f"{name}.json", tmp_path / f"{name}.html"]
+        result = CliRunner().invoke(main, ["check", bill, "-q", *extra, *more, "-f", "json", "-o",
+                                           str(written[name][0]), "-f", "html", "-o", str(written[name][1])])
+        assert result.exit_code in (0, 1), result.output
+    assert asked[0].lines_ahead and asked[0].html and asked[0].json_items and asked[1] is None
+    assert asked[0].item_table == ("--no-item-table" not in extra) and asked[0].lang == (extra[1] if extra else "zh")
+    for digested, lines in zip(written["digested"], written["lines"]):
+        assert _steady(digested) == _steady(lines), digested.name
+
+
 def test_reports_that_read_every_line_are_not_digested(batch, tmp_path, monkeypatch):
+    """The annotated workbook marks every line of its copy: a run that writes one does not digest."""
     asked = _spy(monkeypatch)
     folder = str(Path(batch[0]).parent)
     CliRunner().invoke(main, ["check", folder, "-q", "-f", "json", "-o", str(tmp_path / "r.json"),
-                              "-f", "html", "-o", str(tmp_path / "r.html")])
+                              "-f", "xlsx", "-o", str(tmp_path / "annotated")])
     assert asked == [None]
 
 

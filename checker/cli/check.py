@@ -193,8 +193,9 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
 
                 parts = set().union(*(writer.digest_parts for writer in writers))
                 digest = DigestSpec(fail_kinds=run.fail_kinds, json_items="json_items" in parts,
-                                    flagged="flagged" in parts,
-                                    lines_ahead="json_items" in parts and len(files) == 1)
+                                    flagged="flagged" in parts, html="html" in parts, lang=lang,
+                                    item_table=item_table is not False,
+                                    lines_ahead=bool(parts & {"json_items", "html"}) and len(files) == 1)
             results = check_files(files, check_settings, jobs=jobs, on_lines=prepare if len(files) == 1 else None,
                                   digest=digest)
         with progress(len(files) if not quiet else 0, label=t("note.progress")) as shown:

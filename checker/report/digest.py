@@ -3,19 +3,22 @@
 In a batch, the command's own work per line — rebuilding the lines and findings a worker sends, counting
 them, encoding each JSON item — took about as much CPU as the workers' checking, on the same cores, and kept
 ``--jobs 2`` well below twice ``--jobs 1`` (issue "Speed of the whole job").  When a run's reports need no
-line of a file after it is counted beyond those with findings (JSON, text, SARIF, JUnit, or none; no
-waivers, baseline or summary table, which mark or read lines in the command), the worker digests the file
-instead (``digest``): its counts, green lines and undecided rules (``engine.summarise``, as ``RunReport.add``
-would compute them), the rules its findings name, its items encoded exactly as the JSON writer encodes them
-(``json_report.encoded_items``), and its flagged lines (a banned, restricted or uncertified finding: all a
-text, SARIF or JUnit report lists).  The command then adds the counts, copies the bytes and writes the
-findings.  A ``FileReport`` with a digest carries no items: writers read its flagged lines through
-``stream.flagged_lines`` and its size through ``stream.line_count``.
+line of a file after it is counted beyond those with findings (JSON, HTML, text, SARIF, JUnit, or none; not
+the annotated workbook, which marks every line of its copy; no waivers, baseline or summary table, which mark
+or read lines in the command), the worker digests the file instead (``digest``): its counts, green lines and
+undecided rules (``engine.summarise``, as ``RunReport.add`` would compute them), the rules its findings name,
+its items encoded exactly as the JSON writer encodes them (``json_report.encoded_items``), the HTML report's
+part (``html_report.file_part``: amounts, the flagged lines rendered, the item table's rows), and its flagged
+lines (a banned, restricted or uncertified finding: all a text, SARIF or JUnit report lists).  The command
+then adds the counts, copies the bytes and writes the findings.  A ``FileReport`` with a digest carries no
+items: writers read its flagged lines through ``stream.flagged_lines`` and its size through
+``stream.line_count``.
 
 A run of one file digests too: the command would otherwise wait for the worker and then decode, count and
-encode every line alone.  Its lines still go ahead of judging (``DigestSpec.lines_ahead``, when a JSON report
-is asked for), and the command encodes what was read of them (``json_report.line_bytes``) while the worker
-judges; the digest then holds each item's judged part (``json_tails``) and the report's read its lines again.
+encode every line alone.  Its lines still go ahead of judging (``DigestSpec.lines_ahead``, when a JSON or
+HTML report is asked for), and the command encodes what was read of them (``json_report.line_bytes``,
+``html_report._line_cells``) while the worker judges; the digest then holds only what judging added
+(``json_tails``, the HTML part without the lines' cells) and the report's read its lines again.
 """
 from __future__ import annotations
 
@@ -35,6 +38,9 @@ class DigestSpec:
     # one file: its lines still go to the command ahead of judging, which encodes what was read of them while
     # the worker judges (``json_report.line_bytes``); the digest's items then hold only what judging added
     lines_ahead: bool = False
+    html: bool = False  # also the HTML report's part of the file (``html_report.file_part``)
+    lang: str = "zh"  # the language of the reports (the HTML part's words)
+    item_table: bool = True  # the HTML part with the item table's rows
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Digest:
     # with the lines sent ahead (``DigestSpec.lines_ahead``): each item's judged part (``json_report.
     # encoded_tails``), which the command puts after the part it encoded of the line; ``json_items`` is then b""
     json_tails: tuple = ()
+    html: object = None  # the HTML report's ``html_report.FilePart`` of the file (if asked)
 
 
 def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sent: bool = False) -> Digest:
@@ -71,8 +78,15 @@ def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sen
             json_tails = tuple(encoded_tails(report, statuses, rules, catalogs))
         elif spec.json_items:
             json_items = ITEM_SEPARATOR.join(encoded_items(report, statuses, rules, catalogs))
+        html = None
+        if spec.html:
+            from .html_report import file_part
+            from .i18n import texts
+
+            html = file_part(report, statuses, texts(spec.lang), spec.item_table, read=not lines_sent)
         flagged = list(flagged_of(report.items, statuses)) if spec.flagged else []
         return Digest(counts=counts, green=green, undecided=undecided, lines=len(report.items),
                       json_items=json_items, rules=rules, flagged=tuple(c for c, _ in flagged),
                       flagged_statuses=tuple(s for _, s in flagged),
-                      certification=any(c.certification is not None for c in report.items), json_tails=json_tails)
+                      certification=any(c.certification is not None for c in report.items), json_tails=json_tails,
+                      html=html)

@@ -22,6 +22,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
+from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
 from markupsafe import Markup, escape
@@ -220,8 +221,126 @@ def _line_cells(item: LineItem) -> bytes:
                        "" if item.amount is None else money(item.amount)])[1:-1]
 
 
+@dataclass(frozen=True)
+class FilePart:
+    """What the HTML report takes from one checked file (``file_part``): made where the file was checked when
+    the run digests its files (``checker.report.digest``), else by the writer."""
+
+    by_status: dict  # status → (lines, amount)
+    by_category: dict  # green category → (lines, amount)
+    total_amount: float
+    green_lines: int
+    green_amount: float
+    fail_lines: int  # lines with a live banned finding
+    review_lines: int  # lines with a live restricted finding and no banned one
+    flagged: bytes  # the banned and restricted lines, rendered (report_flagged.html.j2)
+    flagged_count: int
+    found: tuple = ()  # per line, what its item-table row says was found (``_judged_cells``; () without the table)
+    read: tuple = ()  # per line (``_line_cells``, page, sheet), when made for a command without the lines
+
+
+def file_part(report: FileReport, line_statuses, t: Texts, table: bool = True, read: bool = False) -> FilePart:
+    """One file's counts and amounts, its flagged lines rendered, and (``table``) each line's judged cells of
+    the item table; ``read``: also what the item table takes from the lines themselves."""
+    by_status = {s: [0, 0.0] for s in STATUS_ORDER}
+    by_category: dict[str, list] = {}
+    total = green_amount = 0.0
+    green_lines = fail_lines = review_lines = 0
+    flagged, found = [], []
+    judged: dict[tuple, bytes] = {}  # see ``_judged_cells``
+    for checked, status in zip(report.items, line_statuses):
+        amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
+        total += amount
+        row = by_status[status]
+        row[0] += 1
+        row[1] += amount
+        categories = checked.green_categories
+        if categories:
+            for category in categories:
+                row = by_category.setdefault(category, [0, 0.0])
+                row[0] += 1
+                row[1] += amount
+            green_lines += 1
+            green_amount += amount
+        if checked.findings:
+            live = {f.kind for f in checked.findings if not f.waived}
+            fail_lines += "banned" in live
+            review_lines += "restricted" in live and "banned" not in live
+        if status in ("banned", "restricted"):
+            flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
+        if table:
+            found.append(_judged_cells(checked, status, judged))
+    flagged.sort(key=lambda f: f[:3])
+    html = b""
+    if flagged:
+        shared: dict[tuple, Markup] = {}  # see ``_flagged``: the report holds every findings tuple meanwhile
+        html = environment().get_template("report_flagged.html.j2").render(
+            lines=[_flagged(report, checked, status, t, shared) for *_, checked, status in flagged],
+            t=t, money=money, quoted=quoted(t)).encode("utf-8", "backslashreplace")
+    places = tuple((_line_cells(c.item), c.item.provenance.page or 0, c.item.provenance.sheet or "")
+                   for c in report.items) if table and read else ()
+    return FilePart(by_status={k: tuple(v) for k, v in by_status.items()},
+                    by_category={k: tuple(v) for k, v in by_category.items()}, total_amount=total,
+                    green_lines=green_lines, green_amount=green_amount, fail_lines=fail_lines,
+                    review_lines=review_lines, flagged=html, flagged_count=len(flagged), found=tuple(found),
+                    read=places)
+
+
+def _flagged(report: FileReport, checked: CheckedItem, status: str, t: Texts, shared: dict) -> dict:
+    """A flagged line for ``report_flagged.html.j2``.  What depends on its findings alone — their table, and its
+    texts marked where the findings quote them — is rendered once per findings tuple (and text), kept in
+    ``shared`` by the tuple's id: lines that repeat a text share the judge's tuple."""
+    findings = checked.findings
+    table = shared.get((id(findings),))
+    if table is None:
+        table = shared[(id(findings),)] = Markup(environment().get_template("report_findings.html.j2").render(
+            findings=[{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
+                       "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))],
+            t=t, quoted=quoted(t)))
+    texts_ = []
+    for field in ("name", "features"):
+        key = (id(findings), field, getattr(checked.item, field))
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = marked(checked, field)
+        texts_.append(text)
+    return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
+            "status": status, "status_text": t(f"status.{status}"), "waived": checked.waived,
+            "name": texts_[0], "features": texts_[1], "categories": checked.green_categories,
+            "findings_table": table}
+
+
+def _judged_cells(checked: CheckedItem, status: str, judged: dict) -> bytes:
+    """What the line's item-table row says was found (status, flags, categories, rules, marks), as JSON array
+    members.  Encoded once per status, categories and findings tuple (with the line's texts, which its marks
+    point into), kept in ``judged`` by the tuple's id: lines that repeat a text share the judge's tuple."""
+    item, findings = checked.item, checked.findings
+    flagged = status in ("banned", "restricted")
+    key = (status, checked.green_categories, id(findings), item.name, item.features) if findings else \
+        (status, checked.green_categories)
+    found = judged.get(key)
+    if found is None:
+        flags = status
+        if findings:
+            if checked.needs_manual_check:
+                flags += " manual"
+            if checked.waived:
+                flags += " waived"
+            if flagged:
+                flags += " flagged"
+        rules = " ".join(f.rule for f in findings) if flagged else ""
+        found = judged[key] = json_bytes([
+            status, flags, "|".join(checked.green_categories), rules,
+            [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
+            [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else []])[1:-1]
+    return found
+
+
 class Writer(BaseWriter):
     """Renders each file's flagged lines and item rows as the file arrives; the page at the end."""
+
+    needs_lines = False  # what it takes of a file is its ``FilePart``, which a worker can make (``digest``)
+    digest_parts = frozenset({"html"})
 
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         super().__init__(sink, options)
@@ -239,8 +358,6 @@ class Writer(BaseWriter):
         self.green_lines = 0
         self.files: list[FileSummary] = []
         self.item_table = options.item_table
-        self.fragment = environment().get_template("report_flagged.html.j2")
-        self.findings_fragment = environment().get_template("report_findings.html.j2")
         self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their ``_line_cells``)
 
     def begin(self, run: RunReport) -> None:
@@ -255,95 +372,43 @@ class Writer(BaseWriter):
     def add(self, report: FileReport, summary: FileSummary) -> None:
         number = len(self.files)
         self.files.append(summary)
-        flagged = []
         table = self.item_table is not False
-        prepared = self.prepared.pop(id(report.read.items), None)
+        lines = report.read.items
+        prepared = self.prepared.pop(id(lines), None)
         self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
-        cells = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
-        judged: dict[tuple, bytes] = {}  # see ``_item_row``: the report holds every findings tuple meanwhile
-        for index, (checked, status) in enumerate(zip(report.items, statuses(report, summary))):
-            amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
-            self.total_amount += amount
-            self.by_status[status]["lines"] += 1
+        digest = report.digest
+        part = digest.html if digest is not None else file_part(report, statuses(report, summary), self.t, table)
+        for status, (count, amount) in part.by_status.items():
+            self.by_status[status]["lines"] += count
             self.by_status[status]["amount"] += amount
-            for category in checked.green_categories:
-                self.by_category[category]["lines"] += 1
-                self.by_category[category]["amount"] += amount
-            if checked.green_categories:
-                self.green_lines += 1
-                self.green_amount += amount
-            live = {f.kind for f in checked.findings if not f.waived}
-            self.fail_lines += "banned" in live
-            self.review_lines += "restricted" in live and "banned" not in live
-            if status in ("banned", "restricted"):
-                flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
-            if table:
-                self._item_row(number, checked, status, cells[index] if cells is not None else None, judged)
-        flagged.sort(key=lambda f: f[:3])
-        if flagged:
-            shared: dict[tuple, Markup] = {}  # see ``_flagged``: the report holds every findings tuple meanwhile
-            html = self.fragment.render(
-                lines=[self._flagged(report, checked, status, shared) for *_, checked, status in flagged],
-                t=self.t, money=money, quoted=quoted(self.t))
-            self.flagged.write(html.encode("utf-8", "backslashreplace"))
-            self.flagged_count += len(flagged)
-
-    def _flagged(self, report: FileReport, checked: CheckedItem, status: str, shared: dict) -> dict:
-        """A flagged line for ``report_flagged.html.j2``.  What depends on its findings alone — their table, and
-        its texts marked where the findings quote them — is rendered once per findings tuple (and text), kept
-        in ``shared`` by the tuple's id: lines that repeat a text share the judge's tuple."""
-        t, findings = self.t, checked.findings
-        table = shared.get((id(findings),))
-        if table is None:
-            table = shared[(id(findings),)] = Markup(self.findings_fragment.render(
-                findings=[{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
-                           "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))],
-                t=t, quoted=quoted(t)))
-        texts = []
-        for field in ("name", "features"):
-            key = (id(findings), field, getattr(checked.item, field))
-            text = shared.get(key)
-            if text is None:
-                text = shared[key] = marked(checked, field)
-            texts.append(text)
-        return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
-                "status": status, "status_text": t(f"status.{status}"), "waived": checked.waived,
-                "name": texts[0], "features": texts[1], "categories": checked.green_categories,
-                "findings_table": table}
-
-    def _item_row(self, number: int, checked: CheckedItem, status: str, line_cells: bytes | None = None,
-                  judged: dict | None = None) -> None:
-        """The line's row of the item table: its number and file, ``_line_cells``, what was found, its page and
-        sheet.  What was found is encoded once per status, categories and findings tuple (with the line's texts,
-        which its marks point into), kept in ``judged`` by the tuple's id: lines that repeat a text share the
-        judge's tuple."""
-        item, where_ = checked.item, checked.item.provenance
-        findings = checked.findings
-        flagged = status in ("banned", "restricted")
-        key = (status, checked.green_categories, id(findings), item.name, item.features) if findings else \
-            (status, checked.green_categories)
-        found = judged.get(key) if judged is not None else None
-        if found is None:
-            flags = status
-            if findings:
-                if checked.needs_manual_check:
-                    flags += " manual"
-                if checked.waived:
-                    flags += " waived"
-                if flagged:
-                    flags += " flagged"
-            rules = " ".join(f.rule for f in findings) if flagged else ""
-            found = json_bytes([status, flags, "|".join(checked.green_categories), rules,
-                                [[s, e, c] for s, e, c, _ in _marks(checked, "name")] if rules else [],
-                                [[s, e, c] for s, e, c, _ in _marks(checked, "features")] if rules else []])[1:-1]
-            if judged is not None:
-                judged[key] = found
-        sheet = self.sheets.setdefault(where_.sheet or "", len(self.sheets))
-        self.rows.append(b"[%d,%d,%b,%b,%d,%d]" % (self.item_count + 1, number, line_cells or _line_cells(item),
-                                                  found, where_.page or 0, sheet))
-        self.item_count += 1
-        if len(self.rows) == 500:
-            self._flush_rows()
+        for category, (count, amount) in part.by_category.items():
+            self.by_category[category]["lines"] += count
+            self.by_category[category]["amount"] += amount
+        self.total_amount += part.total_amount
+        self.green_lines += part.green_lines
+        self.green_amount += part.green_amount
+        self.fail_lines += part.fail_lines
+        self.review_lines += part.review_lines
+        if part.flagged_count:
+            self.flagged.write(part.flagged)
+            self.flagged_count += part.flagged_count
+        if not table:
+            return
+        if part.read:  # digested without the lines: what the item table needs of them came with the digest
+            read = part.read
+        else:
+            cells = prepared[1] if prepared is not None and prepared[0] is lines else map(_line_cells, lines)
+            read = zip(cells, (item.provenance.page or 0 for item in lines),
+                       (item.provenance.sheet or "" for item in lines))
+        sheets = self.sheets
+        rows = self.rows
+        for (cells, page, sheet), found in zip(read, part.found):
+            self.item_count += 1
+            rows.append(b"[%d,%d,%b,%b,%d,%d]" % (self.item_count, number, cells, found, page,
+                                                  sheets.setdefault(sheet, len(sheets))))
+            if len(rows) == 500:
+                self._flush_rows()
+                rows = self.rows
 
     def _flush_rows(self) -> None:
         if self.rows:
