@@ -56,9 +56,11 @@ class Digest:
     flagged: tuple = ()  # the CheckedItems with a banned, restricted or uncertified finding, in order (if asked)
     flagged_statuses: tuple = ()  # their statuses
     certification: bool = False  # some line carries certification evidence
-    # with the lines sent ahead (``DigestSpec.lines_ahead``): each item's judged part (``json_report.
-    # encoded_tails``), which the command puts after the part it encoded of the line; ``json_items`` is then b""
+    # with the lines sent ahead (``DigestSpec.lines_ahead``): each item's judged part, as ``json_report.
+    # judged_parts`` gives it (bytes, or a template of ``json_templates`` its line fills in with fingerprints),
+    # which the command puts after the part it encoded of the line; ``json_items`` is then b""
     json_tails: tuple = ()
+    json_templates: tuple = ()
     html: object = None  # the HTML report's ``html_report.FilePart`` of the file (if asked)
 
 
@@ -67,15 +69,15 @@ def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sen
     ``lines_sent``: its lines went to the command ahead (``DigestSpec.lines_ahead``), so only the judged part
     of each JSON item is encoded here."""
     from ..collector import paused
-    from .json_report import ITEM_SEPARATOR, encoded_items, encoded_tails
+    from .json_report import ITEM_SEPARATOR, encoded_items, judged_parts
     from .stream import flagged_of
 
     with paused():  # many small objects, no cycles (checker.collector)
         counts, green, undecided, statuses = summarise(report, spec.fail_kinds)
         rules: dict = {}
-        json_items, json_tails = b"", ()
+        json_items, json_tails, templates = b"", (), []
         if spec.json_items and lines_sent:
-            json_tails = tuple(encoded_tails(report, statuses, rules, catalogs))
+            json_tails = tuple(judged_parts(report, statuses, rules, catalogs, templates))
         elif spec.json_items:
             json_items = ITEM_SEPARATOR.join(encoded_items(report, statuses, rules, catalogs))
         html = None
@@ -89,4 +91,4 @@ def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sen
                       json_items=json_items, rules=rules, flagged=tuple(c for c, _ in flagged),
                       flagged_statuses=tuple(s for _, s in flagged),
                       certification=any(c.certification is not None for c in report.items), json_tails=json_tails,
-                      html=html)
+                      json_templates=tuple(templates), html=html)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from typing import Iterator
 
 import orjson
@@ -101,10 +102,24 @@ def _shared_shape(checked: CheckedItem) -> bool:
             and not line["provenance"].__dict__["location"])
 
 
-def _judged_template(checked: CheckedItem, status: str) -> list[bytes] | None:
-    """The judged part of a shared-shape line (``judged_dict`` as JSON, without its opening brace) cut where
-    its findings' fingerprints go: n + 1 pieces for n findings (None in the unlikely case that a placeholder
-    is not found exactly once, in order: the line is then encoded whole)."""
+@dataclass(frozen=True)
+class Template:
+    """The judged part of the lines that share a shape, status, categories and findings tuple (``_shared_shape``),
+    cut where each finding's fingerprint goes: a line fills in its own (``fill``)."""
+
+    pieces: tuple[bytes, ...]  # n + 1 pieces for n findings
+    rules: tuple[str, ...]  # the findings' rules, whose fingerprints go between the pieces
+
+    def fill(self, item: LineItem) -> bytes:
+        if not self.rules:
+            return self.pieces[0]
+        prints = item_fingerprints(item, list(self.rules))
+        return self.pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, self.pieces[1:]))
+
+
+def _judged_template(checked: CheckedItem, status: str) -> Template | None:
+    """The Template of a shared-shape line (``judged_dict`` as JSON, without its opening brace), or None in the
+    unlikely case that a placeholder is not found exactly once, in order: the line is then encoded whole."""
     marks = [f"\x00gbm-check:fingerprint:{index}\x00" for index in range(len(checked.findings))]
     encoded = _dumps(judged_dict(checked, status, marks))[1:]
     pieces, start = [], 0
@@ -116,7 +131,7 @@ def _judged_template(checked: CheckedItem, status: str) -> list[bytes] | None:
         pieces.append(encoded[start:at])
         start = at + len(mark)
     pieces.append(encoded[start:])
-    return pieces
+    return Template(tuple(pieces), tuple(f.rule for f in checked.findings))
 
 
 def _dumps(data: dict) -> bytes:
@@ -268,10 +283,20 @@ def encoded_tails(report: FileReport, statuses: tuple[str, ...], rules: dict,
                   catalogs: CatalogSet) -> Iterator[bytes]:
     """Each item's judged part (``judged_dict`` as JSON, without its opening brace: an item is its
     ``line_bytes + b"," +`` this); every rule the findings name is added to ``rules`` as it is first met."""
+    templates: list[Template] = []
+    parts = judged_parts(report, statuses, rules, catalogs, templates)
+    return filled(parts, (checked.item for checked in report.items), templates)
+
+
+def judged_parts(report: FileReport, statuses: tuple[str, ...], rules: dict, catalogs: CatalogSet,
+                 templates: list[Template]) -> Iterator[bytes | int]:
+    """Each item's judged part as bytes, or as the index of the ``Template`` its line fills in (``templates``
+    gets each as it is first met; ``filled`` puts the parts together); every rule the findings name is added to
+    ``rules`` as it is first met.  A bill repeats its lines: most of them are a template's."""
     registered = set()  # ids of the findings tuples seen (the judge hands out one tuple per distinct text)
-    # (findings tuple's id, status, categories) → the judged part of shared-shape lines, cut at fingerprints
-    # (``_judged_template``); the report holds every findings tuple for the whole loop: ids stay unique
-    templates: dict[tuple, list[bytes] | None] = {}
+    # (findings tuple's id, status, categories) → the index of the template of shared-shape lines (or None);
+    # the report holds every findings tuple for the whole loop: ids stay unique
+    known: dict[tuple, int | None] = {}
     for checked, status in zip(report.items, statuses):
         findings = checked.findings
         if findings and id(findings) not in registered:
@@ -279,19 +304,22 @@ def encoded_tails(report: FileReport, statuses: tuple[str, ...], rules: dict,
             for finding in findings:
                 if finding.rule not in rules:
                     rules[finding.rule] = rule_dict(finding, catalogs)
-        pieces = None
+        index = None
         if _shared_shape(checked):
             key = (id(findings), status, checked.green_categories)
-            pieces = templates.get(key, False)
-            if pieces is False:
-                pieces = templates[key] = _judged_template(checked, status)
-        if pieces is None:
-            yield _dumps(judged_dict(checked, status))[1:]
-        elif findings:
-            prints = item_fingerprints(checked.item, [f.rule for f in findings])
-            yield pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, pieces[1:]))
-        else:
-            yield pieces[0]
+            index = known.get(key, False)
+            if index is False:
+                template = _judged_template(checked, status)
+                if template is not None:
+                    templates.append(template)
+                index = known[key] = len(templates) - 1 if template is not None else None
+        yield _dumps(judged_dict(checked, status))[1:] if index is None else index
+
+
+def filled(parts, lines, templates) -> Iterator[bytes]:
+    """The judged parts of ``judged_parts``, a template's filled in with its line's fingerprints."""
+    for line, part in zip(lines, parts):
+        yield part if type(part) is bytes else templates[part].fill(line)
 
 
 class Writer(BaseWriter):
@@ -326,21 +354,26 @@ class Writer(BaseWriter):
             if digest.json_tails:  # the judged parts: the lines came ahead, and their part is encoded here
                 lines = report.read.items
                 heads = prepared[1] if prepared is not None and prepared[0] is lines else map(line_bytes, lines)
-                self._write([head + b"," + tail for head, tail in zip(heads, digest.json_tails)])
+                tails = filled(digest.json_tails, lines, digest.json_templates)
+                self._write_items(head + b"," + tail for head, tail in zip(heads, tails))
             else:
                 self._write([digest.json_items] if digest.lines else [], digest.lines)
         else:
             heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
-            lines = []
-            for line in encoded_items(report, statuses(report, summary), self.rules, self.run.catalogs, heads):
-                lines.append(line)
-                if len(lines) == BATCH:  # a few hundred encoded items at a time: few writes, little memory
-                    self._write(lines)
-                    lines = []
-            self._write(lines)
+            self._write_items(encoded_items(report, statuses(report, summary), self.rules, self.run.catalogs, heads))
         entry = json_bytes(file_dict(summary, self.options.lang, report.read), indent=True)
         self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))
         self.file_count += 1
+
+    def _write_items(self, items: Iterator[bytes]) -> None:
+        """Spool encoded items a few hundred at a time: few writes, little memory."""
+        lines = []
+        for line in items:
+            lines.append(line)
+            if len(lines) == BATCH:
+                self._write(lines)
+                lines = []
+        self._write(lines)
 
     def _write(self, lines: list[bytes], count: int | None = None) -> None:
         """Spool encoded items (``count``: how many ``lines`` hold, when they are already joined)."""
