@@ -149,6 +149,44 @@ def test_pre_flight_cuts_chunks_after_the_last_end_tag_plain_or_prefixed():
     assert _last_end(b"<x:row><x:c>") is None and _last_end(tail) is None and _last_end(b"") is None
 
 
+def test_pre_flight_bounds_rows_and_columns_by_one_search_as_by_every_reference():
+    """The quick pass bounds a chunk's cells by the references at its head and tail and one search for any
+    reference outside them: the same bounds as reading every reference (the pattern's every branch: fewer or
+    more letters and digits, leading zeros, lower case, malformed references, rows 0), or the same refusal."""
+    import random
+    import re
+
+    from checker.read.preflight import _ANY_REF, _column_number, _letters, _outside, _quick_bounds, _ref_bounds
+
+    assert all(_column_number(_letters(n)) == n for n in range(1, 20_000))
+    for first, last in ((1, 1), (1, 9), (7, 7), (9, 10), (10, 99), (99, 100), (120, 4321), (1, 69036)):
+        search = _outside((first, last, first, last)).search
+        for number in range(0, 5000):
+            for digits in (b"%d" % number, b"00%d" % number):
+                assert (search(b'<c r="%s%s"' % (_letters(min(max(first, 1), last)), digits)) is not None) == \
+                    (not first <= number <= last), (first, last, digits)
+            if number:
+                for letters in (_letters(number), _letters(number).lower()):
+                    assert (search(b'<c r="%s%d"' % (letters, first)) is not None) == \
+                        (not first <= number <= last), (first, last, letters)
+    rng = random.Random(7)
+    odd = [b"A", b"1A", b"AAAAAAAAAAAAA1", b"A1B", b"a01", b"A0", b"XFD1048576", b"A0000000000001"]
+    for case in range(400):
+        rows = sorted(rng.randrange(1, 70_000) for _ in range(rng.choice((1, 50, 4000))))
+        cells = [b'<c r="%s%d" t="n"><v>1</v></c>' % (_letters(rng.randrange(1, 30)), row) for row in rows]
+        for _ in range(rng.choice((0, 0, 1, 3))):  # a reference out of order, odd or far away
+            ref = rng.choice(odd) if rng.random() < 0.5 else b"%s%d" % (
+                _letters(rng.randrange(1, 20_000)).lower() if rng.random() < 0.3 else _letters(rng.randrange(1, 40)),
+                rng.randrange(0, 2_000_000))
+            cells.insert(rng.randrange(len(cells) + 1), b'<c r="%s"><v>2</v></c>' % ref)
+        chunk = b"<row>" + b"".join(cells) + b"</row>"
+        count = chunk.count(b"<c ")
+        every = _ANY_REF.findall(chunk)
+        assert _quick_bounds(chunk, count) == (_ref_bounds(every) if len(every) == count else False), case
+    assert _quick_bounds(b"<row></row>", 0) is None
+    assert re.fullmatch(rb"[A-Z]+", _letters(16384))  # XFD
+
+
 # 4. shared-string amplification ----------------------------------------------------------------------------
 
 

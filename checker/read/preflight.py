@@ -24,6 +24,7 @@ import re
 import zipfile
 import zlib
 from array import array
+from functools import lru_cache
 from operator import itemgetter
 
 from ..limits import MEMORY_BYTES, Work
@@ -102,6 +103,7 @@ class _CellPatterns:
 
 _PLAIN = _CellPatterns(b"")
 _ANY_REF = re.compile(rb'<c r="([A-Za-z]{1,12})([0-9]{1,12})"')  # every cell, valued or not (the quick pass)
+_SAMPLE_BYTES = 1 << 16  # of a chunk's head and tail, whose references bound the quick pass's search
 _GENERAL = _CellPatterns(rb"(?:\w+:)?")
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _ROW_NUMBER = re.compile(rb'\br="([0-9]{1,12})"')
@@ -255,8 +257,7 @@ def _fits(extent: tuple[int, int, int, int, int] | None, budget: int, explain: b
 def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool):
     """(height, width, text bytes, merged ranges, last row) of a sheet, bounded (quick) or exact; None when
     the quick pass meets cells it cannot place (no r="A1" first, namespace prefixes)."""
-    min_row = max_row = None
-    columns: set[bytes] = set()
+    bounds = None  # (first row, last row, first column, last column) of the cells placed so far
     implicit_height = implicit_width = 0
     text = sum(lengths)  # the shared-string pool itself is loaded once
     merges = shared = 0
@@ -275,26 +276,120 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool
             uses = map(int, patterns.shared_use.findall(chunk))
             text += sum(map(lengths.__getitem__, filter(count.__gt__, uses)))
             text += sum(map(len, patterns.text.findall(chunk)))
+            found = _ref_bounds(refs)
         else:
-            refs = _ANY_REF.findall(chunk)
-            if len(refs) != chunk.count(b"<c ") or b"<c>" in chunk or b":c" in chunk:
+            cells = chunk.count(b"<c ")
+            if chunk.count(b'<c r="') != cells or b"<c>" in chunk or b":c" in chunk:
+                return None
+            found = _quick_bounds(chunk, cells)
+            if found is False:
                 return None
             shared += chunk.count(b't="s"')
             text += len(chunk)
-        if refs:
-            columns.update(map(itemgetter(0), refs))
-            numbers = list(map(int, set(map(itemgetter(1), refs))))  # distinct rows: a row has many cells
-            low, high = min(numbers), max(numbers)
-            min_row = low if min_row is None else min(min_row, low)
-            max_row = high if max_row is None else max(max_row, high)
+        if found is not None:
+            bounds = found if bounds is None else (min(bounds[0], found[0]), max(bounds[1], found[1]),
+                                                   min(bounds[2], found[2]), max(bounds[3], found[3]))
     if not exact and shared:
         text += shared * max(lengths, default=0)
     height = width = 0
-    if max_row is not None:
-        numbers = [_column_number(c) for c in columns]
-        height, width = max_row - min_row + 1, max(numbers) - min(numbers) + 1
+    if bounds is not None:
+        height, width = bounds[1] - bounds[0] + 1, bounds[3] - bounds[2] + 1
     height, width = max(height, implicit_height), max(width, implicit_width)
-    return height, width, text, merges, max(max_row or 0, implicit_height)
+    return height, width, text, merges, max(bounds[1] if bounds else 0, implicit_height)
+
+
+def _ref_bounds(refs: list[tuple[bytes, bytes]]) -> tuple[int, int, int, int] | None:
+    """(first row, last row, first column, last column) of (letters, digits) cell references (None: none)."""
+    if not refs:
+        return None
+    rows = list(map(int, set(map(itemgetter(1), refs))))  # distinct rows: a row has many cells
+    columns = [_column_number(c) for c in set(map(itemgetter(0), refs))]
+    return min(rows), max(rows), min(columns), max(columns)
+
+
+def _quick_bounds(chunk: bytes, cells: int):
+    """``_ref_bounds`` of every cell of the chunk (``cells`` of them, each ``<c r="…``), without a Python object
+    per cell: the bounds of its first and last references, when one search finds no reference outside them
+    (and none that is not a plain A1 reference); else of every reference, found one by one.  None: no cell;
+    False: a cell whose reference cannot be placed."""
+    if not cells:
+        return None
+    sample = _ANY_REF.findall(chunk, 0, _SAMPLE_BYTES) + _ANY_REF.findall(chunk, max(0, len(chunk) - _SAMPLE_BYTES))
+    if sample:
+        bounds = _ref_bounds(sample)
+        if _outside(bounds).search(chunk) is None:
+            return bounds
+    refs = _ANY_REF.findall(chunk)
+    return _ref_bounds(refs) if len(refs) == cells else False
+
+
+@lru_cache(maxsize=64)
+def _outside(bounds: tuple[int, int, int, int]) -> re.Pattern:
+    """A search for a cell reference outside rows and columns ``bounds`` or not a plain A1 reference."""
+    first_row, last_row, first_column, last_column = bounds
+    return re.compile(rb'<c r="(?:(?![A-Za-z]{1,12}[0-9]{1,12}")|' + _columns_outside(first_column, last_column)
+                      + rb"|[A-Za-z]{1,12}" + _rows_outside(first_row, last_row) + rb")")
+
+
+_LETTERS = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _letters(number: int) -> bytes:
+    """A column's letters (``_column_number`` undone: 1 → A, 27 → AA)."""
+    letters = b""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = _LETTERS[rest:rest + 1] + letters
+    return letters
+
+
+def _either_case(letters: bytes) -> bytes:
+    return b"[" + letters + letters.lower() + b"]"
+
+
+def _columns_outside(first: int, last: int) -> bytes:
+    """A pattern for a reference's letters (then its first digit) naming a column before ``first`` or after
+    ``last``, in either case: fewer or more letters, or as many with a smaller or larger letter at one place."""
+    options = []
+    for bound, after in ((last, True), (first, False)):
+        letters = _letters(bound)
+        size = len(letters)
+        if after and size < 12:
+            options.append(rb"[A-Za-z]{%d,12}" % (size + 1))
+        elif not after and size > 1:
+            options.append(rb"[A-Za-z]{1,%d}" % (size - 1))
+        for place, letter in enumerate(letters):
+            others = _LETTERS[letter - 64:] if after else _LETTERS[:letter - 65]
+            if others:
+                rest = size - place - 1
+                options.append(b"".join(_either_case(letters[i:i + 1]) for i in range(place))
+                               + _either_case(others) + (rb"[A-Za-z]{%d}" % rest if rest else b""))
+    return rb"(?:" + b"|".join(options) + rb")[0-9]"
+
+
+def _rows_outside(first: int, last: int) -> bytes:
+    """A pattern for a reference's digits (leading zeros allowed, then the closing quote) naming a row before
+    ``first`` or after ``last``: fewer or more significant digits, or as many with a smaller or larger digit at
+    one place."""
+    options = []
+    digits = b"%d" % last
+    options.append(rb"[1-9][0-9]{%d,}" % len(digits))
+    for place, digit in enumerate(digits):
+        if digit < ord("9"):
+            rest = len(digits) - place - 1
+            options.append(digits[:place] + rb"[%c-9]" % (digit + 1) + (rb"[0-9]{%d}" % rest if rest else b""))
+    if first > 0:
+        digits = b"%d" % first
+        options.append(b"")  # zeros only: row 0
+        if len(digits) > 1:
+            options.append(rb"[1-9][0-9]{0,%d}" % (len(digits) - 2))
+        for place, digit in enumerate(digits):
+            lowest = ord("1") if place == 0 else ord("0")
+            if digit > lowest:
+                rest = len(digits) - place - 1
+                options.append(digits[:place] + rb"[%c-%c]" % (lowest, digit - 1)
+                               + (rb"[0-9]{%d}" % rest if rest else b""))
+    return rb'0*(?:' + b"|".join(options) + rb')"'
 
 
 def _implicit_extent(chunk: bytes):
