@@ -297,16 +297,16 @@ def _flagged(report: FileReport, checked: CheckedItem, status: str, t: Texts, sh
             findings=[{"f": s.finding, "also": s.also, "evidence": evidence_text(s.finding, t),
                        "note": note(s.finding, t)} for s in shown_findings(checked, ("banned", "restricted"))],
             t=t, quoted=quoted(t)))
-    texts_ = []
+    marked_texts = []
     for field in ("name", "features"):
         key = (id(findings), field, getattr(checked.item, field))
         text = shared.get(key)
         if text is None:
             text = shared[key] = marked(checked, field)
-        texts_.append(text)
+        marked_texts.append(text)
     return {"file": report.read.path, "where": _where_in_sheet(checked, t), "item": checked.item,
             "status": status, "status_text": t(f"status.{status}"), "waived": checked.waived,
-            "name": texts_[0], "features": texts_[1], "categories": checked.green_categories,
+            "name": marked_texts[0], "features": marked_texts[1], "categories": checked.green_categories,
             "findings_table": table}
 
 
