@@ -205,7 +205,13 @@ def test_one_file_digested_with_its_lines_ahead_gives_the_same_json(monkeypatch,
     text, report, told = _one_file_json(path, catalogs, monkeypatch, jobs, lines_ahead=True, prepare=prepare)
     digest = report.digest
     assert digest is not None and len(digest.json_tails) == digest.lines > 50 and digest.json_items == b""
-    assert told and report.read.items is told[0] and report.items == ()
+    assert told and report.read.items is told[0] and report.items == () and digest.lines_ahead
+    from checker.run import codec
+
+    data = codec.encode_digested(report, digest)
+    with pytest.raises(ValueError):  # a digest that needs its lines never comes without them
+        codec.decode_result(data, None)
+    assert codec.decode_result(data, told[0]).read.items is told[0]
     assert text == _json(list(check_files([path], CheckSettings(catalogs, Profile()), isolate=False)), catalogs,
                          "banned")
 

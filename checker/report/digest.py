@@ -62,6 +62,7 @@ class Digest:
     json_tails: tuple = ()
     json_templates: tuple = ()
     html: object = None  # the HTML report's ``html_report.FilePart`` of the file (if asked)
+    lines_ahead: bool = False  # its JSON items or HTML rows are completed from the lines sent ahead
 
 
 def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sent: bool = False) -> Digest:
@@ -91,4 +92,5 @@ def digest(report: FileReport, spec: DigestSpec, catalogs: CatalogSet, lines_sen
                       json_items=json_items, rules=rules, flagged=tuple(c for c, _ in flagged),
                       flagged_statuses=tuple(s for _, s in flagged),
                       certification=any(c.certification is not None for c in report.items), json_tails=json_tails,
-                      json_templates=tuple(templates), html=html)
+                      json_templates=tuple(templates), html=html,
+                      lines_ahead=lines_sent and (spec.json_items or spec.html))

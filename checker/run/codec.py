@@ -176,6 +176,8 @@ def decode_result(data: bytes, lines: tuple[LineItem, ...] | None) -> FileReport
             read, seconds, digest = pickle.loads(data[1:])
             if lines is not None and len(lines) == digest.lines:
                 read = dataclasses.replace(read, items=lines)
+            elif digest.lines_ahead and digest.lines:
+                raise ValueError("a digest without its lines")
             return FileReport(read=read, items=(), seconds=seconds, digest=digest)
         read, seconds, checked_fields, parts, indices = pickle.loads(data[1:])
         if lines is None or len(lines) != len(indices):
