@@ -239,3 +239,18 @@ def test_workers_started_afresh_digest_too(batch, monkeypatch):
     reports = list(check_files(batch, settings, jobs=2, digest=DigestSpec(FAIL_KINDS["banned"], json_items=True)))
     assert [r.digest is not None for r in reports] == [True] * len(batch)
     assert sum(r.digest.counts["banned"] for r in reports) >= 1
+
+
+def test_a_report_the_runner_cannot_decode_is_one_line_not_a_traceback(monkeypatch, tmp_path):
+    """Lines and digest that do not fit (a bug, never the file's doing) leave the file not checked, named."""
+    from checker.run import codec
+
+    def broken(data, lines):
+        raise ValueError("a digest without its lines")
+
+    monkeypatch.setattr(codec, "decode_result", broken)
+    settings = CheckSettings(load_catalogs(()), Profile())
+    path = str(SAMPLES / "liaocheng_school_boq_paged.xlsx")
+    report, = check_files([path], settings, jobs=1, digest=DigestSpec(FAIL_KINDS["banned"], json_items=True))
+    assert not report.read.ok and "internal error" in report.read.error and "without its lines" in report.read.error
+    assert report.read.path.endswith("liaocheng_school_boq_paged.xlsx")

@@ -257,7 +257,7 @@ class _Pool:
                 if isinstance(item, tuple):
                     data, lines, size = item
                     self.buffered -= size
-                    item = codec.decode_result(data, lines)
+                    item = _decoded(data, lines, paths[emitted])
                 emitted += 1
                 yield item
             if emitted >= total:
@@ -363,6 +363,17 @@ class _Pool:
             else:
                 self._retire(worker, kill=True)
         self.selector.close()
+
+
+def _decoded(data: bytes, lines: tuple | None, path: str) -> FileReport:
+    """A worker's report of ``path`` (one that cannot be decoded, a bug, is still one line: not checked)."""
+    try:
+        return codec.decode_result(data, lines)
+    except Exception as exc:
+        reason = (f"internal error while checking (the worker's report could not be read: {type(exc).__name__}: "
+                  f"{' '.join(str(exc).split())[:160]})")  # run.internal: the worker's own words for a bug
+        return FileReport(read=FileRead(path=display_path(path), format="unknown", sha256=_sha256(path),
+                                        error=reason), items=(), seconds=0.0)
 
 
 def _keep(tail: bytearray, chunk: bytes) -> None:
