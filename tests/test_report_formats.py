@@ -176,6 +176,14 @@ def test_highlight_escapes_before_wrapping():
     assert str(highlight("<i>", [])) == "&lt;i&gt;"
 
 
+def test_html_quantities_as_a_bill_prints_them():
+    """At most four decimals, no trailing zeros, never an exponent: formula float noise and big quantities."""
+    from checker.report.html_report import quantity
+
+    assert [quantity(q) for q in (14947.0081095943, 1234567.0, 2000.0, 0.5, -0.00001, 12.30, None)] == \
+        ["14947.0081", "1234567", "2000", "0.5", "0", "12.3", "—"]
+
+
 def test_html_item_table_has_filter_data_for_every_line(run):
     html = renderer("html")(run)
     data = re.search(r'<script type="application/json" id="item-data">(.*?)</script>', html, re.DOTALL).group(1)

@@ -61,7 +61,7 @@ def new_environment(bytecode_cache: FileSystemBytecodeCache | None) -> Environme
     kept in ``bytecode_cache`` between runs."""
     env = Environment(loader=PackageLoader("checker.templates", "."), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True, bytecode_cache=bytecode_cache)
-    env.filters.update(money=money, pct=pct, b=bold, code=code, badge=badge, fit=fit)
+    env.filters.update(money=money, pct=pct, quantity=quantity, b=bold, code=code, badge=badge, fit=fit)
     return env
 
 
@@ -155,6 +155,16 @@ def pct(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def quantity(value) -> str:
+    """A 工程量 as a bill prints it: at most four decimals, no trailing zeros, never an exponent ('—' for none).
+    A quantity computed by a formula carries float noise (14947.0081095943), and ``{:g}`` wrote 1,234,567 as
+    1.23457e+06."""
+    if value is None:
+        return "—"
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def spans(finding: Finding, field: str, text: str) -> list[tuple[int, int]]:
     """The character ranges of ``text`` (项目名称 or 项目特征 as printed) that the finding's evidence quotes."""
     if finding.spans:  # (field, start, end) in the printed text
@@ -217,7 +227,7 @@ def _line_cells(item: LineItem) -> bytes:
     amount), as the JSON array's members."""
     return json_bytes([line_rows_text(item), item.code or item.seq, item.name,
                        item.features + (f" {item.spec}" if item.spec else ""), item.unit,
-                       "" if item.quantity is None else f"{item.quantity:g}",
+                       "" if item.quantity is None else quantity(item.quantity),
                        "" if item.amount is None else money(item.amount)])[1:-1]
 
 
