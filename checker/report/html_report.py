@@ -5,7 +5,9 @@ margin boxes) and a sign-off block.  Rendered with Jinja2 from ``templates/repor
 ``checker.templates``) with autoescaping on: bill text is untrusted and is only ever inserted escaped.
 
 Written as the run goes: each file's flagged lines are rendered to HTML (in full) and its lines to compact JSON
-rows as the file arrives, into spools; at the end the page is put together around them.  The item table is
+rows as the file arrives, into spools; at the end the page is put together around them.  What the page takes
+from a file (``file_part``: amounts, flagged lines, each line's judgement) is made by the worker that checked
+it when the run digests its files (``checker.report.digest``), else here.  The item table is
 drawn by the page's script from those rows, a page of rows at a time, so a 50,000-line bill stays light; for a
 folder of bills it is left out unless asked for (``--item-table``) — the flagged lines are always there.
 
