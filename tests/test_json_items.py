@@ -97,3 +97,29 @@ def test_html_rows_and_flagged_lines_that_share_findings_keep_their_own_text_and
     assert [a.count("NPOL-A") for a in articles] == [2, 2, 1]  # the rule in the table; the mark's title
     assert all(code in article for (code, *_), article in zip(lines, articles))
     assert "表-09 第9行" in articles[1] and "<mark" not in articles[2]
+
+
+def test_html_rows_without_findings_keep_their_own_categories_and_amounts():
+    """What the HTML report counts once per findings tuple, status and categories: lines that share the empty
+    findings tuple but not their categories keep their own, and every line's amount counts."""
+    import json
+    import re
+
+    from checker.engine import RunReport
+    from checker.judge.rules import Profile
+    from checker.report import html_report
+
+    lines = [("010401003001", ("砌体材料",), 100.0), ("010401003002", (), 20.0), ("010401003003", ("砌体材料",), 3.0)]
+    checked = [CheckedItem(item=LineItem(provenance=Provenance("b.xlsx", "表-08", row, row, None), table="boq",
+                                         code=code, name="砖墙", features="x", amount=amount),
+                           green_categories=categories, findings=())
+               for row, (code, categories, amount) in enumerate(lines, start=3)]
+    read = FileRead(path="b.xlsx", format="xlsx", sha256="0", items=tuple(c.item for c in checked))
+    run = RunReport(files=[FileReport(read=read, items=tuple(checked), seconds=0.0)], catalogs=load_catalogs(),
+                    profile=Profile(), fail_on="banned")
+    html = html_report.render(run)
+    rows = json.loads(re.search(r'id="item-data">(.*?)</script>', html, re.DOTALL).group(1))
+    assert [row[11] for row in rows] == ["砌体材料", "", "砌体材料"]
+    part = html_report.file_part(run.files[0], ("clean",) * 3, html_report.texts("zh"))
+    assert part.by_status["clean"] == (3, 123.0) and part.by_category == {"砌体材料": (2, 103.0)}
+    assert part.green_lines == 2 and part.green_amount == 103.0 and part.flagged_count == 0

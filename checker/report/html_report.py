@@ -259,9 +259,11 @@ def file_part(report: FileReport, line_statuses, t: Texts, table: bool = True, r
     total = green_amount = 0.0
     green_lines = fail_lines = review_lines = 0
     flagged, found = [], []
+    facts: dict[tuple, tuple] = {}  # see ``_line_facts``
     judged: dict[tuple, bytes] = {}  # see ``_judged_cells``
     for checked, status in zip(report.items, line_statuses):
-        amount = (checked.item.amount or 0.0) if checked.item.table == "boq" else 0.0
+        item = checked.item
+        amount = (item.amount or 0.0) if item.table == "boq" else 0.0
         total += amount
         row = by_status[status]
         row[0] += 1
@@ -274,14 +276,17 @@ def file_part(report: FileReport, line_statuses, t: Texts, table: bool = True, r
                 row[1] += amount
             green_lines += 1
             green_amount += amount
-        if checked.findings:
-            live = {f.kind for f in checked.findings if not f.waived}
-            fail_lines += "banned" in live
-            review_lines += "restricted" in live and "banned" not in live
-        if status in ("banned", "restricted"):
+        key = (id(checked.findings), status, categories)
+        fact = facts.get(key)
+        if fact is None:
+            fact = facts[key] = _line_facts(checked, status, judged)
+        fails, reviews, shown, cells = fact
+        fail_lines += fails
+        review_lines += reviews
+        if shown:
             flagged.append((status != "banned", checked.waived, len(flagged), checked, status))
         if table:
-            found.append(_judged_cells(checked, status, judged))
+            found.append(cells if cells is not None else _judged_cells(checked, status, judged))
     flagged.sort(key=lambda f: f[:3])
     html = b""
     if flagged:
@@ -322,14 +327,26 @@ def _flagged(report: FileReport, checked: CheckedItem, status: str, t: Texts, sh
             "findings_table": table}
 
 
+def _line_facts(checked: CheckedItem, status: str, judged: dict) -> tuple[bool, bool, bool, bytes | None]:
+    """What ``file_part`` counts of a line that its findings tuple, status and categories decide (so it is
+    asked once per such triple; the report holds every findings tuple meanwhile): a live banned finding, a live
+    restricted one without a banned one, whether the line is shown as flagged, and its ``_judged_cells`` unless
+    they depend on its text (the marks of a flagged line)."""
+    live = {f.kind for f in checked.findings if not f.waived}
+    shown = status in ("banned", "restricted")
+    return ("banned" in live, "restricted" in live and "banned" not in live, shown,
+            None if shown else _judged_cells(checked, status, judged))
+
+
 def _judged_cells(checked: CheckedItem, status: str, judged: dict) -> bytes:
     """What the line's item-table row says was found (status, flags, categories, rules, marks), as JSON array
-    members.  Encoded once per status, categories and findings tuple (with the line's texts, which its marks
-    point into), kept in ``judged`` by the tuple's id: lines that repeat a text share the judge's tuple."""
+    members.  Encoded once per status, categories and findings tuple (and, for a flagged line, its texts, which
+    its marks point into), kept in ``judged`` by the tuple's id: lines that repeat a text share the judge's
+    tuple."""
     item, findings = checked.item, checked.findings
     flagged = status in ("banned", "restricted")
-    key = (status, checked.green_categories, id(findings), item.name, item.features) if findings else \
-        (status, checked.green_categories)
+    key = (status, checked.green_categories, id(findings), item.name, item.features) if flagged and findings \
+        else (status, checked.green_categories, id(findings))
     found = judged.get(key)
     if found is None:
         flags = status
