@@ -36,7 +36,8 @@ class DigestSpec:
     json_items: bool  # also the file's JSON items (a run with a JSON report)
     flagged: bool = False  # also the flagged lines (a run with a text, SARIF or JUnit report)
     # one file: its lines still go to the command ahead of judging, which encodes what was read of them while
-    # the worker judges (``json_report.line_bytes``); the digest's items then hold only what judging added
+    # the worker judges (``json_report.line_bytes``, ``html_report._line_cells``); the digest then holds only
+    # what judging added
     lines_ahead: bool = False
     html: bool = False  # also the HTML report's part of the file (``html_report.file_part``)
     lang: str = "zh"  # the language of the reports (the HTML part's words)

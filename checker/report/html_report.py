@@ -233,6 +233,13 @@ def _line_cells(item: LineItem) -> bytes:
                        "" if item.amount is None else money(item.amount)])[1:-1]
 
 
+def _line_reads(lines: tuple, cells: list[bytes] | None = None):
+    """(``_line_cells``, page, sheet) of each line: what an item-table row takes from the line itself
+    (``cells``: their ``_line_cells``, if already encoded)."""
+    return zip(cells if cells is not None else map(_line_cells, lines),
+               (item.provenance.page or 0 for item in lines), (item.provenance.sheet or "" for item in lines))
+
+
 @dataclass(frozen=True)
 class FilePart:
     """What the HTML report takes from one checked file (``file_part``): made where the file was checked when
@@ -294,8 +301,7 @@ def file_part(report: FileReport, line_statuses, t: Texts, table: bool = True, r
         html = environment().get_template("report_flagged.html.j2").render(
             lines=[_flagged(report, checked, status, t, shared) for *_, checked, status in flagged],
             t=t, money=money, quoted=quoted(t)).encode("utf-8", "backslashreplace")
-    places = tuple((_line_cells(c.item), c.item.provenance.page or 0, c.item.provenance.sheet or "")
-                   for c in report.items) if table and read else ()
+    places = tuple(_line_reads(tuple(c.item for c in report.items))) if table and read else ()
     return FilePart(by_status={k: tuple(v) for k, v in by_status.items()},
                     by_category={k: tuple(v) for k, v in by_category.items()}, total_amount=total,
                     green_lines=green_lines, green_amount=green_amount, fail_lines=fail_lines,
@@ -387,7 +393,6 @@ class Writer(BaseWriter):
         self.green_lines = 0
         self.files: list[FileSummary] = []
         self.item_table = options.item_table
-        self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their ``_line_cells``)
 
     def begin(self, run: RunReport) -> None:
         self.run = run
@@ -396,15 +401,14 @@ class Writer(BaseWriter):
         """Encode the read part of each line's item row before its report comes (the runner calls this while a
         worker judges the lines; ``add`` then encodes only the judgement)."""
         if self.item_table is not False:
-            self.prepared[id(lines)] = (lines, list(map(_line_cells, lines)))
+            self.keep_prepared(lines, _line_cells)
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
         number = len(self.files)
         self.files.append(summary)
         table = self.item_table is not False
         lines = report.read.items
-        prepared = self.prepared.pop(id(lines), None)
-        self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
+        cells = self.take_prepared(lines)  # their ``_line_cells``, if encoded while the lines were judged
         digest = report.digest
         part = digest.html if digest is not None else file_part(report, statuses(report, summary), self.t, table)
         for status, (count, amount) in part.by_status.items():
@@ -423,17 +427,13 @@ class Writer(BaseWriter):
             self.flagged_count += part.flagged_count
         if not table:
             return
-        if part.read:  # digested without the lines: what the item table needs of them came with the digest
-            read = part.read
-        else:
-            cells = prepared[1] if prepared is not None and prepared[0] is lines else map(_line_cells, lines)
-            read = zip(cells, (item.provenance.page or 0 for item in lines),
-                       (item.provenance.sheet or "" for item in lines))
+        # what the rows take from the lines: in the digest of a file whose lines this process does not have
+        read = part.read or _line_reads(lines, cells)
         sheets = self.sheets
         rows = self.rows
-        for (cells, page, sheet), found in zip(read, part.found):
+        for (line_cells, page, sheet), found in zip(read, part.found):
             self.item_count += 1
-            rows.append(b"[%d,%d,%b,%b,%d,%d]" % (self.item_count, number, cells, found, page,
+            rows.append(b"[%d,%d,%b,%b,%d,%d]" % (self.item_count, number, line_cells, found, page,
                                                   sheets.setdefault(sheet, len(sheets))))
             if len(rows) == 500:
                 self._flush_rows()

@@ -332,7 +332,6 @@ class Writer(BaseWriter):
         self.files = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # each file's entry, encoded as it comes
         self.file_count = 0
         self.rules: dict[str, dict] = {}
-        self.prepared: dict[int, tuple[tuple, list[bytes]]] = {}  # id(lines) → (lines, their line_bytes)
         self.items = 0
         self.run: RunReport | None = None
 
@@ -342,24 +341,22 @@ class Writer(BaseWriter):
     def prepare(self, lines: tuple[LineItem, ...]) -> None:
         """Encode the read members of a file's lines before its report comes (the runner calls this while a
         worker judges them; ``add`` then only encodes what was found)."""
-        self.prepared[id(lines)] = (lines, list(map(line_bytes, lines)))
+        self.keep_prepared(lines, line_bytes)
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
-        prepared = self.prepared.pop(id(report.read.items), None)
-        self.prepared.clear()  # lines prepared for a file that then failed: their report will not come
+        lines = report.read.items
+        heads = self.take_prepared(lines)  # their line_bytes, if encoded while the lines were judged
         digest = report.digest
         if digest is not None:  # encoded by the worker (``digest``): its rules and its items as they are
             for rule, data in digest.rules.items():
                 self.rules.setdefault(rule, data)
             if digest.json_tails:  # the judged parts: the lines came ahead, and their part is encoded here
-                lines = report.read.items
-                heads = prepared[1] if prepared is not None and prepared[0] is lines else map(line_bytes, lines)
                 tails = filled(digest.json_tails, lines, digest.json_templates)
+                heads = heads if heads is not None else map(line_bytes, lines)
                 self._write_items(head + b"," + tail for head, tail in zip(heads, tails))
             else:
                 self._write([digest.json_items] if digest.lines else [], digest.lines)
         else:
-            heads = prepared[1] if prepared is not None and prepared[0] is report.read.items else None
             self._write_items(encoded_items(report, statuses(report, summary), self.rules, self.run.catalogs, heads))
         entry = json_bytes(file_dict(summary, self.options.lang, report.read), indent=True)
         self.files.write((b",\n" if self.file_count else b"") + b"    " + entry.replace(b"\n", b"\n    "))

@@ -74,6 +74,7 @@ class Writer:
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         self.sink = sink
         self.options = options
+        self._prepared: dict[int, tuple[tuple, list]] = {}  # id(lines) → (lines, ``keep_prepared``'s encodings)
 
     def begin(self, run: RunReport) -> None:
         pass
@@ -81,6 +82,17 @@ class Writer:
     def prepare(self, lines: tuple) -> None:
         """Optional: a file's lines, read and not yet judged (``checker.run.check_files(on_lines=…)``), for
         work that depends on the lines alone; its report comes later through ``add`` (or not, if it fails)."""
+
+    def keep_prepared(self, lines: tuple, encode) -> None:
+        """For ``prepare``: ``encode`` each of a file's lines now, for ``add`` to ``take_prepared``."""
+        self._prepared[id(lines)] = (lines, list(map(encode, lines)))
+
+    def take_prepared(self, lines: tuple) -> list | None:
+        """What ``keep_prepared`` encoded of exactly these lines, or None; what it kept of other lines goes too
+        (lines prepared for a file that then failed: their report will not come)."""
+        prepared = self._prepared.pop(id(lines), None)
+        self._prepared.clear()
+        return prepared[1] if prepared is not None and prepared[0] is lines else None
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
         pass

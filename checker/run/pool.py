@@ -348,8 +348,7 @@ class _Pool:
 
     def _finish(self, task: _Task, reason: str, now: float) -> None:
         self.buffered -= task.size  # lines sent ahead of a result that will never come
-        read = FileRead(path=display_path(task.path), format="unknown", sha256=_sha256(task.path), error=reason)
-        self.done[task.index] = FileReport(read=read, items=(), seconds=now - task.started)
+        self.done[task.index] = _not_checked(task.path, reason, now - task.started)
 
     def close(self) -> None:
         """Idle workers are told to quit and not waited for (they are reaped later); busy ones are killed."""
@@ -370,10 +369,14 @@ def _decoded(data: bytes, lines: tuple | None, path: str) -> FileReport:
     try:
         return codec.decode_result(data, lines)
     except Exception as exc:
-        reason = (f"internal error while checking (the worker's report could not be read: {type(exc).__name__}: "
-                  f"{' '.join(str(exc).split())[:160]})")  # run.internal: the worker's own words for a bug
-        return FileReport(read=FileRead(path=display_path(path), format="unknown", sha256=_sha256(path),
-                                        error=reason), items=(), seconds=0.0)
+        return _not_checked(path, f"internal error while checking (the worker's report could not be read: "
+                                  f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 0.0)
+
+
+def _not_checked(path: str, reason: str, seconds: float) -> FileReport:
+    """The report of a file no worker's report came for: not checked, and why."""
+    read = FileRead(path=display_path(path), format="unknown", sha256=_sha256(path), error=reason)
+    return FileReport(read=read, items=(), seconds=seconds)
 
 
 def _keep(tail: bytearray, chunk: bytes) -> None:
