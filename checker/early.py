@@ -9,21 +9,35 @@ imports the rest): when the command line names exactly one existing workbook of 
 reader would, and the worker — forked from the command, so it inherits the pipe — ``take``s its answer
 (``checker.read.read_path``) instead of measuring again.
 
-Nothing is speculative: pre-flight still ends before calamine starts (the worker waits for the answer), and the
-answer is that of the same functions on the same file (the worker checks the file's identity: device, inode,
-size and modification time) with the same memory budget; any other case — another file, another budget, a
-child that failed or was not started, a worker started by exec — and the worker measures as before.  The child
-dies with the command, keeps the per-file memory limit, and is reaped at exit.
+The answer decides: it is that of the same functions on the same file (the worker checks the file's identity:
+device, inode, size and modification time) with the same memory budget; any other case — another file, another
+budget, a child that failed or was not started, a worker started by exec — and the worker measures as before.
+While the answer is on its way (``waiting``) the worker has calamine parse the first sheet in a thread
+(``read.spreadsheet.FirstSheet``: calamine releases the GIL while it parses), inside the worker's address-space
+limit; nothing of it is used unless the answer accepts the file.  Should that parse end the worker before the
+answer is in (a file pre-flight refuses for its size, parsed faster than it is measured), the command still
+reports pre-flight's own reason: the child writes its answer to a second pipe the command reads (``refusal``).
+The child dies with the command, keeps the per-file memory limit, and is reaped at exit.
 """
 from __future__ import annotations
 
 import os
 import pickle
+from typing import NamedTuple
 
 MIN_BYTES = 1 << 20  # smaller workbooks pre-flight in a few milliseconds: not worth a process
 SUFFIXES = (".xlsx", ".xlsm")
 FORMATS = ("xlsx", "xlsm")  # what the file must turn out to be (``sniff``) for the answer to be used
-_started: dict[tuple, tuple[int, int, int]] = {}  # file identity → (pipe read end, child pid, memory budget)
+
+
+class _Started(NamedTuple):
+    answer: int  # read end of the worker's pipe (``take``)
+    verdict: int  # read end of the command's pipe (``refusal``)
+    pid: int
+    memory: int  # the budget it was measured under
+
+
+_started: dict[tuple, _Started] = {}  # file identity → the child measuring it
 
 
 def _identity(path: str) -> tuple | None:
@@ -50,22 +64,26 @@ def start(argv: list[str]) -> None:
 
     try:
         answer_read, answer_write = os.pipe()
+        verdict_read, verdict_write = os.pipe()
         pid = os.fork()
     except OSError:
         return
     if pid == 0:
         os.close(answer_read)
-        _child(path, memory, answer_write)
+        os.close(verdict_read)
+        _child(path, memory, (answer_write, verdict_write))
     os.close(answer_write)
-    _started[identity] = (answer_read, pid, memory)
+    os.close(verdict_write)
+    _started[identity] = _Started(answer_read, verdict_read, pid, memory)
     import atexit
 
     atexit.register(_reap, pid)
 
 
-def _child(path: str, memory: int, answer_write: int) -> None:
+def _child(path: str, memory: int, writes: tuple[int, ...]) -> None:
     """Sniff and pre-flight ``path`` as ``read_path`` would; write ("work", format, Work) or ("refused", format,
-    reason) — nothing when sniffing refuses it or it is not a workbook (the worker then does it all itself)."""
+    reason) to each pipe — nothing when sniffing refuses it or it is not a workbook (the worker then does it all
+    itself)."""
     code = 1
     try:
         import signal
@@ -85,7 +103,9 @@ def _child(path: str, memory: int, answer_write: int) -> None:
             answer = ("work", fmt, preflight.preflight(path, fmt, size, memory=memory))
         except InputRefused as exc:
             answer = ("refused", fmt, str(exc))
-        write_all(answer_write, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        for fd in writes:
+            write_all(fd, data)
         code = 0
     except BaseException:
         code = 1
@@ -102,19 +122,60 @@ def take(path: str, memory: int):
     started = _started.pop(identity, None) if identity is not None else None
     if started is None:
         return None
-    answer_read, _, budget = started
     try:
-        if budget != memory:
+        if started.memory != memory:
             return None
         from .run.worker import read_all
 
-        data = read_all(answer_read)
-        answer = pickle.loads(data) if data else None
+        answer = _answer(read_all(started.answer))
     except Exception:  # a child that died half-way: measured again
         return None
     finally:
-        os.close(answer_read)
-    if identity != _identity(path):  # the file changed while it was measured
+        os.close(started.answer)
+    return answer if identity == _identity(path) else None  # else the file changed while it was measured
+
+
+def waiting(path: str, memory: int) -> bool:
+    """Whether ``take(path, memory)`` would wait for an answer not yet written (the child is still measuring)."""
+    started = _started.get(_identity(path)) if _started else None
+    if started is None or started.memory != memory:
+        return False
+    import select
+
+    try:
+        readable, _, _ = select.select([started.answer], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable  # the answer is one small write: readable means written (or the child is gone)
+
+
+def refusal(path: str, memory: int, wait: float = 10.0) -> tuple[str, str] | None:
+    """In the command, once the worker checking ``path`` has died mid-file: (format, reason) when pre-flight
+    refused the file under ``memory`` (its answer waited for at most ``wait`` seconds), else None."""
+    started = _started.pop(_identity(path), None) if _started else None
+    if started is None or started.memory != memory:
+        return None
+    import select
+    import time
+
+    deadline, parts = time.monotonic() + wait, []
+    try:
+        while select.select([started.verdict], [], [], max(0.0, deadline - time.monotonic()))[0]:
+            chunk = os.read(started.verdict, 1 << 16)
+            if not chunk:
+                answer = _answer(b"".join(parts))
+                return (answer[1], answer[2]) if answer is not None and answer[0] == "refused" else None
+            parts.append(chunk)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _answer(data: bytes):
+    """The child's answer from its bytes (None: none, or not one)."""
+    try:
+        answer = pickle.loads(data) if data else None
+    except Exception:
         return None
     return answer if isinstance(answer, tuple) and len(answer) == 3 and answer[0] in ("work", "refused") else None
 

@@ -32,6 +32,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
     digest = ""
     try:
         size, fmt = sniff_file(path)
+        first = _first_sheet_ahead(path, fmt, memory)
         work = _preflighted(path, fmt, size, memory, ocr)
         if on_work is not None:
             on_work(work)
@@ -59,7 +60,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         else:
             from .spreadsheet import read_workbook
 
-            result, sheets = read_workbook(path, name, fmt)
+            result, sheets = read_workbook(path, name, fmt, first)
     except InputRefused as exc:
         return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
     except OSError as exc:
@@ -89,6 +90,16 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
                     project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
+
+
+def _first_sheet_ahead(path: str, fmt: str, memory: int):
+    """The first sheet parsed while the early pre-flight's answer is still on its way (``checker.early``), or
+    None: no early answer for this file, or it is in already."""
+    if fmt not in _early.FORMATS or not _early.waiting(path, memory):
+        return None
+    from .spreadsheet import FirstSheet
+
+    return FirstSheet(path)
 
 
 def _preflighted(path: str, fmt: str, size: int, memory: int, ocr: bool) -> Work:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import threading
 
 from python_calamine import CalamineWorkbook
 
@@ -14,20 +15,52 @@ from .tables import GridResult, extract_tables
 MAX_CELLS_PER_SHEET = 20_000_000  # rows × columns; a sheet claiming more is refused
 
 
-def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[GridResult, list[str]]:
-    """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read."""
-    try:
-        workbook = _open(path)
-    except Exception as exc:  # calamine raises its own error types for corrupt files
-        raise InputRefused(f"cannot open workbook: {_one_line(exc)}") from None
+class FirstSheet:
+    """The workbook opened and its first sheet parsed in a thread, started while the early pre-flight's answer
+    is still on its way (``checker.early``): calamine releases the GIL while it parses, so the parse and the
+    wait overlap.  ``read_workbook`` uses it only once pre-flight has accepted the file; for a refused file it
+    is left behind (a daemon thread, inside the worker's address-space limit, gone when the worker exits)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._workbook: CalamineWorkbook | None = None
+        self._sheet = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._parse, name="gbm-first-sheet", daemon=True)
+        self._thread.start()
+
+    def _parse(self) -> None:
+        try:
+            self._workbook = _opened(self.path)
+            names = self._workbook.sheet_names
+            if names:
+                self._sheet = _sheet(self._workbook, names[0])
+        except BaseException as exc:  # re-raised where read_workbook would have raised it
+            self._error = exc
+            if self._workbook is not None:
+                self._workbook.close()
+
+    def result(self):
+        """(workbook, its first sheet or None), once parsed, handed over (asked once); raises what opening or
+        parsing raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        handed, self._workbook, self._sheet = (self._workbook, self._sheet), None, None
+        return handed
+
+
+def read_workbook(path: str, display_name: str, fmt: str = "xlsx",
+                  first: FirstSheet | None = None) -> tuple[GridResult, list[str]]:
+    """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read.
+    ``first``: the workbook already opened and its first sheet parsed (``FirstSheet``)."""
+    workbook, parsed = first.result() if first is not None else (_opened(path), None)
     combined = GridResult([], [])
     sheets: list[str] = []
     try:
-        for name in workbook.sheet_names:
-            try:
-                sheet = workbook.get_sheet_by_name(name)
-            except Exception as exc:
-                raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
+        for index, name in enumerate(workbook.sheet_names):
+            sheet = parsed if index == 0 and parsed is not None else _sheet(workbook, name)
+            parsed = None  # the grid below is the last reference to the parsed sheet
             height, width = sheet.total_height, sheet.total_width
             if height * width > MAX_CELLS_PER_SHEET:
                 raise InputRefused(f"sheet {name!r} has {height}×{width} cells, over the limit of {MAX_CELLS_PER_SHEET}")
@@ -53,6 +86,21 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx") -> tuple[Grid
     finally:
         workbook.close()
     return combined, sheets
+
+
+def _opened(path: str) -> CalamineWorkbook:
+    try:
+        return _open(path)
+    except Exception as exc:  # calamine raises its own error types for corrupt files
+        raise InputRefused(f"cannot open workbook: {_one_line(exc)}") from None
+
+
+def _sheet(workbook: CalamineWorkbook, name: str):
+    """The sheet ``name`` parsed (calamine's own object; ``to_python`` makes its grid)."""
+    try:
+        return workbook.get_sheet_by_name(name)
+    except Exception as exc:
+        raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
 
 
 def _open(path: str) -> CalamineWorkbook:

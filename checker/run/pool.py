@@ -41,6 +41,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from .. import early
 from ..engine import FileReport
 from ..limits import Work
 from ..model import FileRead, LineItem
@@ -344,11 +345,15 @@ class _Pool:
             task.retried = True
             self.again.append(task)
             return
-        self._finish(task, _crash_reason(status, bytes(worker.tail), self.limits.memory), time.monotonic())
+        refused = early.refusal(task.path, self.limits.memory)  # a refused file parsed ahead of its answer
+        if refused is not None:
+            self._finish(task, refused[1], time.monotonic(), refused[0])
+        else:
+            self._finish(task, _crash_reason(status, bytes(worker.tail), self.limits.memory), time.monotonic())
 
-    def _finish(self, task: _Task, reason: str, now: float) -> None:
+    def _finish(self, task: _Task, reason: str, now: float, fmt: str = "unknown") -> None:
         self.buffered -= task.size  # lines sent ahead of a result that will never come
-        self.done[task.index] = _not_checked(task.path, reason, now - task.started)
+        self.done[task.index] = _not_checked(task.path, reason, now - task.started, fmt)
 
     def close(self) -> None:
         """Idle workers are told to quit and not waited for (they are reaped later); busy ones are killed."""
@@ -373,9 +378,9 @@ def _decoded(data: bytes, lines: tuple | None, path: str) -> FileReport:
                                   f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]})", 0.0)
 
 
-def _not_checked(path: str, reason: str, seconds: float) -> FileReport:
+def _not_checked(path: str, reason: str, seconds: float, fmt: str = "unknown") -> FileReport:
     """The report of a file no worker's report came for: not checked, and why."""
-    read = FileRead(path=display_path(path), format="unknown", sha256=_sha256(path), error=reason)
+    read = FileRead(path=display_path(path), format=fmt, sha256=_sha256(path), error=reason)
     return FileReport(read=read, items=(), seconds=seconds)
 
 
