@@ -13,11 +13,11 @@ from .match.catalog import CatalogSet
 from .judge.rules import Judge, Profile
 from .collector import paused
 from .limits import FileTimeLimit, Limits, Work, time_limit
-from .judge.adoption import Adoption, compute, line_amounts
+from .judge.adoption import Adoption, from_counts, line_amounts
 from .judge.certificates import Registry
 from .match.matcher import Matcher
 from .judge.certification import Certification
-from .model import CheckedItem, Evidence, FileRead, Finding, LineItem, Waiver
+from .model import CheckedItem, FileRead, Finding, LineItem, Waiver
 from .read import read_path
 from .run.quiet import as_warnings, library_output
 
@@ -131,18 +131,6 @@ def summarise(report: FileReport, fail_kinds: tuple[str, ...]) -> tuple[dict, di
     return counts, green, undecided, tuple(statuses)
 
 
-class _Line:
-    """A stand-in line for the adoption figures: only its first green category is read."""
-
-    __slots__ = ("green_categories",)
-
-    def __init__(self, category: str):
-        self.green_categories = (category,)
-
-
-_CERTIFIED = Evidence(status="certified")
-
-
 @dataclass
 class RunReport:
     """A whole run: the catalogs and profile used, the gate (fail level, waivers, baseline), and per file a
@@ -224,15 +212,7 @@ class RunReport:
     def adoption(self) -> Adoption:
         """Green adoption figures (by line and amount, per category) over every checked line."""
         self._sync()
-
-        def lines():  # every green line again, from the counts kept: (category, certified) → lines, amount
-            for (category, certified), (count, amount) in self._green.items():
-                line, evidence = _Line(category), _CERTIFIED if certified else None
-                yield line, evidence, amount
-                for _ in range(count - 1):
-                    yield line, evidence, 0.0
-
-        return compute(lines(), self.registry is not None)
+        return from_counts(self._green, self.registry is not None)
 
     def undecided(self, adoption: Adoption | None = None) -> list[dict]:
         """Every rule the run could not decide, once, with why and on how many lines (``adoption``: the run's

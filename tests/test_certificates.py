@@ -1,4 +1,5 @@
 """Certification evidence and adoption figures, on the project's own EXAMPLE registry (fictional data)."""
+import dataclasses
 import datetime
 
 import pytest
@@ -108,3 +109,25 @@ def test_material_rows_count_by_amount_only_in_a_file_without_bill_amounts(make_
 
     assert line_amounts([line("boq", 100.0), line("material", None, 2, 3)]) == [100.0, 0.0]
     assert line_amounts([line("material", None, 2, 3), line("material", 7.0)]) == [6.0, 7.0]
+
+
+def test_a_runs_adoption_from_its_counts_is_that_of_its_lines():
+    """``RunReport.adoption`` adds up green lines counted per file: the figures of ``compute`` over the lines."""
+    from checker.engine import RunReport
+    from checker.run import CheckSettings
+
+    settings = CheckSettings(load_catalogs(), Profile(bid_date=BID_DATE), registry=load_registry(REGISTRY))
+    checker = settings.checker()
+    reports = [checker.check(str(MATERIALS)), checker.check(str(REPO / "sample_bills" / "liaocheng_office_boq.csv"))]
+    lines = [(checked, checked.certification, amount) for report in reports
+             for checked, amount in zip(report.items, line_amounts(list(report.items)))]
+    counted, listed = RunReport(files=reports, registry=settings.registry).adoption(), compute(lines, True)
+    assert counted.lines > 6 and counted.certified_lines == 2
+    # amounts are added per file first, then per run: equal up to the order of float addition
+    assert counted == dataclasses.replace(listed, categories=counted.categories, amount=counted.amount,
+                                          certified_amount=counted.certified_amount)
+    assert [(c.category, c.lines, c.certified_lines) for c in counted.categories] == [
+        (c.category, c.lines, c.certified_lines) for c in listed.categories]
+    assert [a for c in counted.categories for a in (c.amount, c.certified_amount)] == pytest.approx(
+        [a for c in listed.categories for a in (c.amount, c.certified_amount)])
+    assert (counted.amount, counted.certified_amount) == pytest.approx((listed.amount, listed.certified_amount))

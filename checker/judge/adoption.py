@@ -80,14 +80,23 @@ def line_amounts(lines: list[CheckedItem]) -> list[float]:
 
 def compute(lines: Iterable[tuple[CheckedItem, Optional[Evidence], float]], registry_loaded: bool) -> Adoption:
     """Adoption figures over (checked line, evidence, amount it counts for) triples (see line_amounts)."""
-    table: dict[str, list] = {}
+    green: dict[tuple[str, bool], list] = {}
     for checked, evidence, amount in lines:
-        if not checked.green_categories:
-            continue
-        row = table.setdefault(checked.green_categories[0], [0, 0, 0.0, 0.0])
-        certified = evidence is not None and evidence.status == "certified"
-        row[0] += 1
-        row[1] += certified
+        if checked.green_categories:
+            row = green.setdefault((checked.green_categories[0], evidence is not None and evidence.status == "certified"),
+                                   [0, 0.0])
+            row[0] += 1
+            row[1] += amount
+    return from_counts(green, registry_loaded)
+
+
+def from_counts(green: dict, registry_loaded: bool) -> Adoption:
+    """Adoption figures from green lines counted by (first category, certified) → (lines, amount)."""
+    table: dict[str, list] = {}
+    for (category, certified), (count, amount) in green.items():
+        row = table.setdefault(category, [0, 0, 0.0, 0.0])
+        row[0] += count
+        row[1] += count if certified else 0
         row[2] += amount
         row[3] += amount if certified else 0.0
     categories = tuple(CategoryAdoption(name, *values) for name, values in sorted(table.items(), key=lambda kv: -kv[1][2]))
