@@ -2,7 +2,7 @@
 only reads the workbook with python-calamine — measured side by side in the same run.
 
     python bench/bench_report.py [--lines 50000] [--repeat 3] [--file BENCH.xlsx] [--formats json,html,xlsx]
-                                 [--distinct] [--before OTHER_VENV/bin/python]
+                                 [--distinct | --tender] [--before OTHER_VENV/bin/python]
 
 Every measurement is a whole process (start-up, reading, checking, the report written to a file), timed from
 outside; the stages are interleaved round by round (baseline, json, html, xlsx, baseline, …) and the best of
@@ -12,6 +12,8 @@ once; at least the resident peak ``wait4`` gives for the command itself).
 Targets (issue "Speed of the whole job"): JSON ≤ 2.5× and ≤ 300 MB, HTML ≤ 4×, annotated xlsx ≤ 15×.
 ``--distinct``: the generated bill's lines all differ (``make_bench_bill.py --distinct``: nothing a per-text memo
 can share); target: the whole JSON command ≤ 15 s.
+``--tender``: the generated bill as a 招标 file gives it, quantities without prices or amounts (every line then has
+no amount, and the reader looks for formulas saved without values); the same targets.
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ def main() -> int:
     parser.add_argument("--file", help="use this workbook instead of generating one")
     parser.add_argument("--formats", default="json,html,xlsx")
     parser.add_argument("--distinct", action="store_true", help="generate a bill whose lines all differ")
+    parser.add_argument("--tender", action="store_true", help="generate a tender bill (no prices or amounts)")
     parser.add_argument("--before", metavar="PYTHON",
                         help="also time the same commands with this interpreter (another checkout's venv)")
     args = parser.parse_args()
@@ -62,7 +65,8 @@ def main() -> int:
         path = Path(args.file) if args.file else Path(tmp) / "bench.xlsx"
         if not args.file:
             subprocess.run([sys.executable, str(HERE / "make_bench_bill.py"), str(path), "--lines", str(args.lines)]
-                           + ["--distinct"] * args.distinct, check=True, capture_output=True)
+                           + ["--distinct"] * args.distinct + ["--tender"] * args.tender, check=True,
+                           capture_output=True)
         commands = {"baseline": [sys.executable, "-c", BASELINE, str(path)],
                     # the same check with no report written: what the reports add is the difference
                     "none": [sys.executable, "-m", "checker", "check", str(path), "-q"]}
@@ -81,7 +85,8 @@ def main() -> int:
         for name, command in commands.items():  # one more round for memory: the whole tree, sampled
             best[name] = (best[name][0], timed(command, strict=False, sampled=True)[1])
     base = best["baseline"][0]
-    print(f"bill: {args.file or f'{args.lines} generated lines' + (', all distinct' if args.distinct else '')}; "
+    kind = (", all distinct" if args.distinct else "") + (", tender (no prices)" if args.tender else "")
+    print(f"bill: {args.file or f'{args.lines} generated lines' + kind}; "
           f"best of {args.repeat}, interleaved")
     print(f"{'baseline':12} calamine read   {base:6.2f}s  peak {best['baseline'][1]:5.0f} MB")
     none = best["none"][0]

@@ -239,7 +239,8 @@ def draw_items(n, rng, distinct=False):
                 yield None, (made, code, name, features, unit, qty_milli, price_cents, amount_cents, flag)
 
 
-def build(out: Path, lines: int, per_page: int, seed: int, distinct: bool = False):
+def build(out: Path, lines: int, per_page: int, seed: int, distinct: bool = False, tender: bool = False):
+    """``tender``: the bill as a 招标 file gives it, quantities without prices or amounts."""
     rng = random.Random(seed)
     body = list(draw_items(lines, rng, distinct))
     # body is a list of (section, None) | (None, item): page by body rows
@@ -283,14 +284,15 @@ def build(out: Path, lines: int, per_page: int, seed: int, distinct: bool = Fals
                 merges.append(f"C{r}:D{r}")
                 continue
             seq, code, name, features, unit, qty_milli, price_cents, amount_cents, flag = item
-            add([seq, code, name, features, unit, qty_milli / 1000, price_cents / 100, amount_cents / 100, None])
+            add([seq, code, name, features, unit, qty_milli / 1000, None if tender else price_cents / 100,
+                 None if tender else amount_cents / 100, None])
             page_cents += amount_cents
             if flag:
                 flags[flag] = flags.get(flag, 0) + 1
         running += page_cents
-        add(["本页小计", None, None, None, None, None, None, page_cents / 100, 0])
+        add(["本页小计", None, None, None, None, None, None, None if tender else page_cents / 100, 0])
         merges.append(f"A{r}:G{r}")
-        add(["合    计", None, None, None, None, None, None, running / 100, 0])
+        add(["合    计", None, None, None, None, None, None, None if tender else running / 100, 0])
         merges.append(f"A{r}:G{r}")
         add([NOTE, None, None, None, None, None, None, "表－08"])
         merges.append(f"A{r}:G{r}")
@@ -309,12 +311,13 @@ def main(argv=None):
     ap.add_argument("--per-page", type=int, default=25, help="body rows per printed page (default 25)")
     ap.add_argument("--seed", type=int, default=20240611, help="random seed (default 20240611)")
     ap.add_argument("--distinct", action="store_true", help="every line distinct (a numbered 部位 clause of its own)")
+    ap.add_argument("--tender", action="store_true", help="a tender bill: quantities without prices or amounts")
     args = ap.parse_args(argv)
     if args.lines < 1 or args.per_page < 2:
         ap.error("--lines must be ≥ 1 and --per-page ≥ 2")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    info = build(args.out, args.lines, args.per_page, args.seed, args.distinct)
+    info = build(args.out, args.lines, args.per_page, args.seed, args.distinct, args.tender)
     dt = time.perf_counter() - t0
     print(f"{args.out}: {info['items']} items, {info['pages']} pages, {info['rows']} rows, "
           f"合计 {info['total']:.2f}, intentionally flagged lines {info['flagged']}, "

@@ -160,7 +160,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 16 << 20) -> b
     return data
 
 
-def _chunks(archive: zipfile.ZipFile, name: str):
+def cell_chunks(archive: zipfile.ZipFile, name: str):
     """The member's bytes in pieces of about _CHUNK that end after a complete cell, row or shared string (a
     small member in one piece)."""
     carry = b""
@@ -204,7 +204,7 @@ def _shared_string_lengths(archive: zipfile.ZipFile, name: str) -> array:
     lengths = array("I")
     previous = 0
     offset = 0
-    for chunk in _chunks(archive, name):
+    for chunk in cell_chunks(archive, name):
         for match in re.finditer(rb"</(?:\w+:)?si>", chunk):
             end = offset + match.end()
             lengths.append(min(end - previous, 0xFFFFFFFF))
@@ -262,7 +262,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool
     text = sum(lengths)  # the shared-string pool itself is loaded once
     merges = shared = 0
     count = len(lengths)
-    for chunk in _chunks(archive, part):
+    for chunk in cell_chunks(archive, part):
         merges += chunk.count(b"mergeCell ")
         if exact:
             patterns = _GENERAL if b":c" in chunk else _PLAIN
