@@ -123,3 +123,36 @@ def test_html_rows_without_findings_keep_their_own_categories_and_amounts():
     part = html_report.file_part(run.files[0], ("clean",) * 3, html_report.texts("zh"))
     assert part.by_status["clean"] == (3, 123.0) and part.by_category == {"砌体材料": (2, 103.0)}
     assert part.green_lines == 2 and part.green_amount == 103.0 and part.flagged_count == 0
+
+
+def test_lines_sent_ahead_encode_from_their_values_and_become_lines_only_where_fingerprinted():
+    """``line_heads`` of the lines a worker sends ahead (``codec.ColumnLines``) are ``line_bytes`` of each line,
+    and filling the judged parts makes a LineItem only of lines whose template has findings."""
+    from checker.run import codec
+
+    shared = (_finding("NPOL-A"),)
+    lines = (_line(3, "010401003001", "a", quantity=2.5, unit_price=None, amount=3),
+             _line(4, "", "无编码的行", ocr_confidence=0.5),
+             _line(5, "010401003002", "\udcff 孤立代理", table="material", spec="240×115", seq="1.2"),
+             _line(6, "010401003003", "b", where={"location": "/清单/项[3]"}, rechecked_quantity=1.0),
+             LineItem(provenance=Provenance("b.xlsx", None, None, None, 7), table="boq", name="PDF 行"))
+    sent = codec.ColumnLines(codec.encode_lines(FileRead(path="b.xlsx", format="xlsx", sha256="0", items=lines)))
+    assert json_report.line_heads(sent) == json_report.line_heads(lines) == list(map(json_report.line_bytes, lines))
+    # findings on a line with a template (0, 4) and on one encoded whole (1: OCR'd)
+    checked = [CheckedItem(item=line, green_categories=(), findings=shared if i in (0, 1, 4) else ())
+               for i, line in enumerate(lines)]
+    report = FileReport(read=FileRead(path="b.xlsx", format="xlsx", sha256="0", items=lines), items=tuple(checked),
+                        seconds=0.0)
+    templates = []
+    parts = list(json_report.judged_parts(report, tuple(c.status for c in checked), {}, load_catalogs(),
+                                          templates))
+    asked = []
+
+    class Counted(codec.ColumnLines):
+        def __getitem__(self, index):
+            asked.append(index)
+            return super().__getitem__(index)
+
+    counted = Counted(codec.encode_lines(report.read))
+    assert list(json_report.filled(parts, counted, templates)) == list(json_report.filled(parts, lines, templates))
+    assert asked == [0, 4] and counted._items is None  # only the lines a template fingerprints; none in bulk

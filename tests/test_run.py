@@ -268,6 +268,14 @@ def test_lines_travel_column_by_column_unchanged():
     assert [list(map(type, vars(item).values())) for item in back.read.items] == \
         [list(map(type, vars(item).values())) for item in items]
     assert codec.decode_lines(codec.encode_lines(FileRead(path="e", format="csv", sha256=""))) == ()
+    lazy = codec.ColumnLines(codec.encode_lines(read))  # the same lines, made only when asked for
+    assert len(lazy) == len(items) and lazy[0] == items[0] and lazy[-1] == items[-1] and lazy[5:9] == items[5:9]
+    assert [type(value) for value in vars(lazy[3]).values()] == [type(value) for value in vars(items[3]).values()]
+    rows = [dict(zip(lazy.fields, row)) for row in lazy.field_rows()]
+    assert rows == [{**vars(item.provenance), **{k: v for k, v in vars(item).items() if k != "provenance"}}
+                    for item in items]
+    assert tuple(lazy) == items and lazy.items() is lazy.items() and lazy[10] is lazy.items()[10]
+    assert len(codec.ColumnLines(codec.encode_lines(FileRead(path="e", format="csv", sha256="")))) == 0
 
 
 def test_a_run_keeps_each_files_outcome_not_what_reading_found(tmp_path):

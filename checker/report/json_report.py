@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Iterator
 
 import orjson
@@ -58,7 +59,11 @@ def item_dict(checked: CheckedItem, status: str | None = None) -> dict:
 def line_dict(item: LineItem) -> dict:
     """An item's first members: the line as read, where it is (a function of the line alone, so it can be
     encoded while the line is still being judged).  Hot: fields read from ``__dict__``."""
-    line, where = item.__dict__, item.provenance.__dict__
+    return _line_members(item.provenance.__dict__, item.__dict__)
+
+
+def _line_members(where: dict, line: dict) -> dict:
+    """``line_dict`` from the field values of the line's Provenance (``where``) and of the line."""
     first = where["first_row"]
     return {
         "file": where["file"], "sheet": where["sheet"], "rows": [first, where["last_row"]] if first is not None else None,
@@ -144,6 +149,16 @@ def _dumps(data: dict) -> bytes:
 def line_bytes(item: LineItem) -> bytes:
     """``line_dict`` as JSON without its closing brace: an item is ``line_bytes + b"," + judged part``."""
     return _dumps(line_dict(item))[:-1]
+
+
+def line_heads(lines) -> list[bytes]:
+    """``line_bytes`` of each line; from their field values where the lines give them (``field_rows``, as the
+    lines a worker sends ahead do: ``run.codec.ColumnLines``), without making a LineItem of each."""
+    field_rows = getattr(lines, "field_rows", None)
+    if field_rows is None:
+        return list(map(line_bytes, lines))
+    fields = lines.fields
+    return [_dumps(_line_members(values, values))[:-1] for values in map(dict, map(zip, repeat(fields), field_rows()))]
 
 
 def rule_dict(finding: Finding, catalogs: CatalogSet) -> dict:
@@ -285,7 +300,7 @@ def encoded_tails(report: FileReport, statuses: tuple[str, ...], rules: dict,
     ``line_bytes + b"," +`` this); every rule the findings name is added to ``rules`` as it is first met."""
     templates: list[Template] = []
     parts = judged_parts(report, statuses, rules, catalogs, templates)
-    return filled(parts, (checked.item for checked in report.items), templates)
+    return filled(parts, tuple(checked.item for checked in report.items), templates)
 
 
 def judged_parts(report: FileReport, statuses: tuple[str, ...], rules: dict, catalogs: CatalogSet,
@@ -317,9 +332,14 @@ def judged_parts(report: FileReport, statuses: tuple[str, ...], rules: dict, cat
 
 
 def filled(parts, lines, templates) -> Iterator[bytes]:
-    """The judged parts of ``judged_parts``, a template's filled in with its line's fingerprints."""
-    for line, part in zip(lines, parts):
-        yield part if type(part) is bytes else templates[part].fill(line)
+    """The judged parts of ``judged_parts``, a template's filled in with its line's fingerprints (``lines`` is
+    indexed only for a template with findings: lines sent ahead are made into a LineItem only there)."""
+    for index, part in enumerate(parts):
+        if type(part) is bytes:
+            yield part
+        else:
+            template = templates[part]
+            yield template.fill(lines[index]) if template.rules else template.pieces[0]
 
 
 class Writer(BaseWriter):
@@ -341,7 +361,7 @@ class Writer(BaseWriter):
     def prepare(self, lines: tuple[LineItem, ...]) -> None:
         """Encode the read members of a file's lines before its report comes (the runner calls this while a
         worker judges them; ``add`` then only encodes what was found)."""
-        self.keep_prepared(lines, line_bytes)
+        self.keep(lines, line_heads(lines))
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
         lines = report.read.items
@@ -352,7 +372,7 @@ class Writer(BaseWriter):
                 self.rules.setdefault(rule, data)
             if digest.json_tails:  # the judged parts: the lines came ahead, and their part is encoded here
                 tails = filled(digest.json_tails, lines, digest.json_templates)
-                heads = heads if heads is not None else map(line_bytes, lines)
+                heads = heads if heads is not None else line_heads(lines)
                 self._write_items(head + b"," + tail for head, tail in zip(heads, tails))
             else:
                 self._write([digest.json_items] if digest.lines else [], digest.lines)

@@ -85,7 +85,11 @@ class Writer:
 
     def keep_prepared(self, lines: tuple, encode) -> None:
         """For ``prepare``: ``encode`` each of a file's lines now, for ``add`` to ``take_prepared``."""
-        self._prepared[id(lines)] = (lines, list(map(encode, lines)))
+        self.keep(lines, list(map(encode, lines)))
+
+    def keep(self, lines: tuple, encodings: list) -> None:
+        """For ``prepare``: keep what was encoded of each of a file's lines, for ``add`` to ``take_prepared``."""
+        self._prepared[id(lines)] = (lines, encodings)
 
     def take_prepared(self, lines: tuple) -> list | None:
         """What ``keep_prepared`` encoded of exactly these lines, or None; what it kept of other lines goes too

@@ -22,6 +22,7 @@ import marshal
 import operator
 import pickle
 from array import array
+from collections.abc import Iterator, Sequence
 
 from ..collector import paused
 from ..engine import FileReport
@@ -86,20 +87,59 @@ def decode_lines(data: bytes) -> tuple[LineItem, ...]:
         provenance_fields, line_fields, count, columns = marshal.loads(data)
         if not count:
             return ()
-        split = len(provenance_fields)
-        rows = zip(*map(_values, columns))
-        new = object.__new__
-        items = []
-        append = items.append
-        for row in rows:
-            provenance = new(Provenance)
-            provenance.__dict__.update(zip(provenance_fields, row[:split]))
-            item = new(LineItem)
-            values = item.__dict__
-            values["provenance"] = provenance
-            values.update(zip(line_fields, row[split:]))
-            append(item)
-        return tuple(items)
+        return tuple(_made(provenance_fields, line_fields, zip(*map(_values, columns))))
+
+
+def _made(provenance_fields: tuple, line_fields: tuple, rows) -> Iterator[LineItem]:
+    """LineItems (with their Provenance) from rows of field values: the Provenance's, then the line's."""
+    split = len(provenance_fields)
+    new = object.__new__
+    for row in rows:
+        provenance = new(Provenance)
+        provenance.__dict__.update(zip(provenance_fields, row[:split]))
+        item = new(LineItem)
+        values = item.__dict__
+        values["provenance"] = provenance
+        values.update(zip(line_fields, row[split:]))
+        yield item
+
+
+class ColumnLines(Sequence):
+    """A file's lines as ``encode_lines`` sent them, made into LineItems only when asked for: one by index, or all
+    (once) when iterated.  ``field_rows`` gives their field values without making them: a run of one big bill
+    with a JSON report encodes what was read of each line from those (``json_report.line_heads``), and then
+    needs a LineItem only for the lines whose findings it fingerprints."""
+
+    def __init__(self, data: bytes):
+        with paused():
+            provenance_fields, line_fields, self._count, columns = marshal.loads(data)
+            self._provenance_fields, self._line_fields = provenance_fields, line_fields
+            self.fields = provenance_fields + line_fields  # the names of a row's values
+            self._columns = [list(_values(column)) for column in columns] if self._count else []
+        self._items: tuple[LineItem, ...] | None = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def field_rows(self) -> Iterator[tuple]:
+        """Each line's field values, in the order of ``fields``."""
+        return zip(*self._columns)
+
+    def __getitem__(self, index):
+        if self._items is not None or isinstance(index, slice):
+            return self.items()[index]
+        row = tuple(column[index] for column in self._columns)
+        return next(_made(self._provenance_fields, self._line_fields, (row,)))
+
+    def __iter__(self) -> Iterator[LineItem]:
+        return iter(self.items())
+
+    def items(self) -> tuple[LineItem, ...]:
+        """Every line as a LineItem (made once)."""
+        if self._items is None:
+            with paused():
+                self._items = tuple(_made(self._provenance_fields, self._line_fields, self.field_rows()))
+        return self._items
 
 
 def encode_result(report: FileReport, lines_sent: tuple | None) -> bytes:

@@ -319,7 +319,10 @@ class _Pool:
                 seconds, cells, pages, scanned = protocol.BUDGET.unpack(payload)
                 task.budget, task.work = seconds, Work(cells, pages, scanned)
             elif tag == protocol.LINES:  # decoded now, while the worker judges them
-                task.lines, task.size = codec.decode_lines(payload), len(payload)
+                # ahead of a digest, the report writers take what they need of them (``codec.ColumnLines``)
+                lines_ahead = self.digest is not None and self.digest.lines_ahead
+                task.lines = codec.ColumnLines(payload) if lines_ahead else codec.decode_lines(payload)
+                task.size = len(payload)
                 self.buffered += task.size
                 if self.on_lines is not None and task.lines:
                     self.on_lines(task.lines)
