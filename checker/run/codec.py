@@ -112,24 +112,23 @@ class ColumnLines(Sequence):
 
     def __init__(self, data: bytes):
         with paused():
-            provenance_fields, line_fields, self._count, columns = marshal.loads(data)
+            provenance_fields, line_fields, count, columns = marshal.loads(data)
             self._provenance_fields, self._line_fields = provenance_fields, line_fields
             self.fields = provenance_fields + line_fields  # the names of a row's values
-            self._columns = [list(_values(column)) for column in columns] if self._count else []
+            self._rows = list(zip(*map(_values, columns))) if count else []
         self._items: tuple[LineItem, ...] | None = None
 
     def __len__(self) -> int:
-        return self._count
+        return len(self._rows)
 
     def field_rows(self) -> Iterator[tuple]:
         """Each line's field values, in the order of ``fields``."""
-        return zip(*self._columns)
+        return iter(self._rows)
 
     def __getitem__(self, index):
         if self._items is not None or isinstance(index, slice):
             return self.items()[index]
-        row = tuple(column[index] for column in self._columns)
-        return next(_made(self._provenance_fields, self._line_fields, (row,)))
+        return next(_made(self._provenance_fields, self._line_fields, (self._rows[index],)))
 
     def __iter__(self) -> Iterator[LineItem]:
         return iter(self.items())
