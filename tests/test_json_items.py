@@ -138,6 +138,12 @@ def test_lines_sent_ahead_encode_from_their_values_and_become_lines_only_where_f
              LineItem(provenance=Provenance("b.xlsx", None, None, None, 7), table="boq", name="PDF 行"))
     sent = codec.ColumnLines(codec.encode_lines(FileRead(path="b.xlsx", format="xlsx", sha256="0", items=lines)))
     assert json_report.line_heads(sent) == json_report.line_heads(lines) == list(map(json_report.line_bytes, lines))
+    from checker.report import html_report
+
+    assert html_report._lines_cells(sent) == list(map(html_report._line_cells, lines))
+    assert list(html_report._line_reads(sent)) == list(html_report._line_reads(lines)) == [
+        (html_report._line_cells(line), line.provenance.page or 0, line.provenance.sheet or "") for line in lines]
+    assert sent._items is None  # the item table's cells, too, from the values alone
     # findings on a line with a template (0, 4) and on one encoded whole (1: OCR'd)
     checked = [CheckedItem(item=line, green_categories=(), findings=shared if i in (0, 1, 4) else ())
                for i, line in enumerate(lines)]

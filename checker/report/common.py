@@ -36,9 +36,14 @@ def rows_text(checked: CheckedItem) -> str:
 def line_rows_text(item: LineItem) -> str:
     """``rows_text`` of a line, judged or not."""
     p = item.provenance
-    if p.first_row is None:
+    return rows_span(p.first_row, p.last_row)
+
+
+def rows_span(first: int | None, last: int | None) -> str:
+    """The rows a line spans as printed: "14", "14–16", or "" (no rows: a PDF or XML line)."""
+    if first is None:
         return ""
-    return f"{p.first_row}" if p.last_row in (None, p.first_row) else f"{p.first_row}–{p.last_row}"
+    return f"{first}" if last in (None, first) else f"{first}–{last}"
 
 
 def where(checked: CheckedItem, t: Texts) -> str:

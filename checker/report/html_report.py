@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader
 from markupsafe import Markup, escape
@@ -33,7 +34,7 @@ from ..textsafe import json_bytes
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding, LineItem
-from .common import (char_width, evidence_text, gaps, line_rows_text, reading_line, shown_findings, verdict_text,
+from .common import (char_width, evidence_text, gaps, reading_line, rows_span, shown_findings, verdict_text,
                      where)
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
@@ -227,17 +228,41 @@ def _bars(rows: list[dict], key: str) -> list[dict]:
 def _line_cells(item: LineItem) -> bytes:
     """The cells of an item-table row that the line alone gives (rows, code, name, features, unit, quantity,
     amount), as the JSON array's members."""
-    return json_bytes([line_rows_text(item), item.code or item.seq, item.name,
-                       item.features + (f" {item.spec}" if item.spec else ""), item.unit,
-                       "" if item.quantity is None else quantity(item.quantity),
-                       "" if item.amount is None else money(item.amount)])[1:-1]
+    where = item.provenance
+    return _cells(where.first_row, where.last_row, item.code, item.seq, item.name, item.features, item.spec,
+                  item.unit, item.quantity, item.amount)
 
 
-def _line_reads(lines: tuple, cells: list[bytes] | None = None):
+_CELL_FIELDS = ("first_row", "last_row", "code", "seq", "name", "features", "spec", "unit", "quantity", "amount")
+
+
+def _cells(first_row, last_row, code, seq, name, features, spec, unit, amount_of_work, amount) -> bytes:
+    """``_line_cells`` from the values of the line's ``_CELL_FIELDS``."""
+    return json_bytes([rows_span(first_row, last_row), code or seq, name, features + (f" {spec}" if spec else ""),
+                       unit, "" if amount_of_work is None else quantity(amount_of_work),
+                       "" if amount is None else money(amount)])[1:-1]
+
+
+def _lines_cells(lines) -> list[bytes]:
+    """``_line_cells`` of each line; from their field values where the lines give them (``field_rows``, as the
+    lines a worker sends ahead do: ``run.codec.ColumnLines``), without making a LineItem of each."""
+    field_rows = getattr(lines, "field_rows", None)
+    if field_rows is None:
+        return list(map(_line_cells, lines))
+    values = itemgetter(*map(lines.fields.index, _CELL_FIELDS))
+    return [_cells(*values(row)) for row in field_rows()]
+
+
+def _line_reads(lines, cells: list[bytes] | None = None):
     """(``_line_cells``, page, sheet) of each line: what an item-table row takes from the line itself
     (``cells``: their ``_line_cells``, if already encoded)."""
-    return zip(cells if cells is not None else map(_line_cells, lines),
-               (item.provenance.page or 0 for item in lines), (item.provenance.sheet or "" for item in lines))
+    field_rows = getattr(lines, "field_rows", None)
+    if field_rows is None:
+        places = ((item.provenance.page, item.provenance.sheet) for item in lines)
+    else:
+        places = map(itemgetter(lines.fields.index("page"), lines.fields.index("sheet")), field_rows())
+    return ((line_cells, page or 0, sheet or "")
+            for line_cells, (page, sheet) in zip(cells if cells is not None else _lines_cells(lines), places))
 
 
 @dataclass(frozen=True)
@@ -401,7 +426,7 @@ class Writer(BaseWriter):
         """Encode the read part of each line's item row before its report comes (the runner calls this while a
         worker judges the lines; ``add`` then encodes only the judgement)."""
         if self.item_table is not False:
-            self.keep_prepared(lines, _line_cells)
+            self.keep(lines, _lines_cells(lines))
 
     def add(self, report: FileReport, summary: FileSummary) -> None:
         number = len(self.files)

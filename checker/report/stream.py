@@ -74,7 +74,7 @@ class Writer:
     def __init__(self, sink: Sink, options: ReportOptions = ReportOptions()):
         self.sink = sink
         self.options = options
-        self._prepared: dict[int, tuple[tuple, list]] = {}  # id(lines) → (lines, ``keep_prepared``'s encodings)
+        self._prepared: dict[int, tuple[tuple, list]] = {}  # id(lines) → (lines, what ``keep`` was given)
 
     def begin(self, run: RunReport) -> None:
         pass
@@ -83,16 +83,12 @@ class Writer:
         """Optional: a file's lines, read and not yet judged (``checker.run.check_files(on_lines=…)``), for
         work that depends on the lines alone; its report comes later through ``add`` (or not, if it fails)."""
 
-    def keep_prepared(self, lines: tuple, encode) -> None:
-        """For ``prepare``: ``encode`` each of a file's lines now, for ``add`` to ``take_prepared``."""
-        self.keep(lines, list(map(encode, lines)))
-
     def keep(self, lines: tuple, encodings: list) -> None:
         """For ``prepare``: keep what was encoded of each of a file's lines, for ``add`` to ``take_prepared``."""
         self._prepared[id(lines)] = (lines, encodings)
 
     def take_prepared(self, lines: tuple) -> list | None:
-        """What ``keep_prepared`` encoded of exactly these lines, or None; what it kept of other lines goes too
+        """What ``keep`` was given for exactly these lines, or None; what it kept of other lines goes too
         (lines prepared for a file that then failed: their report will not come)."""
         prepared = self._prepared.pop(id(lines), None)
         self._prepared.clear()
