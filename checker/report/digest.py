@@ -16,9 +16,10 @@ items: writers read its flagged lines through ``stream.flagged_lines`` and its s
 
 A run of one file digests too: the command would otherwise wait for the worker and then decode, count and
 encode every line alone.  Its lines still go ahead of judging (``DigestSpec.lines_ahead``, when a JSON or
-HTML report is asked for), and the command encodes what was read of them (``json_report.line_bytes``,
-``html_report._line_cells``) while the worker judges; the digest then holds only what judging added
-(``json_tails``, the HTML part without the lines' cells) and the report's read its lines again.
+HTML report is asked for), and the command encodes what was read of them from their values
+(``json_report.line_heads``, ``html_report._lines_cells``: the lines stay ``run.codec.ColumnLines``, made into
+LineItems only where a finding is fingerprinted) while the worker judges; the digest then holds only what
+judging added (``json_tails``, the HTML part without the lines' cells) and the report's read its lines again.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ class DigestSpec:
     json_items: bool  # also the file's JSON items (a run with a JSON report)
     flagged: bool = False  # also the flagged lines (a run with a text, SARIF or JUnit report)
     # one file: its lines still go to the command ahead of judging, which encodes what was read of them while
-    # the worker judges (``json_report.line_bytes``, ``html_report._line_cells``); the digest then holds only
+    # the worker judges (``json_report.line_heads``, ``html_report._lines_cells``); the digest then holds only
     # what judging added
     lines_ahead: bool = False
     html: bool = False  # also the HTML report's part of the file (``html_report.file_part``)

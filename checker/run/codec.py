@@ -5,7 +5,8 @@ object costs a third of checking them.  So:
 
 1. as soon as the file is read (before judging), the worker sends its lines (``encode_lines``): their field
    values column by column, ``marshal``-ed, a text that repeats (file, sheet, unit, section) once with an index
-   per line; the runner rebuilds them (``decode_lines``) while the worker judges;
+   per line; the runner rebuilds them (``decode_lines``) while the worker judges — or, ahead of a digest
+   (one big file), keeps their rows (``ColumnLines``) for the report writers to encode from;
 2. when judging is done, the worker sends the rest (``encode_result``): what lines share — their findings,
    green categories and certification evidence, which the judge's memo hands out as the same tuples for the
    same text — once, pickled, and per line the index of its share.
