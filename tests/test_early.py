@@ -209,3 +209,17 @@ def test_a_worker_killed_by_a_parse_ahead_reports_pre_flights_reason(tmp_path, s
     monkeypatch.setattr(early, "refusal", lambda path, memory: None)  # without it: the crash's own reason
     crashed = next(check_files([str(far)], settings, jobs=1))
     assert "crashed" in crashed.read.error and "SIGABRT" in crashed.read.error
+
+
+def test_a_parse_ahead_is_not_used_when_the_answer_is_not_the_childs(tmp_path, small_too, monkeypatch):
+    """The file changed or the child failed (``take`` gives nothing): pre-flight measures it again, and the
+    sheet is parsed afresh after that, not taken from the parse started before."""
+    from checker.read import read_path, spreadsheet
+
+    bill = _bill(tmp_path)
+    plain = read_path(str(bill))
+    made = _parsed_ahead(monkeypatch)
+    used = []
+    monkeypatch.setattr(spreadsheet.FirstSheet, "result", lambda self: used.append(self))
+    monkeypatch.setattr(early, "take", lambda path, memory: None)
+    assert read_path(str(bill)) == plain and made == [str(bill)] and used == []

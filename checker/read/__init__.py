@@ -33,7 +33,9 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
     try:
         size, fmt = sniff_file(path)
         first = _first_sheet_ahead(path, fmt, memory)
-        work = _preflighted(path, fmt, size, memory, ocr)
+        work, answered_early = _preflighted(path, fmt, size, memory, ocr)
+        if not answered_early:  # measured here after all (the file changed, the child failed): parsed afresh
+            first = None
         if on_work is not None:
             on_work(work)
         digest = _sha256(path)
@@ -102,14 +104,15 @@ def _first_sheet_ahead(path: str, fmt: str, memory: int):
     return FirstSheet(path)
 
 
-def _preflighted(path: str, fmt: str, size: int, memory: int, ocr: bool) -> Work:
-    """``preflight``'s answer: the one a child started with the command measured (``early``), or measured now."""
+def _preflighted(path: str, fmt: str, size: int, memory: int, ocr: bool) -> tuple[Work, bool]:
+    """``preflight``'s answer, and whether it is the one a child started with the command measured
+    (``early``); else it is measured now."""
     answer = _early.take(path, memory) if fmt in _early.FORMATS else None
     if answer is not None and answer[1] == fmt:
         if answer[0] == "refused":
             raise InputRefused(answer[2])
-        return answer[2]
-    return _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr)
+        return answer[2], True
+    return _preflight.preflight(path, fmt, size, memory=memory, ocr=ocr), False
 
 
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods", ".pdf": "pdf",
