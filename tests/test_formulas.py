@@ -30,6 +30,10 @@ SHAPES = [
     ('<c r="{r}"/>', False),
     ('<c r="{r}" t="inlineStr"><is><t>f&lt;v&gt; in text</t></is></c>', False),
     ('<c s="2" r="{r}"><f>A1</f></c>', True),  # r not the first attribute
+    ('<c r="{r}">\n  <f>A1</f>\n  <v>\n</v>\n</c>', True),  # indented
+    ('<c r="{r}" t="inlineStr"><f>A1</f><is><t>x</t></is></c>', True),  # a formula, and text but no value
+    ('<c><f>A1</f></c>', False),  # no reference: its row is not known
+    ('<c r="{r}"><v>1</v></c><c><f>A1</f></c>', False),  # … and not taken for the cell before it
 ]
 
 
@@ -57,7 +61,7 @@ def _parsed(path: str) -> set[int]:
         for _, element in ElementTree.iterparse(handle, events=("end",)):
             if element.tag == f"{{{MAIN}}}c":
                 formula, value = element.find(f"{{{MAIN}}}f"), element.find(f"{{{MAIN}}}v")
-                if formula is not None and (value is None or not (value.text or "").strip()):
+                if formula is not None and (value is None or not (value.text or "").strip()) and element.get("r"):
                     rows.add(int(element.get("r").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
     return rows
 

@@ -58,21 +58,25 @@ def uncached_formula_rows(path: str, sheet_name: str) -> set[int]:
 
 
 _FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")  # a formula element, in any namespace prefix
-# a cell: its prefix, its attributes, and its content (None when it closes itself)
-_CELL = re.compile(rb"<((?:\w+:)?)c(\s[^>]*?)?(?:/>|>(.*?)</\1c>)", re.S)
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c(\s[^>]*)?>\s*")  # a cell's start tag, up to its first child
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)<")
 _REF = re.compile(rb'\sr="[A-Z]+([0-9]+)"')
 
 
 def _uncached_rows(chunk: bytes):
-    """The rows of the chunk's cells that hold a formula and no value (an empty or missing <v>)."""
-    for cell in _CELL.finditer(chunk):
-        content = cell.group(3)
-        if not content or _FORMULA.search(content) is None:
+    """The rows of the chunk's cells that hold a formula and no value (an empty or missing <v>).  Found from
+    each formula element (a sheet has far fewer formulas than cells): its cell is the start tag just before it
+    (a cell's formula is its first child) and ends at the next cell end."""
+    for formula in _FORMULA.finditer(chunk):
+        at = formula.start()
+        tag = _CELL_TAG.fullmatch(chunk, chunk.rfind(b"<", 0, at), at)
+        if tag is None:  # not a cell's first child: not a cell formula
             continue
-        value = _VALUE.search(content)
+        end = _CELL_END.search(chunk, at)
+        value = _VALUE.search(chunk, at, end.start() if end is not None else len(chunk))
         if value is not None and value.group(1).strip():
             continue
-        ref = _REF.search(cell.group(2) or b"")
+        ref = _REF.search(tag.group(1) or b"")
         if ref is not None:
             yield int(ref.group(1))
