@@ -60,7 +60,7 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx",
     try:
         for index, name in enumerate(workbook.sheet_names):
             sheet = parsed if index == 0 and parsed is not None else _sheet(workbook, name)
-            parsed = None  # the grid below is the last reference to the parsed sheet
+            parsed = None  # from here ``sheet`` alone holds it: freed when the next sheet is parsed
             height, width = sheet.total_height, sheet.total_width
             if height * width > MAX_CELLS_PER_SHEET:
                 raise InputRefused(f"sheet {name!r} has {height}×{width} cells, over the limit of {MAX_CELLS_PER_SHEET}")
