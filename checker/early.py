@@ -71,7 +71,7 @@ def start(argv: list[str]) -> None:
     if pid == 0:
         os.close(answer_read)
         os.close(verdict_read)
-        _child(path, memory, (answer_write, verdict_write))
+        _child(path, memory, answer_write, verdict_write)
     os.close(answer_write)
     os.close(verdict_write)
     _started[identity] = _Started(answer_read, verdict_read, pid, memory)
@@ -80,10 +80,11 @@ def start(argv: list[str]) -> None:
     atexit.register(_reap, pid)
 
 
-def _child(path: str, memory: int, writes: tuple[int, ...]) -> None:
+def _child(path: str, memory: int, answer_write: int, verdict_write: int) -> None:
     """Sniff and pre-flight ``path`` as ``read_path`` would; write ("work", format, Work) or ("refused", format,
-    reason) to each pipe — nothing when sniffing refuses it or it is not a workbook (the worker then does it all
-    itself)."""
+    reason) to the worker's pipe, and to the command's the refusal or ("work", format, None) (a pipe holds a
+    small answer whole: the child never waits for the command, which reads only when a worker died) — nothing
+    when sniffing refuses it or it is not a workbook (the worker then does it all itself)."""
     code = 1
     try:
         import signal
@@ -103,9 +104,9 @@ def _child(path: str, memory: int, writes: tuple[int, ...]) -> None:
             answer = ("work", fmt, preflight.preflight(path, fmt, size, memory=memory))
         except InputRefused as exc:
             answer = ("refused", fmt, str(exc))
-        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        for fd in writes:
-            write_all(fd, data)
+        verdict = answer if answer[0] == "refused" else ("work", fmt, None)
+        write_all(verdict_write, pickle.dumps(verdict, protocol=pickle.HIGHEST_PROTOCOL))
+        write_all(answer_write, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
         code = 0
     except BaseException:
         code = 1
@@ -146,7 +147,7 @@ def waiting(path: str, memory: int) -> bool:
         readable, _, _ = select.select([started.answer], [], [], 0)
     except (OSError, ValueError):
         return False
-    return not readable  # the answer is one small write: readable means written (or the child is gone)
+    return not readable  # readable: the child is writing its answer (measured), or it is gone
 
 
 def refusal(path: str, memory: int, wait: float = 10.0) -> tuple[str, str] | None:

@@ -37,6 +37,9 @@ class Work:
     cells: int = 0  # workbook/CSV cells (the extent of every sheet)
     pages: int = 0  # PDF pages
     scanned_pages: int = 0  # PDF pages without a text layer (read by OCR when --ocr is on)
+    # (sheet part, rows) of a workbook's formula cells saved without a value, found on the way (the reader
+    # marks such a line's amount as missing, not zero: ``read.formulas``)
+    uncached_formulas: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     def describe(self) -> str:
         """'1.2 million cells', '501 pages (40 scanned)', '2 scanned pages' or '' (each a message of

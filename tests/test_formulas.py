@@ -1,7 +1,9 @@
-"""Formula cells saved without a cached value (``read.formulas``): the byte scan names the rows an XML parser
-would, in every shape a cell takes, across the pieces the sheet is read in."""
+"""Formula cells saved without a cached value (``read.formulas``, found by pre-flight on its way through the
+sheet: ``preflight.uncached_rows``): the rows an XML parser would name, in every shape a cell takes, across the
+pieces the sheet is read in."""
 from __future__ import annotations
 
+import os
 import random
 import zipfile
 
@@ -54,6 +56,12 @@ def _workbook(tmp_path, rows: list[list[str]], prefix: str = "") -> str:
     return str(path)
 
 
+def _found(path: str, sheet: str = "表-08") -> set[int]:
+    """What the reader is told: pre-flight's rows of the sheet's part."""
+    work = preflight.preflight(path, "xlsx", os.path.getsize(path))
+    return formulas.uncached_formula_rows(path, sheet, work.uncached_formulas)
+
+
 def _parsed(path: str) -> set[int]:
     """What an XML parser finds: the reference the byte scan must agree with."""
     rows = set()
@@ -71,8 +79,8 @@ def test_every_shape_of_cell(tmp_path, prefix):
     rows = [[shape.format(r=f"H{number}")] for number, (shape, _) in enumerate(SHAPES, 1)]
     path = _workbook(tmp_path, rows, prefix)
     expected = {number for number, (_, uncached) in enumerate(SHAPES, 1) if uncached}
-    assert formulas.uncached_formula_rows(path, "表-08") == expected == _parsed(path)
-    assert formulas.uncached_formula_rows(path, "another sheet") == set()
+    assert _found(path) == expected == _parsed(path)
+    assert _found(path, "another sheet") == set()
 
 
 def test_random_sheets_read_in_small_pieces_agree_with_a_parser(tmp_path, monkeypatch):
@@ -84,20 +92,33 @@ def test_random_sheets_read_in_small_pieces_agree_with_a_parser(tmp_path, monkey
             columns = rng.sample("ABCDEFGHI", rng.randint(0, 5))
             rows.append([rng.choice(SHAPES)[0].format(r=f"{column}{number}") for column in sorted(columns)])
         path = _workbook(tmp_path, rows, rng.choice(["", "x"]))
-        assert formulas.uncached_formula_rows(path, "表-08") == _parsed(path), round_
+        assert _found(path) == _parsed(path), round_
 
 
 def test_a_sheet_without_formulas_is_not_searched_cell_by_cell(tmp_path, monkeypatch):
     searched = []
-    monkeypatch.setattr(formulas, "_uncached_rows", lambda chunk: searched.append(chunk) or ())
+    monkeypatch.setattr(preflight, "_FORMULA", _Counting(searched))
     path = _workbook(tmp_path, [['<c r="A1"><v>1</v></c>', '<c r="B1" t="s"><v>2</v></c>']] * 50)
-    assert formulas.uncached_formula_rows(path, "表-08") == set() and searched == []
+    assert _found(path) == set() and searched == []
+    assert preflight.preflight(path, "xlsx", os.path.getsize(path)).uncached_formulas == ()
 
 
-def test_a_broken_part_gives_no_rows_not_an_error(tmp_path):
-    path = tmp_path / "broken.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", "<c r='H1'>" + "x" * 100)
-    assert formulas.uncached_formula_rows(str(path), "表-08") == set()
+class _Counting:
+    """A stand-in for the formula pattern that records each search."""
+
+    def __init__(self, calls: list):
+        self.calls = calls
+
+    def finditer(self, chunk):
+        self.calls.append(chunk)
+        return iter(())
+
+
+def test_the_reader_is_told_by_part_and_a_broken_workbook_gives_no_rows(tmp_path):
+    path = _workbook(tmp_path, [[SHAPES[0][0].format(r="H1")]])
+    assert preflight.preflight(path, "xlsx", os.path.getsize(path)).uncached_formulas == (
+        ("xl/worksheets/sheet1.xml", (1,)),)
+    assert formulas.uncached_formula_rows(path, "表-08", ()) == set()  # nothing found: nothing opened
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK not a zip")
+    assert formulas.uncached_formula_rows(str(broken), "表-08", (("xl/worksheets/sheet1.xml", (1,)),)) == set()

@@ -62,7 +62,7 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         else:
             from .spreadsheet import read_workbook
 
-            result, sheets = read_workbook(path, name, fmt, first)
+            result, sheets = read_workbook(path, name, fmt, first, work.uncached_formulas)
     except InputRefused as exc:
         return FileRead(path=name, format=fmt, sha256=digest or _safe_sha256(path), error=str(exc) + _name_mismatch(path, fmt))
     except OSError as exc:

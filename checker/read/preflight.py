@@ -116,15 +116,18 @@ def _xlsx(path: str, budget: int) -> Work:
             names = set(archive.namelist())
             sheets, strings = _workbook_parts(archive, names)
             lengths = _shared_string_lengths(archive, strings) if strings else array("I")
-            cells = 0
+            cells, uncached = 0, []
             for part in sheets:
-                cells += _check_sheet(archive, part, lengths, budget)
+                rows: set[int] = set()
+                cells += _check_sheet(archive, part, lengths, budget, rows)
                 _check_file_cells(cells)
+                if rows:
+                    uncached.append((part, tuple(sorted(rows))))
     except zipfile.BadZipFile as exc:
         raise InputRefused(f"corrupt or truncated workbook (zip: {exc})") from None
     except (EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error) as exc:  # zip streams
         raise InputRefused(f"corrupt or truncated workbook ({type(exc).__name__}: {_short(exc)})") from None
-    return Work(cells=cells)
+    return Work(cells=cells, uncached_formulas=tuple(uncached))
 
 
 def _workbook_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[list[str], str | None]:
@@ -220,15 +223,16 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _check_sheet(archive: zipfile.ZipFile, part: str, lengths: array, budget: int) -> int:
-    """Refuse a sheet whose grid or text would not fit; return its extent in cells.
+def _check_sheet(archive: zipfile.ZipFile, part: str, lengths: array, budget: int, uncached: set[int]) -> int:
+    """Refuse a sheet whose grid or text would not fit; return its extent in cells; add the rows of its formula
+    cells saved without a value to ``uncached`` (``uncached_rows``).
 
     A quick pass bounds the extent by every referenced cell (valued or not) and the text by the XML's size
     plus every shared-string use at the longest string's length; only a sheet those bounds do not clear is
     scanned exactly (cells that hold a value, the text each shared-string use really adds)."""
-    quick = _scan_sheet(archive, part, lengths, exact=False)
+    quick = _scan_sheet(archive, part, lengths, exact=False, uncached=uncached)
     if quick is None or not _fits(quick, budget):
-        exact = _scan_sheet(archive, part, lengths, exact=True)
+        exact = _scan_sheet(archive, part, lengths, exact=True, uncached=uncached)
         problem = _fits(exact, budget, explain=True)
         if problem:
             raise InputRefused(f"sheet part {part.rsplit('/', 1)[-1]!r} {problem}")
@@ -254,9 +258,10 @@ def _fits(extent: tuple[int, int, int, int, int] | None, budget: int, explain: b
     return reason if explain else not reason
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool):
+def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool, uncached: set[int]):
     """(height, width, text bytes, merged ranges, last row) of a sheet, bounded (quick) or exact; None when
-    the quick pass meets cells it cannot place (no r="A1" first, namespace prefixes)."""
+    the quick pass meets cells it cannot place (no r="A1" first, namespace prefixes).  The rows of formula
+    cells saved without a value go into ``uncached`` on the way."""
     bounds = None  # (first row, last row, first column, last column) of the cells placed so far
     implicit_height = implicit_width = 0
     text = sum(lengths)  # the shared-string pool itself is loaded once
@@ -264,6 +269,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool
     count = len(lengths)
     for chunk in cell_chunks(archive, part):
         merges += chunk.count(b"mergeCell ")
+        uncached.update(uncached_rows(chunk))
         if exact:
             patterns = _GENERAL if b":c" in chunk else _PLAIN
             refs = patterns.valued_ref.findall(chunk)
@@ -296,6 +302,37 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool
         height, width = bounds[1] - bounds[0] + 1, bounds[3] - bounds[2] + 1
     height, width = max(height, implicit_height), max(width, implicit_width)
     return height, width, text, merges, max(bounds[1] if bounds else 0, implicit_height)
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s/>]")  # a formula element, in any namespace prefix
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c(\s[^>]*)?>\s*")  # a cell's start tag, up to its first child
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>([^<]*)<")
+_CELL_ROW = re.compile(rb'\sr="[A-Z]+([0-9]+)"')
+
+
+def uncached_rows(chunk: bytes) -> list[int]:
+    """The rows of the chunk's cells that hold a formula and no value (an empty or missing <v>): calamine
+    reads such a cell as empty, which the reader must not take for a zero amount (``read.formulas``).  Found
+    from each formula element (a sheet has far fewer formulas than cells; most have none: one substring
+    search): its cell is the start tag just before it (a cell's formula is its first child) and ends at the
+    next cell end."""
+    if b"<f" not in chunk and b":f" not in chunk:
+        return []
+    rows = []
+    for formula in _FORMULA.finditer(chunk):
+        at = formula.start()
+        tag = _CELL_TAG.fullmatch(chunk, chunk.rfind(b"<", 0, at), at)
+        if tag is None:  # not a cell's first child: not a cell formula
+            continue
+        end = _CELL_END.search(chunk, at)
+        value = _VALUE.search(chunk, at, end.start() if end is not None else len(chunk))
+        if value is not None and value.group(1).strip():
+            continue
+        row = _CELL_ROW.search(tag.group(1) or b"")
+        if row is not None:
+            rows.append(int(row.group(1)))
+    return rows
 
 
 def _ref_bounds(refs: list[tuple[bytes, bytes]]) -> tuple[int, int, int, int] | None:

@@ -50,10 +50,11 @@ class FirstSheet:
         return handed
 
 
-def read_workbook(path: str, display_name: str, fmt: str = "xlsx",
-                  first: FirstSheet | None = None) -> tuple[GridResult, list[str]]:
+def read_workbook(path: str, display_name: str, fmt: str = "xlsx", first: FirstSheet | None = None,
+                  uncached: tuple = ()) -> tuple[GridResult, list[str]]:
     """All tables of all visible and hidden worksheets of ``path``; also the names of sheets read.
-    ``first``: the workbook already opened and its first sheet parsed (``FirstSheet``)."""
+    ``first``: the workbook already opened and its first sheet parsed (``FirstSheet``); ``uncached``: where
+    pre-flight found formula cells saved without a value (``Work.uncached_formulas``)."""
     workbook, parsed = first.result() if first is not None else (_opened(path), None)
     combined = GridResult([], [])
     sheets: list[str] = []
@@ -75,7 +76,7 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx",
                 empty = not result.tables and not any(v not in (None, "") for row in grid for v in row)
                 del grid  # before the collector is back: it would scan every row of the grid once more
             if fmt in ("xlsx", "xlsm"):
-                _mark_uncached_amounts(path, name, result)
+                _mark_uncached_amounts(path, name, result, uncached)
             combined.items.extend(result.items)
             combined.warnings.extend(result.warnings)
             combined.tables.extend(result.tables)
@@ -114,13 +115,15 @@ def _open(path: str) -> CalamineWorkbook:
     return CalamineWorkbook.from_path(path)
 
 
-def _mark_uncached_amounts(path: str, sheet: str, result: GridResult) -> None:
+def _mark_uncached_amounts(path: str, sheet: str, result: GridResult, uncached: tuple) -> None:
     """Items whose amounts are formulas saved without values: amount_missing, and a warning."""
+    if not uncached:  # no such formula anywhere in the workbook (pre-flight looked at every cell)
+        return
     suspects = [i for i, item in enumerate(result.items)
                 if item.amount is None or (item.unit_price is None and item.quantity is None)]
     if not suspects:
         return
-    rows = uncached_formula_rows(path, sheet)
+    rows = uncached_formula_rows(path, sheet, uncached)
     missing = 0
     for index in suspects:
         item = result.items[index]
