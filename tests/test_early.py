@@ -223,3 +223,20 @@ def test_a_parse_ahead_is_not_used_when_the_answer_is_not_the_childs(tmp_path, s
     monkeypatch.setattr(spreadsheet.FirstSheet, "result", lambda self: used.append(self))
     monkeypatch.setattr(early, "take", lambda path, memory: None)
     assert read_path(str(bill)) == plain and made == [str(bill)] and used == []
+
+
+def test_an_answer_bigger_than_a_pipe_holds_arrives_whole(tmp_path, small_too):
+    """Pre-flight's answer carries the rows of formulas saved without values: a tender bill's can be hundreds of
+    KB, more than a pipe holds; the worker still takes it whole, and the command's pipe (refusals only) never
+    makes the child wait."""
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c><c r="H{r}"><f>F{r}*G{r}</f></c></row>'
+                   for r in range(1, 30_001))
+    bill = tmp_path / "tender.xlsx"
+    bill.write_bytes(hostile.xlsx(rows))
+    expected = preflight.preflight(str(bill), "xlsx", bill.stat().st_size, memory=MEMORY_BYTES)
+    assert len(expected.uncached_formulas[0][1]) == 30_000
+    early.start(["check", str(bill)])
+    command_side = dict(early._started)
+    assert early.take(str(bill), MEMORY_BYTES) == ("work", "xlsx", expected)
+    early._started.update(command_side)
+    assert early.refusal(str(bill), MEMORY_BYTES, wait=30) is None
