@@ -9,7 +9,8 @@ finish.  Each file is read and checked in a worker process (``checker.run.worker
   loop, a ``finally`` that loops again) the runner kills the worker's whole process group when the budget is
   spent and reports the file as one line;
 - cannot print: its stdout/stderr come to the runner, whose last lines explain a crash (a Rust allocation
-  failure, a segfault) in the file's one-line reason.
+  failure, a segfault) in the file's one-line reason — unless the early pre-flight refused the file (its
+  first sheet may be parsed before that answer is in: ``checker.early``), whose own reason is then given.
 
 The last file of a run, handed out while another core has nothing to do (a run of one big bill), goes with
 that core: its worker judges half of the lines in a forked child (``checker.run.split``).
