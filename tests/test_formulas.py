@@ -118,7 +118,18 @@ def test_the_reader_is_told_by_part_and_a_broken_workbook_gives_no_rows(tmp_path
     path = _workbook(tmp_path, [[SHAPES[0][0].format(r="H1")]])
     assert preflight.preflight(path, "xlsx", os.path.getsize(path)).uncached_formulas == (
         ("xl/worksheets/sheet1.xml", (1,)),)
-    assert formulas.uncached_formula_rows(path, "表-08", ()) == set()  # nothing found: nothing opened
+    assert formulas.uncached_formula_rows(path, "表-08", ()) == set()  # pre-flight found none
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK not a zip")
     assert formulas.uncached_formula_rows(str(broken), "表-08", (("xl/worksheets/sheet1.xml", (1,)),)) == set()
+
+
+def test_rows_found_when_pre_flight_scans_a_sheet_twice(tmp_path, monkeypatch):
+    """A sheet the quick pass cannot clear is scanned exactly as well: its rows are those of one scan."""
+    rows = [[shape.format(r=f"H{number}")] for number, (shape, _) in enumerate(SHAPES, 1)]
+    path = _workbook(tmp_path, rows)
+    expected = _parsed(path)
+    fits = preflight._fits
+    monkeypatch.setattr(preflight, "_fits", lambda extent, budget, explain=False: fits(extent, budget, explain)
+                        if explain else False)  # the quick bounds never clear: the exact pass runs too
+    assert _found(path) == expected

@@ -39,8 +39,6 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 def uncached_formula_rows(path: str, sheet_name: str, uncached: tuple) -> set[int]:
     """1-based rows of ``sheet_name`` holding a formula cell with no cached value, from pre-flight's
     ``Work.uncached_formulas`` (``uncached``); empty when unknown."""
-    if not uncached:
-        return set()
     try:
         with zipfile.ZipFile(path) as archive:
             member = _sheet_parts(archive).get(sheet_name)

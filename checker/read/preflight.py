@@ -163,7 +163,7 @@ def _read_small(archive: zipfile.ZipFile, name: str, limit: int = 16 << 20) -> b
     return data
 
 
-def cell_chunks(archive: zipfile.ZipFile, name: str):
+def _chunks(archive: zipfile.ZipFile, name: str):
     """The member's bytes in pieces of about _CHUNK that end after a complete cell, row or shared string (a
     small member in one piece)."""
     carry = b""
@@ -207,7 +207,7 @@ def _shared_string_lengths(archive: zipfile.ZipFile, name: str) -> array:
     lengths = array("I")
     previous = 0
     offset = 0
-    for chunk in cell_chunks(archive, name):
+    for chunk in _chunks(archive, name):
         for match in re.finditer(rb"</(?:\w+:)?si>", chunk):
             end = offset + match.end()
             lengths.append(min(end - previous, 0xFFFFFFFF))
@@ -232,7 +232,8 @@ def _check_sheet(archive: zipfile.ZipFile, part: str, lengths: array, budget: in
     scanned exactly (cells that hold a value, the text each shared-string use really adds)."""
     quick = _scan_sheet(archive, part, lengths, exact=False, uncached=uncached)
     if quick is None or not _fits(quick, budget):
-        exact = _scan_sheet(archive, part, lengths, exact=True, uncached=uncached)
+        # a quick pass that went to the end has found every such row already
+        exact = _scan_sheet(archive, part, lengths, exact=True, uncached=uncached if quick is None else set())
         problem = _fits(exact, budget, explain=True)
         if problem:
             raise InputRefused(f"sheet part {part.rsplit('/', 1)[-1]!r} {problem}")
@@ -267,7 +268,7 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, lengths: array, exact: bool
     text = sum(lengths)  # the shared-string pool itself is loaded once
     merges = shared = 0
     count = len(lengths)
-    for chunk in cell_chunks(archive, part):
+    for chunk in _chunks(archive, part):
         merges += chunk.count(b"mergeCell ")
         uncached.update(uncached_rows(chunk))
         if exact:

@@ -116,8 +116,6 @@ class Template:
     rules: tuple[str, ...]  # the findings' rules, whose fingerprints go between the pieces
 
     def fill(self, item: LineItem) -> bytes:
-        if not self.rules:
-            return self.pieces[0]
         prints = item_fingerprints(item, list(self.rules))
         return self.pieces[0] + b"".join(fp.encode() + piece for fp, piece in zip(prints, self.pieces[1:]))
 
