@@ -272,11 +272,11 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 def line_judge(matcher: Matcher, judge: Judge,
                certification: Certification | None = None) -> Callable[[LineItem], CheckedItem]:
     """The whole judgement of one line: matched, judged, and its certification checked (with a registry)."""
-    match, verdict = matcher.match_item, judge.judge
+    match, verdict = matcher.match_item, judge.judge_line
     if certification is None:
-        return lambda item: verdict(item, match(item))
+        return lambda item: verdict(item, match)
     certify = certification.apply
-    return lambda item: certify(verdict(item, match(item)))
+    return lambda item: certify(verdict(item, match))
 
 
 def judge_in_turn(lines: tuple, judge_one: Callable[[LineItem], CheckedItem]) -> tuple:

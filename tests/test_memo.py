@@ -49,3 +49,23 @@ def test_checked_item_and_provenance_build_are_the_dataclasses_made_faster():
     where = Provenance.build("b.xlsx", "表-08", 3, 4, 2)
     assert where == Provenance("b.xlsx", "表-08", 3, 4, 2) and hash(where) == hash(Provenance("b.xlsx", "表-08", 3, 4, 2))
     assert where.location == ""
+
+
+def test_a_line_the_judge_remembers_is_not_matched_again():
+    """``Judge.judge_line`` matches only on a memo miss, and judges as ``judge(item, match)`` does."""
+    from checker.judge.rules import Judge, Profile
+    from checker.model import LineItem, Provenance
+    from tests.test_structural_rules import CATALOGS
+
+    judge, calls = Judge(CATALOGS, Profile()), []
+
+    def match_item(line):
+        calls.append(line)
+        return MATCHER.match_item(line)
+
+    item = LineItem(provenance=Provenance("b.xlsx", "表-08", 3, 3, None), table="boq", code="010401003001",
+                    name="砖墙（判定记忆测试）", features="MU10 实心粘土砖")
+    judged = [judge.judge_line(item, match_item) for _ in range(3)]
+    assert len(calls) == 2  # the second sighting keeps the judgement; the third takes it without matching
+    expected = Judge(CATALOGS, Profile()).judge(item, MATCHER.match_item(item))
+    assert all(j == expected for j in judged) and any(f.kind == "banned" for f in expected.findings)

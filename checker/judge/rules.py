@@ -10,6 +10,7 @@ import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..match.catalog import CatalogSet, Entry
 from .conditions import decide_all
@@ -66,11 +67,16 @@ class Judge:
         self._context_work_items: dict[str, str] = {}
 
     def judge(self, item: LineItem, match: LineMatch) -> CheckedItem:
+        return self.judge_line(item, lambda _: match)
+
+    def judge_line(self, item: LineItem, match_item: Callable[[LineItem], LineMatch]) -> CheckedItem:
+        """``judge(item, match_item(item))``, matching only when the memo does not already hold the line's
+        judgement (its key holds all the matcher's: a repeated line is not looked up twice)."""
         # the section heading or sheet name can tell where a line is (外立面工程) when the line does not
         key = (item.name, item.features, item.code[:9] if item.code else "", _context(item))
         cached = self._memo.get(key)
         if cached is None:
-            cached = self._judge(item, match)
+            cached = self._judge(item, match_item(item))
             self._memo.put(key, cached)
         return CheckedItem.build(item, cached[0], cached[1])
 
