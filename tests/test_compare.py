@@ -88,6 +88,7 @@ def test_text_report_in_chinese_and_english(generated):
     assert "Bid review" in en.output and "missing line" in en.output and "缺项" not in en.output
     assert "  错误  缺项" in zh.output and "ERROR" not in zh.output and "WARN" not in zh.output  # marks too
     assert "  ERROR missing line" in en.output
+    assert "山东" in zh.output and "2024年第186号" in zh.output  # every key catalog gap, in full
 
 
 def test_the_review_says_its_words_through_the_reports_message_table():

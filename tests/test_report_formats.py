@@ -203,6 +203,41 @@ def test_html_green_coverage_by_amount_and_line(run):
     assert "预拌砂浆" in coverage
 
 
+# --- what every report says ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - FILE_FORMATS))
+def test_every_report_states_each_key_catalog_gap_in_full(run, fmt):
+    """The missing provincial Shandong list and the 2024 restriction conditions (the catalogs' key gaps) are
+    said in full in every format, not only counted."""
+    from checker.report.i18n import texts
+
+    key = run.catalogs.key_gaps
+    assert any("山东" in g for g in key) and any("2024" in g for g in key)
+    text = renderer(fmt)(run)
+    if fmt in ("json", "sarif"):
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    for gap in key:
+        assert texts("zh").msg(gap) in text or gap in text, (fmt, gap)
+
+
+@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - FILE_FORMATS))
+def test_every_report_states_a_files_warnings_and_marks_ocr_lines(run, fmt):
+    """A file's warnings (pages read by OCR to verify against the paper …) reach every format; SARIF marks a
+    flagged line read by OCR."""
+    import dataclasses
+
+    report = run.files[0]
+    note = "第 1 页经文字识别读出（测试）"
+    items = tuple(dataclasses.replace(c, item=dataclasses.replace(c.item, ocr_confidence=0.91)) for c in report.items)
+    run.files[0] = dataclasses.replace(report, read=dataclasses.replace(report.read, warnings=(note,), ocr_pages=1),
+                                       items=items)
+    text = renderer(fmt)(run)
+    assert note in (json.dumps(json.loads(text), ensure_ascii=False) if fmt in ("json", "sarif") else text)
+    if fmt == "sarif":
+        results = json.loads(text)["runs"][0]["results"]
+        assert results and all(r["properties"]["ocr"] and "文字识别" in r["message"]["text"] for r in results)
+
+
 # --- SARIF and JUnit --------------------------------------------------------------------------------------
 
 def test_sarif_locations_fingerprints_and_levels(run):

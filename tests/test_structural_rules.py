@@ -304,6 +304,15 @@ def test_the_schema_accepts_the_structural_fields(tmp_path):
     assert validate(_catalog(entry)) == []
 
 
+@pytest.mark.parametrize("gaps", [["", "x"], "一条缺口", [3]])
+def test_catalog_gaps_and_key_gaps_must_be_lists_of_text(gaps):
+    for key in ("gaps", "key_gaps"):
+        catalog = _catalog({"id": "X-1", "list": "banned", "name": "某产品", "jurisdiction": "national",
+                            "terms": ["某产品"], "source": "s", "edition": "e", "confidence": "low"})
+        catalog[key] = gaps
+        assert any(key in problem for problem in validate(catalog))
+
+
 def test_a_catalog_with_a_bad_pattern_is_refused_with_one_line(tmp_path):
     import json
     from checker.match.catalog import load_file

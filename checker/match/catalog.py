@@ -17,6 +17,8 @@ from ..documents import read_document
 from .structure import PRODUCT_CLASSES, STRUCTURE_FILE, default_reader
 
 SCHEMA_ID = "gbm-check/catalog@1"
+NO_PROVINCIAL_CATALOGUE = ("no provincial Shandong catalogue loaded: 《山东省建设领域推广应用和限制、禁止使用技术产品目录》 "
+                           "could not be obtained; load the official edition with `gbm-check catalog import`")
 LISTS = ("banned", "restricted", "promoted", "green")
 JURISDICTIONS = ("national", "shandong", "city")
 CONFIDENCES = ("high", "medium", "low")
@@ -118,6 +120,7 @@ class Catalog:
     path: str
     entries: tuple[Entry, ...]
     gaps: tuple[str, ...] = ()
+    key_gaps: tuple[str, ...] = ()  # gaps every report states in full (the rest: in full where there is room)
     provincial: bool = False  # the provincial Shandong catalogue (loaded by an officer with `catalog import`)
 
 
@@ -134,17 +137,22 @@ class CatalogSet:
             self.entries[entry.id] = entry
 
     @property
-    def gaps(self) -> list[str]:
+    def key_gaps(self) -> list[str]:
+        """The gaps every report states in full: no provincial Shandong catalogue (unless one is loaded), then
+        each catalog's ``key_gaps``."""
         seen: list[str] = []
-        for catalog in self.catalogs:
-            for gap in catalog.gaps:
-                if gap not in seen:
-                    seen.append(gap)
         if not any(c.provincial for c in self.catalogs):
-            missing = ("no provincial Shandong catalogue loaded: 《山东省建设领域推广应用和限制、禁止使用技术产品目录》 "
-                       "could not be obtained; load the official edition with `gbm-check catalog import`")
-            if missing not in seen:
-                seen.insert(0, missing)
+            seen.append(NO_PROVINCIAL_CATALOGUE)
+        for catalog in self.catalogs:
+            seen.extend(gap for gap in catalog.key_gaps if gap not in seen)
+        return seen
+
+    @property
+    def gaps(self) -> list[str]:
+        """Every known gap: the key ones first."""
+        seen = self.key_gaps
+        for catalog in self.catalogs:
+            seen.extend(gap for gap in catalog.gaps if gap not in seen)
         return seen
 
     def get(self, entry_id: str) -> Optional[Entry]:
@@ -161,6 +169,10 @@ def validate(data: object) -> list[str]:
     for key in ("id", "title", "edition", "jurisdiction", "source"):
         if not isinstance(data.get(key), str) or not data.get(key):
             problems.append(f"catalog field {key!r} is missing or not text")
+    for key in ("gaps", "key_gaps"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(f"catalog field {key!r} must be a list of non-empty strings")
     entries = data.get("entries")
     if not isinstance(entries, list):
         return problems + ["'entries' must be a list"]
@@ -331,7 +343,7 @@ def parse(data: dict, path: str) -> Catalog:
     return Catalog(
         id=data["id"], title=data["title"], edition=data["edition"], jurisdiction=data["jurisdiction"],
         source=data["source"], path=path, entries=tuple(entries), gaps=tuple(data.get("gaps", ())),
-        provincial=bool(data.get("provincial", False)),
+        key_gaps=tuple(data.get("key_gaps", ())), provincial=bool(data.get("provincial", False)),
     )
 
 

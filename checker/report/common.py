@@ -192,4 +192,12 @@ def short_edition(text: str, limit: int = 36) -> str:
 
 
 def gaps(catalogs: CatalogSet, t: Texts) -> list[str]:
+    """Every known gap of the catalogs in the report's language, the key ones first."""
     return [t.msg(gap) for gap in catalogs.gaps]
+
+
+def gap_lines(catalogs: CatalogSet, t: Texts) -> list[str]:
+    """The gaps for a report without room for them all: each key gap in full, then how many more there are."""
+    key, every = catalogs.key_gaps, catalogs.gaps
+    lines = [t("gap", text=t.msg(gap)) for gap in key]
+    return lines + ([t("gap.more", n=len(every) - len(key))] if len(every) > len(key) else [])

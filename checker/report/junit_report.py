@@ -16,7 +16,7 @@ from ..engine import FileReport, RunReport, is_failing
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 from ..textsafe import printable
-from .common import evidence_text, rows_text, sheet_shown, where
+from .common import evidence_text, gap_lines, rows_text, sheet_shown, where
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, flagged_lines, render_run
 
@@ -54,12 +54,17 @@ def _finding_text(checked: CheckedItem, finding: Finding, t: Texts) -> str:
     return "\n".join(lines)
 
 
-def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts, summary=None) -> ET.Element:
+def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts, summary=None,
+           gaps: tuple[str, ...] = ()) -> ET.Element:
+    """The file's testsuite; its warnings (OCR'd pages to verify …) and the catalogs' ``gaps`` (lines to say
+    in every report) are properties and the suite's system-out, so that a dashboard shows them too."""
     read = report.read
     suite = ET.Element("testsuite", name=_x(read.path), time=f"{report.seconds:.3f}")
     props = ET.SubElement(suite, "properties")
+    notes = [t.msg(w) for w in read.warnings]
     for name, value in (("format", read.format), ("sha256", read.sha256), ("project", read.project),
-                        ("items", line_count(report))):
+                        ("items", line_count(report)), *((("ocr_pages", read.ocr_pages),) if read.ocr_pages else ()),
+                        *(("warning", note) for note in notes), *(("catalog_gap", gap) for gap in gaps)):
         ET.SubElement(props, "property", name=name, value=_x(value))
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     if not read.ok:
@@ -94,6 +99,7 @@ def _suite(report: FileReport, fail_kinds: tuple[str, ...], t: Texts, summary=No
         counts["tests"] = 1
     for key, value in counts.items():
         suite.set(key, str(value))
+    ET.SubElement(suite, "system-out").text = _x("\n".join(notes + list(gaps)))
     return suite
 
 
@@ -109,12 +115,14 @@ class Writer(BaseWriter):
         self.spool = tempfile.SpooledTemporaryFile(max_size=2**20)
         self.totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         self.fail_kinds: tuple[str, ...] = ()
+        self.gaps: tuple[str, ...] = ()
 
     def begin(self, run: RunReport) -> None:
         self.fail_kinds = run.fail_kinds
+        self.gaps = tuple(gap_lines(run.catalogs, texts(self.options.lang)))
 
     def add(self, report: FileReport, summary=None) -> None:
-        suite = _suite(report, self.fail_kinds, texts(self.options.lang), summary)
+        suite = _suite(report, self.fail_kinds, texts(self.options.lang), summary, self.gaps)
         for key in self.totals:
             self.totals[key] += int(suite.get(key, 0))
         ET.indent(suite, level=1)

@@ -120,6 +120,10 @@ class Writer(BaseWriter):
                                                                                      reason=self.t.msg(read.error or ""))},
                                        "locations": [{"physicalLocation": {"artifactLocation": {
                                            "uri": artifact_uri(read.path), "index": index}}}]})
+        for warning in read.warnings:  # OCR'd pages to verify against the paper, columns left unread …
+            self.notifications.append({"level": "warning", "message": {"text": self.t.msg(warning)},
+                                       "locations": [{"physicalLocation": {"artifactLocation": {
+                                           "uri": artifact_uri(read.path), "index": index}}}]})
         for checked, _ in flagged_lines(report, summary):
             for finding in checked.findings:
                 if finding.kind not in LEVEL:
@@ -179,6 +183,9 @@ def _result(report: FileReport, checked: CheckedItem, finding: Finding, index: i
                        "needsManualCheck": finding.needs_manual_check, "code": checked.item.code,
                        "greenCategories": list(checked.green_categories)},
     }
+    if checked.item.ocr:
+        result["message"]["text"] += " " + t("ocr.line")
+        result["properties"].update(ocr=True, ocrConfidence=checked.item.ocr_confidence)
     if finding.baseline:
         result["baselineState"] = "unchanged" if finding.baseline == "known" else "new"
     if finding.waiver:

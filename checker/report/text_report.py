@@ -10,7 +10,7 @@ import click
 
 from ..engine import FileReport, FileSummary, RunReport
 from ..textsafe import printable
-from .common import (evidence_text, gaps, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
+from .common import (evidence_text, gap_lines, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
                      verdict_text, where)
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, flagged_lines, render_run
@@ -129,11 +129,8 @@ class Writer(BaseWriter):
         self._line(t("catalogs", list=t("sep.clause").join(editions)))
         if t("quoted.note"):
             self._line(t("quoted.note"))
-        known = gaps(run.catalogs, t)
-        if known:
-            self._line(t("gap", text=known[0]))
-        if len(known) > 1:
-            self._line(t("gap.more", n=len(known) - 1))
+        for line in gap_lines(run.catalogs, t):
+            self._line(line)
         verdict = run.verdict()
         colour = {"fail": "red", "review": "yellow", "pass": "green"}[verdict]
         self._line(self._style(t("verdict.line", text=verdict_text(verdict, counts, run.catalogs, t)), fg=colour,

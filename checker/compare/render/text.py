@@ -6,6 +6,7 @@ from typing import Optional
 
 import click
 
+from ...report.common import gap_lines
 from ...report.i18n import texts
 from ..messages import (GROUP_TEXT, KIND_TEXT, LABELS, SOURCE_TEXT, VERDICT_TEXT, WARNINGS, colon, detail, number,
                         paren, percent, profile_line)
@@ -122,6 +123,6 @@ def render(comparison: Comparison, lang: str = "zh", color: bool = False) -> str
         out.append(style(t("run.warning", text=WARNINGS[lang][warning]), fg="yellow"))
     if comparison.profile is not None:
         out.append(profile_line(comparison.profile, lang))
-    if comparison.catalogs is not None and comparison.catalogs.gaps:
-        out.append(t("gap", text=t.msg(comparison.catalogs.gaps[0])))
+    if comparison.catalogs is not None:
+        out.extend(gap_lines(comparison.catalogs, t))
     return "\n".join(out) + "\n"
