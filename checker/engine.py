@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import __version__
 from .match.catalog import CatalogSet
-from .judge.rules import Judge, Profile
+from .judge.rules import ALTERNATIVE_NOTE, Judge, Profile
 from .collector import paused
 from .limits import FileTimeLimit, Limits, Work, time_limit
 from .judge.adoption import Adoption, from_counts, line_amounts
@@ -115,10 +115,12 @@ def summarise(report: FileReport, fail_kinds: tuple[str, ...]) -> tuple[dict, di
         if checked.findings:
             for index, value in enumerate(adds):
                 adding[index] += value
-            for finding in manual:
-                entry = undecided.setdefault(finding.rule, {"rule": finding.rule, "entry": finding.entry,
-                                                            "reason": finding.message, "lines": 0})
+            for finding in manual:  # the rule's reason, and on how many lines (offered as an option on how many)
+                entry = undecided.setdefault(finding.rule, {
+                    "rule": finding.rule, "entry": finding.entry, "lines": 0, "option_lines": 0,
+                    "reason": finding.message.removesuffix(ALTERNATIVE_NOTE) if finding.alternative else finding.message})
                 entry["lines"] += 1
+                entry["option_lines"] += finding.alternative
         certified = checked.certification is not None and checked.certification.status == "certified"
         counts["certified"] += certified
         if checked.green_categories:
@@ -170,8 +172,9 @@ class RunReport:
             row[0] += lines
             row[1] += amount
         for rule, entry in undecided.items():
-            known = self._undecided.setdefault(rule, dict(entry, lines=0))
+            known = self._undecided.setdefault(rule, dict(entry, lines=0, option_lines=0))
             known["lines"] += entry["lines"]
+            known["option_lines"] += entry.get("option_lines", 0)
         read = report.read
         summary = FileSummary(read=dataclasses.replace(read, items=()), seconds=report.seconds, counts=counts)
         # kept: the file's identity and outcome, not what reading found in it (tables, sheets, skipped rows,
@@ -221,7 +224,7 @@ class RunReport:
         rows = sorted((dict(row) for row in self._undecided.values()), key=lambda e: -e["lines"])
         for reason in (adoption or self.adoption()).undecided:
             rows.append({"rule": "GP-ADOPTION", "entry": "绿色建材采购比例（需求标准2025年版）", "reason": reason,
-                         "lines": 0})
+                         "lines": 0, "option_lines": 0})
         return rows
 
     def map_findings(self, change: Callable[[FileReport, CheckedItem, Finding], Finding]) -> None:

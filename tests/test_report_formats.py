@@ -238,6 +238,28 @@ def test_every_report_states_a_files_warnings_and_marks_ocr_lines(run, fmt):
         assert results and all(r["properties"]["ocr"] and "文字识别" in r["message"]["text"] for r in results)
 
 
+def test_a_product_offered_as_one_option_is_said_so_in_every_report_and_counted_per_rule(tmp_path):
+    """A banned product the bill offers beside another (商品/现场搅拌) is marked as an option wherever its
+    finding is shown; the undecided-rules list says on how many of a rule's lines, not of the whole rule."""
+    rows = [REPORT_BILL[0],
+            [1, "010502002001", "构造柱", "1.混凝土种类：预拌混凝土/现场搅拌混凝土\n2.强度等级：C25", "m3", 3, 600, 1800],
+            [2, "010503002001", "矩形梁", "1.混凝土种类：现场搅拌混凝土\n2.强度等级：C30", "m3", 4, 600, 2400]]
+    run = make_run([write_bill(tmp_path / "options.xlsx", rows)])
+    option = "可选方案之一"
+    for fmt in sorted(set(FORMATS) - FILE_FORMATS):
+        text = renderer(fmt)(run)
+        if fmt == "json":  # the contract's field
+            assert any(f["alternative"] for item in json.loads(text)["items"] for f in item["findings"])
+            continue
+        if fmt == "sarif":
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        assert option in text, fmt
+    undecided = {row["rule"]: row for row in run.undecided()}
+    split = [row for row in undecided.values() if row["lines"] == 2]
+    assert split and all(row["option_lines"] == 1 and option not in row["reason"] for row in split)
+    assert "其中 1 行" in renderer("text")(run)
+
+
 # --- SARIF and JUnit --------------------------------------------------------------------------------------
 
 def test_sarif_locations_fingerprints_and_levels(run):

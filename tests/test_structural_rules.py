@@ -89,6 +89,13 @@ ALTERNATIVES = [
     ("墙体", "砖品种：灰砂砖或粘土实心砖", "010401003001", "NPOL-01:banned+alt"),
     ("外墙面砖", "1.面层：外墙砖\n2.粘结材料：瓷砖胶", "", "-"),
     ("外脚手架", "材质：综合", "011701002001", "-"),  # no option is named: nothing to find
+    # a 或 that asks for an equivalent offers no other product; options in brackets are the brackets' own
+    ("砖墙", "砖品种：实心粘土砖（A厂或同等品质产品）", "010401003001", "NPOL-01:banned"),
+    ("砖墙", "砖品种：实心粘土砖或同类产品", "010401003001", "NPOL-01:banned"),
+    ("砖墙", "砖品种：实心粘土砖 MU10或更高强度等级", "010401003001", "NPOL-01:banned"),
+    ("砖墙", "砖品种：实心粘土砖(MU10或MU15)", "010401003001", "NPOL-01:banned"),
+    ("砖墙", "砖品种：灰砂砖（或实心粘土砖）", "010401003001", "NPOL-01:banned+alt"),
+    ("垫层", "混凝土：现场搅拌混凝土(C15或C20)", "010501001001", "NPOL-05:banned"),
 ]
 
 

@@ -148,13 +148,16 @@ def _applies(entry: Entry, profile: Profile) -> bool:
     return True
 
 
+ALTERNATIVE_NOTE = "; the line offers it as one option among others (the bidder may choose it)"
+
+
 def _draft(hit: Hit, item: LineItem, match: LineMatch, catalogs: CatalogSet, profile: Profile) -> dict:
     """The fields of one finding: the entry's list, narrowed by what the line and the profile can decide."""
     entry = hit.entry
     evidence, clause, start, spans = hit_evidence(hit, match)
     kind, severity, manual, message = _decide(hit, item, match, catalogs, profile)
     if hit.alternative and kind in ("banned", "restricted"):
-        message += "; the line offers it as one option among others (the bidder may choose it)"
+        message += ALTERNATIVE_NOTE
     return dict(rule=entry.id, kind=kind, severity=severity, entry=entry.name, source=entry.source,
                 evidence=evidence, matched=hit.text, field=hit.field, start=start, scope=entry.scope,
                 replacement=entry.replacement, needs_manual_check=manual, message=message, clause=clause,

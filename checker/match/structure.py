@@ -37,6 +37,17 @@ FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
 SUB_BREAKS = frozenset(",。;!?")  # sub-clause breaks inside a clause (，→, and ；→; after normalisation)
 _SUB_BREAK = re.compile("[,。;!?]")
 _SLASH = re.compile(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])")
+
+
+def _bracketed(text: str, low: int, high: int, pos: int) -> tuple[int, int] | None:
+    """The inside of the brackets around the separator at ``pos`` within [low, high) when the brackets hold the
+    choice (涂膜(甲牌或乙牌)); None when ``pos`` is not in brackets or opens them (商品混凝土(或现场拌制): the
+    choice goes on outside)."""
+    opened = text.rfind("(", low, pos)
+    if opened < 0 or text.find(")", opened, pos) >= 0 or not text[opened + 1:pos].strip():
+        return None
+    closed = text.find(")", pos, high)
+    return (opened + 1, closed) if closed >= 0 else None
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
 CLAUSE_SHOWN = 120  # characters of a clause a reason quotes at most (real clauses are shorter)
@@ -336,8 +347,9 @@ _REQUIRED_SECTIONS = ("roles", "verbs", "classes", "markers", "locations", "work
 _MARKERS = ("negation", "existing", "change_from", "change_to", "demolish", "bidder", "alternative")
 # optional marker lists: words that end a negation (粘土砖已取消), that start a design change's new choice at the
 # head of a sub-clause (原为…，现…), that lead the first option of a choice (采用竹木或钢管), and attribute names
-# that give a design's former choice (原：红砖；现：灰砂砖)
-_OPTIONAL_MARKERS = ("negation_after", "change_now", "option_lead", "former_labels")
+# that give a design's former choice (原：红砖；现：灰砂砖), and words after 或 that ask for an equivalent, not
+# another product (黑豹或同档次品牌, 或同等产品)
+_OPTIONAL_MARKERS = ("negation_after", "change_now", "option_lead", "former_labels", "equivalent_after")
 
 
 def validate_vocabulary(data: object) -> list[str]:
@@ -425,6 +437,7 @@ class StructureReader:
         self._option_leads = tuple(sorted((normalize(w) for w in markers.get("option_lead", ())), key=len,
                                           reverse=True))
         self._former_labels = frozenset(normalize(w) for w in markers.get("former_labels", ()))
+        self._equivalents = tuple(normalize(w) for w in markers.get("equivalent_after", ()))
         # classes found by a regular expression (a brick named by its grade: MU10砖), each its own group
         self._class_patterns = tuple((cls, re.compile(p)) for cls, p in vocabulary.get("class_patterns", {}).items())
         table: dict[str, set[tuple[str, str]]] = {}
@@ -785,9 +798,10 @@ class StructureReader:
         text, out = s.fields[field_name], []
         if not text or ("或" not in text and "/" not in text and "、" not in text):
             return out
-        alternatives = [m for m in s.mentions.get("m:alternative", ()) if m.field == field_name]
+        alternatives = [m for m in s.mentions.get("m:alternative", ()) if m.field == field_name
+                        and not text.startswith(self._equivalents, m.end)]  # 黑豹或同档次品牌: one product
         bidder = [m for m in s.mentions.get("m:bidder", ()) if m.field == field_name]
-        done: set[int] = set()
+        done: set[tuple[int, int]] = set()
         candidates = [(m.start, m.end) for m in alternatives]
         if "/" in text:
             candidates += [(m.start(), m.end()) for m in _SLASH.finditer(text)]
@@ -796,13 +810,17 @@ class StructureReader:
             return out
         for sep_start, _ in sorted(candidates + commas):
             low, high = s.sub_span(field_name, sep_start)
-            if low in done:
-                continue
-            done.add(low)
             clause = s.clause_at(field_name, sep_start)
             value = max(low, clause.value_start)
+            group = _bracketed(text, value, high, sep_start)  # 涂膜(甲牌或乙牌): the options are the brackets'
+            if group is not None:
+                value, high = group
+            if (value, high) in done:
+                continue
+            done.add((value, high))
             offers_choice = any(low <= b.start < high for b in bidder)
-            seps = sorted(sep for sep in candidates + (commas if offers_choice else []) if value <= sep[0] < high)
+            seps = sorted(sep for sep in candidates + (commas if offers_choice else []) if value <= sep[0] < high
+                          and (group is not None or _bracketed(text, value, high, sep[0]) is None))
             if not seps:
                 continue
             options, cursor = [], value

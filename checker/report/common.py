@@ -63,17 +63,16 @@ def evidence_text(finding: Finding, t: Texts) -> str:
     """The evidence as the judge wrote it — the clause and its attribute with the matched words
     (项目特征 第2条「粘贴层」: 1:2.5水泥砂浆) — never character offsets (reports of older versions had them).
     In English the field and clause are named in English (item features clause 2 「粘贴层」); the quoted words are
-    the bill's."""
+    the bill's.  A banned or restricted product the bill offers as one option among others says so."""
     text = t.msg(_OFFSETS.sub(r"\1", finding.evidence))
-    if t.lang == "zh":
-        return text
+    if t.lang != "zh":
+        def clause(match: re.Match) -> str:
+            field = t(_CLAUSE_FIELD[match.group(2)])
+            named = t("evidence.clause", field=field, n=match.group(3)) if match.group(3) else field
+            return match.group(1) + named + (" 「" if match.group(4) else "")
 
-    def clause(match: re.Match) -> str:
-        field = t(_CLAUSE_FIELD[match.group(2)])
-        named = t("evidence.clause", field=field, n=match.group(3)) if match.group(3) else field
-        return match.group(1) + named + (" 「" if match.group(4) else "")
-
-    return _CLAUSE.sub(clause, text)
+        text = _CLAUSE.sub(clause, text)
+    return text + t("evidence.option") if finding.alternative and finding.kind in ("banned", "restricted") else text
 
 
 @dataclass(frozen=True)
@@ -201,3 +200,10 @@ def gap_lines(catalogs: CatalogSet, t: Texts) -> list[str]:
     key, every = catalogs.key_gaps, catalogs.gaps
     lines = [t("gap", text=t.msg(gap)) for gap in key]
     return lines + ([t("gap.more", n=len(every) - len(key))] if len(every) > len(key) else [])
+
+
+def undecided_reason(row: dict, t: Texts) -> str:
+    """An undecided rule's reason in the report's language, with on how many of its lines the bill offers the
+    product as one option among others."""
+    reason = t.msg(row["reason"])
+    return reason + t("undecided.options", n=row["option_lines"]) if row.get("option_lines") else reason

@@ -34,8 +34,8 @@ from ..textsafe import json_bytes
 from ..engine import FileReport, FileSummary, RunReport
 from ..gate.waivers import expired_message
 from ..model import CheckedItem, Finding, LineItem
-from .common import (char_width, evidence_text, gaps, reading_line, rows_span, shown_findings, verdict_text,
-                     where)
+from .common import (char_width, evidence_text, gaps, reading_line, rows_span, shown_findings, undecided_reason,
+                     verdict_text, where)
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -521,7 +521,7 @@ class Writer(BaseWriter):
         files = [{"summary": s, "verdict": s.verdict, "verdict_text": t(f"verdict.{s.verdict}"),
                   "error": t.msg(s.read.error or ""), "warnings": [t.msg(w) for w in s.read.warnings],
                   "lines": sum(s.counts[k] for k in STATUS_ORDER)} for s in self.files]
-        undecided = [dict(row, reason=t.msg(row["reason"])) for row in run.undecided(adoption)]
+        undecided = [dict(row, reason=undecided_reason(row, t)) for row in run.undecided(adoption)]
         return {
             "run": run, "counts": counts, "verdict": verdict, "verdict_text": t(f"verdict.{verdict}"),
             "verdict_full": verdict_text(verdict, counts, run.catalogs, t),

@@ -11,7 +11,7 @@ import click
 from ..engine import FileReport, FileSummary, RunReport
 from ..textsafe import printable
 from .common import (evidence_text, gap_lines, line_sort_key, reading_line, short_edition, shown_findings, summary_line,
-                     verdict_text, where)
+                     undecided_reason, verdict_text, where)
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, line_count, flagged_lines, render_run
 
@@ -168,7 +168,7 @@ class Writer(BaseWriter):
             for row in undecided:
                 count = t("undecided.lines", n=row["lines"]) if row["lines"] else ""
                 lines.append(t("undecided.row", rule=row["rule"], entry=row["entry"], lines=count,
-                               reason=t.msg(row["reason"])))
+                               reason=undecided_reason(row, t)))
         return lines
 
 

@@ -77,6 +77,7 @@ def _rules(checked: CheckedItem, t: Texts) -> str:
         return t("sep.clause").join(f.rule for f in checked.findings)
     return t("sep.clause").join(
         f"{s.finding.rule} {s.finding.entry}" + (t("xlsx.rule_waived") if s.finding.waived else "")
+        + (t("xlsx.rule_option") if s.finding.alternative and s.finding.kind in ("banned", "restricted") else "")
         + (t("xlsx.rule_also", rules=t("sep.list").join(s.also)) if s.also else "") for s in shown)
 
 
