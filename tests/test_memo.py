@@ -69,3 +69,18 @@ def test_a_line_the_judge_remembers_is_not_matched_again():
     assert len(calls) == 2  # the second sighting keeps the judgement; the third takes it without matching
     expected = Judge(CATALOGS, Profile()).judge(item, MATCHER.match_item(item))
     assert all(j == expected for j in judged) and any(f.kind == "banned" for f in expected.findings)
+
+
+def test_segments_seen_once_are_not_kept():
+    """A bill of distinct lines leaves no segment evaluations behind (each was 8–15 KB when a 100,000-line
+    bill of distinct banned lines kept them all, and the file ran out of memory); a repeated one is kept."""
+    from checker.match.matcher import Matcher
+    from tests.test_structural_rules import CATALOGS
+
+    matcher = Matcher(CATALOGS)
+    for n in range(50):
+        matcher.match_text(f"砖基础{n}号", f"1.品种：烧结粘土实心砖（批次{n}）")
+    assert len(matcher._segments) == 0
+    for _ in range(2):
+        matcher.match_text("砖基础", "1.品种：烧结粘土实心砖（同一批）\n2.砂浆：M5")
+    assert len(matcher._segments) > 0

@@ -213,7 +213,7 @@ class Matcher:
             self._automaton.make_automaton()
         self._empty = not table
         self._memo: RepeatMemo[LineMatch] = RepeatMemo(MEMO_SIZE)
-        self._segments: dict[str, tuple] = {}
+        self._segments: RepeatMemo[_SegmentEval] = RepeatMemo(SEGMENT_MEMO)  # kept from a segment's 2nd sighting
         self._plain_segments: dict[tuple, _SegmentEval] = {}  # shared evaluations of segments without hits
         self._combo_sizes = [[len(combo) for combo in entry.all_combos] for entry in self.entries]
 
@@ -359,9 +359,7 @@ class Matcher:
         return out
 
     def _remember(self, key: tuple, found: _SegmentEval) -> None:
-        if len(self._segments) >= SEGMENT_MEMO:
-            self._segments.clear()
-        self._segments[key] = found
+        self._segments.put(key, found)
 
     def _summarise_segment(self, field: str, segment: str, expected: int, several: bool, raw) -> _SegmentEval:
         """A segment with nothing that needs its structure: its look-alikes, pattern words and vocabulary."""
