@@ -367,3 +367,20 @@ def test_a_workbook_over_the_cells_a_file_may_have_is_refused(tmp_path, monkeypa
     read = read_path(str(write(tmp_path, "bill.xlsx", hostile.xlsx_bill())))
     assert read.error == ("too big to check: 32 cells, over the 20 a file may have (about 90,000 bill lines); "
                           "NOT checked — split the bill (see README: supported sizes)")
+
+
+def test_a_csv_is_refused_by_the_cells_it_holds_not_by_its_size(tmp_path, monkeypatch):
+    """Short rows pack more cells in a byte than pre-flight's estimate: the reader counts them (all of them, for
+    the reason) and refuses the file before its memory limit; a CSV of few long cells is not refused for its size."""
+    import checker.read.preflight as preflight
+
+    monkeypatch.setattr(preflight, "MAX_CELLS_PER_FILE", 2000)
+    short = tmp_path / "short.csv"
+    short.write_text("序号,项目编码,项目名称,计量单位\n" + "1,010401001001,砖墙,m3\n" * 600, encoding="utf-8")
+    assert preflight.preflight(str(short), "csv", short.stat().st_size).cells < 2000  # the estimate misses it
+    assert read_path(str(short)).error.startswith("too big to check: 2,404 cells, over the 2,000")
+    long = tmp_path / "long.csv"
+    long.write_text("序号,项目编码,项目名称,项目特征描述,计量单位,工程量\n" + "".join(
+        f'{n},010401003001,砖墙,"1.砖品种：灰砂砖{"（说明）" * 3000}",m3,1\n' for n in range(1, 11)), encoding="utf-8")
+    read = read_path(str(long))
+    assert long.stat().st_size // 12 > 2000 and read.error is None and len(read.items) == 10

@@ -348,6 +348,22 @@ def test_lines_judged_on_two_cores_as_in_turn(settings, tmp_path, monkeypatch):
     repeated = lines + lines  # the second half is the first again: the memo answers it, a child would not pay
     assert judge_on_two_cores(repeated, recorded, min_lines=2) == in_turn + in_turn
     assert [p.name for p in tmp_path.iterdir()] == [str(worker)]
+    (tmp_path / str(worker)).unlink()
+    monkeypatch.setattr(split, "_room_for_a_child", lambda: False)  # a worker past half its memory limit
+    assert judge_on_two_cores(lines, recorded, min_lines=2) == in_turn
+    assert [p.name for p in tmp_path.iterdir()] == [str(worker)]
+
+
+def test_a_worker_forks_a_judging_child_only_within_half_its_memory_limit(monkeypatch):
+    import resource
+
+    from checker.run.split import _room_for_a_child
+
+    with open("/proc/self/statm") as statm:
+        resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    for limit, room in ((resident + (1 << 20), False), (3 * resident, True), (resource.RLIM_INFINITY, True)):
+        monkeypatch.setattr(resource, "getrlimit", lambda which, limit=limit: (limit, resource.RLIM_INFINITY))
+        assert _room_for_a_child() is room
 
 
 def test_a_child_sends_the_lines_ahead_and_the_worker_knows_what_arrived(monkeypatch):

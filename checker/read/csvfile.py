@@ -5,6 +5,7 @@ import csv
 import io
 
 from .accounting import sheet_read
+from . import preflight
 from .sniff import InputRefused
 from .tables import GridResult, extract_tables
 
@@ -72,8 +73,14 @@ def csv_grid(data: bytes) -> tuple[list[list[str]], str]:
     except csv.Error:
         delimiter = ","
     csv.field_size_limit(MAX_FIELD_CHARS)
+    grid, cells = [], 0
     try:
-        grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for row in rows:
+            cells += len(row)
+            if cells > preflight.MAX_CELLS_PER_FILE:  # short rows pack more cells in a byte than pre-flight's estimate
+                preflight.check_file_cells(cells + sum(map(len, rows)))  # the rest counted, not kept
+            grid.append(row)
     except csv.Error as exc:
         raise InputRefused(f"not a readable CSV: {exc}") from None
     return grid, encoding

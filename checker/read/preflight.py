@@ -10,7 +10,8 @@ ever.  Here the container is read as bytes, streamed, with regular expressions t
 - ods: rows and cells with their repeat counts;
 - pdf: reference chains that loop, brackets nested deeper than any real file, and PDFium (robust on malformed
   files) for the page count and, with OCR, the pages without a text layer;
-- csv/xls/xlsb: an estimate from the file size (a worker's memory limit is their backstop).
+- csv/xls/xlsb: an estimate from the file size (a worker's memory limit is their backstop; a CSV's cells are
+  counted as it is read).
 
 ``preflight`` raises ``InputRefused`` with a one-line reason, or returns the ``Work`` (cells, pages) the time
 budget is made of.  The memory estimates are calibrated on python-calamine 0.9 (``MEMORY_PER_CELL``,
@@ -63,12 +64,12 @@ def preflight(path: str, fmt: str, size: int, *, memory: int = MEMORY_BYTES, ocr
         needed = MEMORY_BASE + CSV_MEMORY_PER_BYTE * size
         if needed > budget:
             raise InputRefused(_too_big(f"this {size / 1e6:.0f} MB text file", needed, budget))
-        _check_file_cells(size // 12)
-        return Work(cells=size // 12)
+        return Work(cells=size // 12)  # its cells are counted as it is read (``csvfile.csv_grid``)
     return Work(cells=size // 8)  # xls, xlsb: binary records of 8–20 bytes a cell
 
 
-def _check_file_cells(cells: int) -> None:
+def check_file_cells(cells: int) -> None:
+    """Refuse a file of more than ``MAX_CELLS_PER_FILE`` cells."""
     if cells > MAX_CELLS_PER_FILE:
         raise InputRefused(f"too big to check: {cells:,} cells, over the {MAX_CELLS_PER_FILE:,} a file may have "
                            f"(about 90,000 bill lines); NOT checked — split the bill (see README: supported sizes)")
@@ -120,7 +121,7 @@ def _xlsx(path: str, budget: int) -> Work:
             for part in sheets:
                 rows: set[int] = set()
                 cells += _check_sheet(archive, part, lengths, budget, rows)
-                _check_file_cells(cells)
+                check_file_cells(cells)
                 if rows:
                     uncached.append((part, tuple(sorted(rows))))
     except zipfile.BadZipFile as exc:
@@ -526,7 +527,7 @@ def _ods(path: str, budget: int) -> Work:
     if needed > budget:
         raise InputRefused(_too_big(f"this spreadsheet ({extent.cells} cells, {extent.text / 1e6:.0f} MB of text "
                                     f"with repeats)", needed, budget))
-    _check_file_cells(extent.cells)
+    check_file_cells(extent.cells)
     return Work(cells=extent.cells)
 
 

@@ -46,7 +46,7 @@ NEW_SHARE = 0.1  # share of the sampled lines with distinct text the first half 
 def judge_on_two_cores(lines: tuple, judge_one: Callable, min_lines: int | None = None) -> tuple:
     """Every line judged, the second half in a forked child when there are at least ``min_lines``
     (default ``SPLIT_LINES``)."""
-    if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not _may_fork():
+    if len(lines) < (SPLIT_LINES if min_lines is None else min_lines) or not _may_fork() or not _room_for_a_child():
         return judge_in_turn(lines, judge_one)
     cut = len(lines) // 2
     first, second = lines[:cut], lines[cut:]
@@ -99,6 +99,22 @@ def _may_fork() -> bool:
         import threading
 
         return threading.active_count() == 1
+
+
+def _room_for_a_child() -> bool:
+    """Whether the worker holds at most half its memory limit: a judging child copies the pages it touches, so
+    the file's processes together stay near the limit that each of them has (``set_address_space``)."""
+    import resource
+
+    limit = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if limit == resource.RLIM_INFINITY:
+        return True
+    try:
+        with open("/proc/self/statm") as statm:
+            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return False
+    return 2 * resident <= limit
 
 
 def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callable) -> None:
