@@ -19,6 +19,16 @@ def test_csv_encodings(tmp_path, encoding):
     assert [(i.code, i.name, i.features) for i in read.items] == [("010401001001", "砖基础", "1.MU10\n2.带形")]
 
 
+def test_a_csv_whose_lines_mix_utf8_and_gbk_is_read_line_by_line(tmp_path):
+    """A UTF-8 header over GBK rows (pasted from two exports) is read, not called binary data."""
+    head, rows = CSV_TEXT.split("\n", 1)
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(head.encode("utf-8") + b"\n" + (rows + "2,010401003001,实心砖墙,MU10,m3,5\n").encode("gbk"))
+    read = read_path(str(path))
+    assert read.error is None, read.error
+    assert [(i.code, i.name) for i in read.items] == [("010401001001", "砖基础"), ("010401003001", "实心砖墙")]
+
+
 def test_garbage_csv_is_refused():
     with pytest.raises(InputRefused):
         decode_text(bytes(range(256)) * 40)

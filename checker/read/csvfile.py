@@ -31,12 +31,33 @@ def decode_text(data: bytes) -> tuple[str, str]:
             continue
         if _looks_like_text(text):
             return text, encoding
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        return mixed, "utf-8+gb18030"
     from charset_normalizer import from_bytes  # only for bytes the strict decoders refused (its import is slow)
 
     best = from_bytes(data).best()
     if best is not None and _looks_like_text(str(best)):
         return str(best), best.encoding
     raise InputRefused("unrecognised content: binary data that is not a workbook, PDF or text/CSV bill")
+
+
+def _mixed_lines(data: bytes) -> str | None:
+    """Text whose lines are UTF-8 or GB18030 each (rows pasted from two exports: a UTF-8 header over GBK lines);
+    None when a line decodes as neither, or when both kinds are not there."""
+    lines, kinds = [], set()
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+            kinds.add("utf-8")
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("gb18030"))
+            except UnicodeDecodeError:
+                return None
+            kinds.add("gb18030")
+    text = "\n".join(lines)
+    return text if len(kinds) == 2 and _looks_like_text(text) else None
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, str]:
