@@ -474,3 +474,19 @@ def test_batched_blocks_reach_their_target_in_order_and_its_errors_reach_the_cal
             for piece in pieces:
                 out.write(piece)
     assert threading.active_count() == before
+
+
+def test_a_line_of_an_electronic_bid_is_placed_by_its_source_lines_said_as_such():
+    """An XML bid's rows are lines of its source, not rows of a sheet: 源文件第47–72行, not 第47–72行."""
+    from checker.model import CheckedItem, LineItem, Provenance
+    from checker.report.common import where
+    from checker.report.i18n import texts
+
+    def placed(location):
+        where_read = Provenance("bid.xml", "单位工程", 47, 72, None)
+        if location:
+            where_read = Provenance("bid.xml", "单位工程", 47, 72, None, location)
+        return where(CheckedItem(item=LineItem(provenance=where_read, table="boq")), texts("zh"))
+
+    assert placed("/ConstructProject/Building[1]/BQItem[1]") == "源文件第47–72行"
+    assert placed("") == "第47–72行"

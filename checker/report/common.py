@@ -47,12 +47,15 @@ def rows_span(first: int | None, last: int | None) -> str:
 
 
 def where(checked: CheckedItem, t: Texts) -> str:
-    """第14行 / 第3页 (the sheet is named by the group the line is shown in)."""
+    """第14行 / 第3页 / 源文件第47–72行 (an electronic bid's lines are lines of its XML source; the sheet is named
+    by the group the line is shown in)."""
     p = checked.item.provenance
     if p.page is not None:
         return t("page", n=p.page)
     rows = rows_text(checked)
-    return t("row", n=rows) if rows else ""
+    if not rows:
+        return ""
+    return t("row.source", n=rows) if p.location.startswith("/") else t("row", n=rows)
 
 
 _CLAUSE = re.compile(r"(^| \+ )(项目名称|项目特征|规格型号)(?: 第(\d+)条)?(「?)")
