@@ -187,6 +187,7 @@ def sarif_texts(sarif: dict) -> list[str]:
               for key in ("shortDescription", "fullDescription", "help")]
     texts += [n["message"]["text"] for inv in run.get("invocations", [])
               for n in inv.get("toolExecutionNotifications", [])]
+    texts += run["properties"]["catalogGapsText"]
     assert texts
     return texts
 
@@ -288,6 +289,17 @@ def test_compare_names_an_unreadable_bid_in_the_chosen_language(runs, tmp_path):
             assert gap in shown
         for shown in (result.stdout, page.read_text("utf-8")):
             assert reason in shown
+
+
+def test_compare_json_gives_the_catalog_gaps_in_the_chosen_language(runs):
+    """``catalog_gaps`` stays as the catalogs and stages wrote it (as in the check's JSON); ``catalog_gaps_text``
+    speaks the report's language."""
+    bill = runs["paths"]["bill"]
+    for lang, gap in (("zh", "未载入山东省级目录"), ("en", "no provincial Shandong catalogue loaded")):
+        report = json.loads(invoke("compare", bill, bill, "--lang", lang, "--format", "json").stdout)
+        assert report["catalog_gaps"][0].startswith("no provincial Shandong catalogue loaded")
+        assert report["catalog_gaps_text"][0].startswith(gap)
+        assert len(report["catalog_gaps_text"]) == len(report["catalog_gaps"])
 
 
 def test_a_multi_line_reason_stays_one_line():

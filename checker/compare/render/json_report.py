@@ -8,6 +8,8 @@ from typing import Optional
 
 from ... import __version__
 from ...engine import FileReport
+from ...report.common import gaps
+from ...report.i18n import texts
 from ..messages import VERDICT_TEXT, WARNINGS, detail
 from ..model import GROUPS, KINDS, Bidder, Comparison, Deviation, LineRef, PricedFile
 
@@ -68,6 +70,7 @@ def report_dict(comparison: Comparison, lang: str = "zh") -> dict:
             {"id": c.id, "title": c.title, "edition": c.edition, "source": c.source}
             for c in comparison.catalogs.catalogs],
         "catalog_gaps": [] if comparison.catalogs is None else list(comparison.catalogs.gaps),
+        "catalog_gaps_text": [] if comparison.catalogs is None else gaps(comparison.catalogs, texts(lang)),
         "settings": dataclasses.asdict(comparison.settings),
         "tender": _priced(comparison.tender),
         "control_price": comparison.control.file if comparison.control else None,
