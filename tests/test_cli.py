@@ -1,5 +1,6 @@
 """The command line as a user runs it: exit codes, the JSON contract, bad inputs in a batch."""
 import json
+import re
 import subprocess
 import sys
 
@@ -75,8 +76,22 @@ def test_a_bad_file_does_not_stop_the_batch(bill, tmp_path):
 
 def test_report_is_never_written_over_an_input(bill):
     result = CliRunner().invoke(main, ["check", str(bill), "-o", str(bill)])
-    assert result.exit_code == 2 and "refusing" in result.stderr
+    assert result.exit_code == 2 and "拒绝写入" in result.stderr
     assert bill.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("command", [["check", "{bill}", "--format", "json"],
+                                     ["compare", "{bill}", "{bill}", "--format", "json"],
+                                     ["compare", "{bill}", "{bill}", "--format", "xlsx"]])
+def test_a_report_that_cannot_be_written_is_said_in_the_report_language(bill, tmp_path, command):
+    """The one line for a report that cannot be written speaks --lang, the operating system's reason too."""
+    (tmp_path / "file").write_text("")
+    target = str(tmp_path / "file" / "report")  # under a file: the operating system refuses
+    args = [part.format(bill=bill) for part in command] + ["-o", target]
+    chinese, english = (CliRunner().invoke(main, args + ["--lang", lang]) for lang in ("zh", "en"))
+    assert chinese.exit_code == english.exit_code == 2
+    assert chinese.stderr.startswith("gbm-check: 无法写入") and english.stderr.startswith("gbm-check: cannot write")
+    assert not re.search("[A-Za-z]{4,}", chinese.stderr[len("gbm-check: "):].replace(target, "")), chinese.stderr
 
 
 def test_directories_are_walked(bill, tmp_path):

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from checker.cli import main
 from checker.compare.conformity import changes
 from checker.compare.engine import compare
+from checker.compare.messages import detail
 from checker.compare.model import CompareSettings
 from checker.engine import FileReport
 from checker.model import CheckedItem, DeclaredTotal, FileRead, Finding, LineItem, Provenance
@@ -512,4 +513,7 @@ def test_re_measured_quantities_and_prices_beyond_fen_are_warnings():
     from checker.compare.render.json_report import deviation_dict  # the JSON lines carry the re-measured figure
 
     assert deviation_dict(rechecked, "zh")["bid"]["rechecked_quantity"] == 138.25
+    facts = deviation_dict(rechecked, "zh")["facts"]  # less than the tender's: both negative, in every format
+    assert facts["difference"] == pytest.approx(-2.25) and facts["share"] == pytest.approx(-2.25 / 140.5)
+    assert all("-1.6%" in detail(rechecked, lang) for lang in ("zh", "en"))
     assert deviation_dict(unrounded, "en")["bid"]["rechecked_quantity"] is None

@@ -294,7 +294,7 @@ def test_workbook_reports_never_overwrite_inputs_of_the_run(tmp_path):
     earlier = write(folder, "a.checked.xlsx", hostile.xlsx_bill())
     before = earlier.read_bytes()
     code, _out, err, _took, _peak = run([str(folder), "--format", "xlsx", "-o", str(folder) + "/"])
-    assert code == 2 and "would overwrite" in err and str(earlier) in err
+    assert code == 2 and "会覆盖" in err and str(earlier) in err
     assert earlier.read_bytes() == before and a.exists()
     assert sorted(os.listdir(folder)) == ["a.checked.xlsx", "a.xlsx"]
 
@@ -307,7 +307,7 @@ def test_output_naming_a_directory_leaves_nothing_behind(tmp_path):
     target = tmp_path / "reports"
     target.mkdir()
     code, _out, err, _took, _peak = run([str(bill), "--format", "json", "-o", str(target)])
-    assert code == 2 and len(error_lines(err)) == 1 and "directory" in err
+    assert code == 2 and len(error_lines(err)) == 1 and "文件夹" in err
     assert sorted(os.listdir(tmp_path)) == ["bill.xlsx", "reports"] and os.listdir(target) == []
 
 

@@ -15,6 +15,7 @@ import pytest
 from checker.read import read_path
 from checker.read.pdf_ocr import ocr_budget_seconds, ocr_unavailable
 from checker.read.sniff import InputRefused, image_format, sniff
+from checker.report.i18n import localize
 
 from .conftest import shared_path
 
@@ -102,7 +103,8 @@ def test_cli_checks_a_scanned_png_bill(tmp_path):
     report = json.loads(result.stdout)
     [entry] = report["files"]
     assert entry["status"] == "ok" and entry["format"] == "png" and entry["ocr_pages"] == 1
-    assert any("OCR" in w and "纸质原件" in w for w in entry["warnings"])
+    assert any("read by OCR" in w for w in entry["warnings"])  # as the reader wrote it
+    assert any("OCR" in w and "纸质原件" in w for w in entry["warnings_text"])  # in the report's language
     assert [(i["name"], i["unit"], i["quantity"]) for i in report["items"]] == \
         [(r[2], r[4], float(r[5])) for r in ROWS]
     assert all(i["ocr"] is True and 0.5 <= i["ocr_confidence"] <= 1 for i in report["items"])
@@ -151,7 +153,7 @@ def test_image_only_pdf(tmp_path):
     c.save()
     read = read_path(str(path))
     assert read.ok, read.error
-    assert read.ocr_pages == 1 and any("纸质原件" in w for w in read.warnings)
+    assert read.ocr_pages == 1 and any("纸质原件" in localize(w) for w in read.warnings)
     _assert_rows(read.items, page=1)
 
 

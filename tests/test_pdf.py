@@ -414,6 +414,21 @@ def test_ocr_reads_a_scanned_bill(tmp_path):
     assert codes == [item[1] for item in ITEMS[:4]]
 
 
+def test_the_ocr_warning_is_shown_in_the_report_language():
+    """The reader says it in English, as its other messages; the reports show it from the message table."""
+    from types import SimpleNamespace
+
+    from checker.read.pdf import ocr_warning
+    from checker.report.i18n import localize, message_id
+
+    pages = [SimpleNamespace(number=n) for n in (1, 2)]
+    for items in ([SimpleNamespace(ocr_confidence=0.99)], []):
+        warning = ocr_warning(pages, items)
+        assert message_id(warning) and "OCR" in warning
+        shown = localize(warning, "zh")
+        assert "第 1-2 页" in shown and "纸质原件" in shown and "verify" not in shown and "pages" not in shown
+
+
 def _cid_pdf(path: Path) -> Path:
     """A page whose Type0 font has no ToUnicode map: every glyph reads as (cid:N)."""
     glyphs = "".join(f"{0x0100 + i:04X}" for i in range(40))

@@ -445,7 +445,7 @@ def test_xlsx_for_several_files_needs_a_folder(report_bill, tmp_path):
     csv_path = _csv_bill(tmp_path)
     result = CliRunner().invoke(main, ["check", str(report_bill), str(csv_path), "--format", "xlsx",
                                        "-o", str(tmp_path / "one.xlsx")])
-    assert result.exit_code == 2 and "give --format xlsx a folder" in result.stderr
+    assert result.exit_code == 2 and "--format xlsx 指定一个文件夹" in result.stderr
     assert not (tmp_path / "one.xlsx").exists()
 
 

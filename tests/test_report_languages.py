@@ -187,6 +187,7 @@ def sarif_texts(sarif: dict) -> list[str]:
               for key in ("shortDescription", "fullDescription", "help")]
     texts += [n["message"]["text"] for inv in run.get("invocations", [])
               for n in inv.get("toolExecutionNotifications", [])]
+    texts += run["properties"]["catalogGapsText"]
     assert texts
     return texts
 
@@ -288,6 +289,30 @@ def test_compare_names_an_unreadable_bid_in_the_chosen_language(runs, tmp_path):
             assert gap in shown
         for shown in (result.stdout, page.read_text("utf-8")):
             assert reason in shown
+
+
+def test_json_gives_a_file_not_checked_in_the_chosen_language(runs):
+    """``error`` stays as the reader wrote it (English, for scripts); ``error_text`` is the reason the text report
+    and stderr give."""
+    for lang, reason in (("zh", "空文件（0 字节）"), ("en", "empty file (0 bytes)")):
+        [entry] = [f for f in runs[lang]["json"]["files"] if f["status"] == "error"]
+        assert entry["error"] == "empty file (0 bytes)" and entry["error_text"] == reason
+        assert reason in runs[lang]["text"]
+    assert all(f["error_text"] is None for f in runs["zh"]["json"]["files"] if f["status"] == "ok")
+
+
+def test_compare_json_gives_the_catalog_gaps_and_errors_in_the_chosen_language(runs):
+    """``catalog_gaps`` and ``error`` stay as the catalogs and stages wrote them (as in the check's JSON);
+    ``catalog_gaps_text`` and ``error_text`` speak the report's language."""
+    bill, empty = runs["paths"]["bill"], runs["paths"]["empty"]
+    for lang, gap, reason in (("zh", "未载入山东省级目录", "空文件（0 字节）"),
+                              ("en", "no provincial Shandong catalogue loaded", "empty file (0 bytes)")):
+        report = json.loads(invoke("compare", bill, bill, empty, "--lang", lang, "--format", "json").stdout)
+        assert report["catalog_gaps"][0].startswith("no provincial Shandong catalogue loaded")
+        assert report["catalog_gaps_text"][0].startswith(gap)
+        assert len(report["catalog_gaps_text"]) == len(report["catalog_gaps"])
+        assert [(b["error"], b["error_text"]) for b in report["bidders"]] == [
+            (None, None), ("empty file (0 bytes)", reason)]
 
 
 def test_a_multi_line_reason_stays_one_line():

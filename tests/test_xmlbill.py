@@ -15,6 +15,7 @@ from checker.cli import main
 from checker.engine import expand_paths
 from checker.read import read_path
 from checker.read.xmlbill import MappingError, load_mapping, read_xml_stream, safe, shipped_mappings
+from checker.report.i18n import texts
 from tests.conftest import shared_path
 from tools import make_xml_bills as make
 
@@ -119,6 +120,7 @@ def test_values_that_are_not_numbers_are_left_empty_and_counted():
     item = parts.items[0]
     assert (item.code, item.quantity, item.unit_price, item.amount) == ("010401003001", None, 1250.5, None)
     assert parts.warnings == ("2 quantity / price / amount value(s) are not numbers and were left empty",)
+    assert texts("zh").msg(parts.warnings[0]).startswith("2 个")  # shown in the report's language
 
 
 def test_identity_facts_are_exposed_unless_blanked():

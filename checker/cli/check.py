@@ -19,7 +19,7 @@ from ..run import check_files
 from ..run.cluster import ClusterError
 
 from .options import SettingsError, check_options, limits, load_settings, run_options, validate_outputs
-from .util import exit_cleanly_on_sigterm, progress, usage_error
+from .util import cannot_write, exit_cleanly_on_sigterm, progress, usage_error
 
 
 class FailOn(str, enum.Enum):
@@ -130,7 +130,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     exit_cleanly_on_sigterm()
     files = expand_paths(paths)
     if not files:
-        usage_error("no bill files found in the given paths")
+        usage_error("no bill files found in the given paths", lang)
     try:
         loaded = load_settings(extra_catalogs=extra_catalogs, city=city, bid_date=bid_date, config_path=config_path,
                                registry_path=registry_path, uncertified=uncertified, project_type=project_type,
@@ -145,7 +145,7 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
         known, known_files = (baseline.load_known(baseline_path or config.baseline)
                               if (baseline_path or config.baseline) else (None, frozenset()))
     except (SettingsError, waivers.WaiverError, baseline.BaselineError, click.UsageError) as exc:
-        usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
+        usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc), lang)
     fail_on = fail_on or config.fail_on or FailOn.BANNED.value
     catalogs, profile, registry = loaded.catalogs, loaded.profile, loaded.registry
     check_settings = loaded.check_settings(limits(time_limit, memory_mb))
@@ -227,11 +227,11 @@ def check(ctx, paths, fmt, output, fail_on, extra_catalogs, city, bid_date, waiv
     except ClusterError as exc:  # only raised on the --dask path
         for writer in writers:
             writer.abort()
-        usage_error(str(exc))
+        usage_error(str(exc), lang)
     except (ReportOutputError, OSError) as exc:
         for writer in writers:
             writer.abort()
-        usage_error(f"cannot write the report: {getattr(exc, 'strerror', None) or exc}")
+        cannot_write(exc, lang)
     if not quiet:
         for path in written:
             click.echo(t("note.wrote", path=path), err=True)
@@ -262,7 +262,7 @@ def _writers(outputs: list[tuple[str, str | None]], options: ReportOptions) -> l
     except (ReportOutputError, OSError) as exc:
         for done in made:
             done.abort()
-        usage_error(f"cannot write the report: {getattr(exc, 'strerror', None) or exc}")
+        cannot_write(exc, options.lang)
     return made
 
 

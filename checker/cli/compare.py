@@ -13,7 +13,7 @@ from ..report.common import not_checked_line
 from ..report.i18n import texts
 from .check import _OrderedCommand, pair_outputs
 from .options import SettingsError, check_options, limits, load_settings, run_options, validate_outputs
-from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, exit_cleanly_on_sigterm, progress,
+from .util import (EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED, cannot_write, exit_cleanly_on_sigterm, progress,
                    usage_error, write_output)
 
 
@@ -80,11 +80,11 @@ def compare(ctx, tender, bids, control_path, fmt, output, fail_on, band, lang, j
                                 f"(known: {', '.join(FORMATS)})")
         validate_outputs(outputs, inputs, FILE_FORMATS)
     except (SettingsError, click.UsageError) as exc:
-        usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc))
+        usage_error(exc.format_message() if isinstance(exc, click.UsageError) else str(exc), lang)
     fail_on = fail_on or options.fail_on or FailOn.ERROR.value
     band = band if band is not None else options.band if options.band is not None else CompareSettings().band * 100
     reports = []
-    with progress(len(inputs)) as shown:
+    with progress(len(inputs), label=texts(lang)("note.progress")) as shown:
         for report in check_files(inputs, loaded.check_settings(limits(time_limit, memory_mb)), jobs=jobs):
             reports.append(report)
             if not report.read.ok:
@@ -107,9 +107,8 @@ def _emit(comparison, outputs: list[tuple[str, str | None]], lang: str) -> None:
             try:
                 render(comparison, out, lang=lang)
             except OSError as exc:
-                click.echo(f"gbm-check: cannot write {out}: {exc.strerror or exc}", err=True)
-                sys.exit(EXIT_NOT_CHECKED)
+                cannot_write(exc, lang, out)
         elif fmt == "text":
-            write_output(render(comparison, lang=lang, color=out is None and sys.stdout.isatty()), out)
+            write_output(render(comparison, lang=lang, color=out is None and sys.stdout.isatty()), out, lang)
         else:
-            write_output(render(comparison, lang=lang), out)
+            write_output(render(comparison, lang=lang), out, lang)

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import click
 
+from ..report.i18n import localize
 from ..textsafe import encode, printable
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_NOT_CHECKED = 0, 1, 2
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str, output: str | None, lang: str = "en") -> None:
     """Text to stdout, or to ``output`` through a temporary file and an atomic rename (never half-written, no
-    temporary file left behind whatever fails).  Lone surrogates (undecodable file-name bytes, user catalog
-    text) are written as ``\\udcff`` escapes, never an encoding error."""
+    temporary file left behind whatever fails; ``lang``: of the error line).  Lone surrogates (undecodable
+    file-name bytes, user catalog text) are written as ``\\udcff`` escapes, never an encoding error."""
     data = encode(text)
     if output is None:
         stream = getattr(sys.stdout, "buffer", None)
@@ -28,7 +29,7 @@ def write_output(text: str, output: str | None) -> None:
             stream.flush()
         return
     if os.path.isdir(output):
-        usage_error(f"cannot write {printable(output)}: it is a directory (give a file name)")
+        usage_error(f"cannot write {printable(output)}: it is a directory (give a file name)", lang)
     tmp = f"{output}.tmp-{os.getpid()}"
     try:
         Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -36,8 +37,7 @@ def write_output(text: str, output: str | None) -> None:
             handle.write(data)
         os.replace(tmp, output)
     except OSError as exc:
-        click.echo(f"gbm-check: cannot write {printable(output)}: {exc.strerror or exc}", err=True)
-        sys.exit(EXIT_NOT_CHECKED)
+        cannot_write(exc, lang, output)
     finally:
         if os.path.lexists(tmp):
             try:
@@ -46,10 +46,19 @@ def write_output(text: str, output: str | None) -> None:
                 pass
 
 
-def usage_error(message: str) -> None:
-    """One line on stderr and exit 2: a usage, config or catalog problem, never a traceback."""
-    click.echo(f"gbm-check: {printable(message)}", err=True)
+def usage_error(message: str, lang: str = "en") -> None:
+    """One line on stderr and exit 2: a usage, config or catalog problem, never a traceback.  ``lang``: the
+    command's language (check and compare pass their --lang; catalog and serve speak English); the message is
+    shown from the message table where it has a template."""
+    click.echo(f"gbm-check: {printable(localize(message, lang))}", err=True)
     sys.exit(EXIT_NOT_CHECKED)
+
+
+def cannot_write(exc: BaseException, lang: str, output: str | None = None) -> None:
+    """A report that cannot be written (to ``output``, or the report being written): one line and exit 2."""
+    detail = getattr(exc, "strerror", None) or exc
+    usage_error(f"cannot write {printable(output)}: {detail}" if output else f"cannot write the report: {detail}",
+                lang)
 
 
 class _Progress:

@@ -70,8 +70,9 @@ def compare_pair(tender: Line, bid: Line, settings: CompareSettings, check_codes
 
 
 def _quantity_facts(tender: float, rechecked: float) -> tuple:
-    """How far the bidder's re-measured quantity is from the tender's: the difference, and its share."""
-    share = (("share", abs(rechecked - tender) / abs(tender)),) if tender else ()
+    """How far the bidder's re-measured quantity is from the tender's: the difference, and its share of the
+    tender's quantity (signed as the difference: negative where the bidder measured less)."""
+    share = (("share", (rechecked - tender) / abs(tender)),) if tender else ()
     return (("difference", rechecked - tender),) + share
 
 

@@ -295,12 +295,11 @@ def _assemble(pages: Sequence[PageData], display_name: str, ocr: str, source: st
 
 
 def ocr_warning(ocr_pages: Sequence[PageData], items) -> str:
-    """The note every report carries for a file read by OCR: which pages, how confident, check the paper."""
+    """The note every report carries for a file read by OCR: which pages, how confident, check the paper (in
+    English, as every reader message: the reports show it in their language)."""
     scores = [i.ocr_confidence for i in items if i.ocr_confidence is not None]
-    mean = f"，行平均置信度 {sum(scores) / len(scores):.3f}" if scores else ""
-    numbers = [p.number for p in ocr_pages]
-    return (f"本文件 {len(ocr_pages)} 页经 OCR 识别（第 {_ranges(numbers)} 页{mean}），文字须与纸质原件核对 — "
-            f"{_pages(numbers)} read by OCR: verify every line against the paper")
+    mean = f" (mean line confidence {sum(scores) / len(scores):.3f})" if scores else ""
+    return f"{_pages(p.number for p in ocr_pages)} read by OCR{mean}: verify every line against the paper"
 
 
 def _with_ocr_confidence(items, pages: Sequence[PageData], row_frags: Sequence[tuple]) -> list:

@@ -140,11 +140,15 @@ def summary_line(counts: dict, t: Texts, exit_code: int | None = None) -> str:
              exit=exit_status(counts) if exit_code is None else exit_code)
 
 
+def reason_line(reason: str | None, t: Texts) -> str | None:
+    """Why a file was not checked, in the report's language and on one line (its line breaks folded); None for
+    none."""
+    return _LINE_BREAKS.sub(" ", t.msg(reason)).strip() if reason else None
+
+
 def not_checked_line(path: str, reason: str, t: Texts) -> str:
-    """gbm-check: FILE: reason — the one stderr line for a file not checked (the reason in the report's language,
-    its line breaks folded so that it stays one line)."""
-    return t("note.not_checked", path=printable(path),
-             reason=printable(_LINE_BREAKS.sub(" ", t.msg(reason or "")).strip()))
+    """gbm-check: FILE: reason — the one stderr line for a file not checked (``reason_line``)."""
+    return t("note.not_checked", path=printable(path), reason=printable(reason_line(reason, t) or ""))
 
 
 def sheet_shown(checked: CheckedItem) -> str:

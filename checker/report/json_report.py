@@ -23,7 +23,7 @@ from ..judge.adoption import Adoption
 from ..match.catalog import CatalogSet
 from ..model import CheckedItem, FileRead, Finding, LineItem, TableInfo
 from ..read.kinds import ITEM_KINDS
-from .common import exit_status, gaps, limits, reading_line
+from .common import exit_status, gaps, limits, reading_line, reason_line
 from .i18n import texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, render_run, statuses
 
@@ -221,16 +221,17 @@ def table_dict(table: TableInfo) -> dict:
 
 def file_dict(summary: FileSummary, lang: str = "zh", read: FileRead | None = None) -> dict:
     """A file's entry: ``read`` (default ``summary.read``) with the summary's counts and verdict."""
-    read = read or summary.read
+    read, t = read or summary.read, texts(lang)
     sheets, skipped, totals = reading_lists(read)
     return {"path": read.path, "sha256": read.sha256, "format": read.format,
-            "status": "ok" if read.ok else "error", "error": read.error, "project": read.project,
-            "tables": [table_dict(t) for t in read.tables],
-            "table_count": sum(t.kind in ITEM_KINDS for t in read.tables),
+            "status": "ok" if read.ok else "error", "error": read.error, "error_text": reason_line(read.error, t),
+            "project": read.project, "tables": [table_dict(table) for table in read.tables],
+            "table_count": sum(table.kind in ITEM_KINDS for table in read.tables),
             "item_count": sum(summary.counts[s] for s in ("banned", "restricted", "promoted", "clean")),
-            "warnings": list(read.warnings), "seconds": round(summary.seconds, 3),
+            "warnings": list(read.warnings), "warnings_text": [t.msg(w) for w in read.warnings],
+            "seconds": round(summary.seconds, 3),
             "verdict": summary.verdict, "ocr_pages": read.ocr_pages, "meta": dict(read.meta), "sheets": sheets,
-            "skipped_rows": skipped, "totals": totals, "reading": reading_line(read, texts(lang))}
+            "skipped_rows": skipped, "totals": totals, "reading": reading_line(read, t)}
 
 
 def head_dict(run: RunReport, lang: str) -> dict:

@@ -18,7 +18,7 @@ from ..engine import FileReport, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem, Finding
 from ..textsafe import fs_bytes, json_bytes
-from .common import evidence_text
+from .common import evidence_text, gaps
 from .i18n import Texts, texts
 from .stream import ReportOptions, Sink, Writer as BaseWriter, flagged_lines, render_run
 
@@ -155,7 +155,8 @@ class Writer(BaseWriter):
                 "artifacts": [],
                 "results": [],
                 "properties": {"catalogs": [{"id": c.id, "edition": c.edition} for c in run.catalogs.catalogs],
-                               "catalogGaps": run.catalogs.gaps, "failOn": run.fail_on},
+                               "catalogGaps": run.catalogs.gaps, "catalogGapsText": gaps(run.catalogs, self.t),
+                               "failOn": run.fail_on},
             }],
         }
         text = json_bytes(document, indent=True)

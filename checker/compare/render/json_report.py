@@ -8,6 +8,8 @@ from typing import Optional
 
 from ... import __version__
 from ...engine import FileReport
+from ...report.common import gaps, reason_line
+from ...report.i18n import texts
 from ..messages import VERDICT_TEXT, WARNINGS, detail
 from ..model import GROUPS, KINDS, Bidder, Comparison, Deviation, LineRef, PricedFile
 
@@ -32,22 +34,23 @@ def deviation_dict(deviation: Deviation, lang: str) -> dict:
             "diff": [list(segment) for segment in deviation.diff]}
 
 
-def _file(report: FileReport) -> dict:
+def _file(report: FileReport, lang: str) -> dict:
     read = report.read
     statuses = [c.status for c in report.items]
     return {"file": read.path, "sha256": read.sha256, "format": read.format, "status": "ok" if read.ok else "error",
-            "error": read.error, "project": read.project, "items": len(report.items),
+            "error": read.error, "error_text": reason_line(read.error, texts(lang)), "project": read.project,
+            "items": len(report.items),
             "findings": {"banned": statuses.count("banned"), "restricted": statuses.count("restricted")},
             "meta": dict(read.meta), "seconds": round(report.seconds, 3)}
 
 
-def _priced(priced: PricedFile) -> dict:
-    return {**_file(priced.report), "lines": priced.lines, "total": _money(priced.total),
+def _priced(priced: PricedFile, lang: str) -> dict:
+    return {**_file(priced.report, lang), "lines": priced.lines, "total": _money(priced.total),
             "total_source": priced.total_source}
 
 
 def bidder_dict(n: int, bidder: Bidder, lang: str) -> dict:
-    return {**_file(bidder.report), "n": n, "lines": bidder.lines, "paired": bidder.paired,
+    return {**_file(bidder.report, lang), "n": n, "lines": bidder.lines, "paired": bidder.paired,
             "total": _money(bidder.total), "total_source": bidder.total_source, "verdict": bidder.verdict,
             "verdict_text": VERDICT_TEXT[lang][bidder.verdict],
             "counts": {group: bidder.count(group) for group in GROUPS},
@@ -68,10 +71,11 @@ def report_dict(comparison: Comparison, lang: str = "zh") -> dict:
             {"id": c.id, "title": c.title, "edition": c.edition, "source": c.source}
             for c in comparison.catalogs.catalogs],
         "catalog_gaps": [] if comparison.catalogs is None else list(comparison.catalogs.gaps),
+        "catalog_gaps_text": [] if comparison.catalogs is None else gaps(comparison.catalogs, texts(lang)),
         "settings": dataclasses.asdict(comparison.settings),
-        "tender": _priced(comparison.tender),
+        "tender": _priced(comparison.tender, lang),
         "control_price": comparison.control.file if comparison.control else None,
-        "control": _priced(comparison.control) if comparison.control else None,
+        "control": _priced(comparison.control, lang) if comparison.control else None,
         "bidders": [bidder_dict(n, b, lang) for n, b in enumerate(comparison.bidders, 1)],
         "summary": {"bidders": len(verdicts), **{v: verdicts.count(v) for v in ("fail", "review", "pass")},
                     "deviations": {kind: sum(d.kind == kind for b in comparison.bidders for d in b.deviations)
