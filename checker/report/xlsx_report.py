@@ -9,7 +9,12 @@ For each input xlsx/xlsm that was checked: a copy (never the original) in which
 - a first sheet 检查摘要 gives the project, the verdict with its limits, the counts, the catalogs with their
   editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见);
 - a last sheet 检查结果清单 lists every finding, banned → restricted → promoted, with relative file names and the
-  fingerprints in a hidden last column; it prints landscape, one page wide, its header repeated.
+  fingerprints in a hidden last column; columns no finding fills are hidden too.  It prints landscape with its
+  header repeated, one page wide on A4 or A3 where that keeps the text legible (``ooxml.MIN_SCALE``), else at that
+  scale, pages across, with its first columns repeated.
+
+The new sheets' text wraps, each row as tall as its wrapped text needs (estimated and written: LibreOffice
+does not fit row heights when it opens a file), their column widths scaled to the workbook's default font.
 
 The copy is a streaming rewrite of the package (``checker.report.ooxml``): values, shared strings, styles, merges,
 formulas and their cached results, drawings stay byte for byte; macros are dropped.  For inputs that are not
@@ -47,8 +52,9 @@ KIND_ORDER = ("banned", "restricted", "uncertified", "promoted", "not_applicable
 FINDING_COLUMNS = ("status", "sheet", "row", "page", "code", "name", "features", "rule", "entry", "evidence",
                    "source", "scope", "replacement", "manual", "also", "waived", "waiver_reason", "approver",
                    "waiver_expires", "baseline", "category", "file", "fingerprint")  # labels field.*
-FINDING_WIDTHS = {1: 12, 2: 20, 3: 7, 4: 5, 5: 14, 6: 20, 7: 36, 8: 10, 9: 24, 10: 26, 11: 30, 12: 20, 13: 20,
-                  14: 8, 15: 14, 16: 6, 17: 20, 18: 10, 19: 11, 20: 6, 21: 16, 22: 24, 23: 20}
+FINDING_WIDTHS = {1: 11, 2: 14, 3: 6, 4: 5, 5: 13, 6: 16, 7: 30, 8: 9, 9: 18, 10: 26, 11: 24, 12: 16, 13: 14,
+                  14: 7, 15: 12, 16: 6, 17: 16, 18: 8, 19: 11, 20: 8, 21: 12, 22: 14, 23: 20}  # printed, wrapped
+FINDING_TITLE_COLUMNS = 3  # status, sheet, row: repeated on each page of a findings list printed pages across
 ITEM_COLUMNS = ("file", "sheet", "row", "page", "table", "seq", "code", "name", "features", "unit", "quantity",
                 "unit_price", "amount", "status", "rules", "category")  # labels field.*
 STATUS_WIDTH = 14  # the 检查结果 column of an annotated sheet, at least
@@ -94,6 +100,7 @@ class Palette:
 
     def __init__(self, styles: ooxml.Styles):
         self.styles = styles
+        self.width_scale = styles.width_scale()
         border = styles.border()
         fills = {key: styles.fill(rgb) for key, rgb in COLOURS.items()}
         self.fills = fills
@@ -220,8 +227,17 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str | None = 
                   t("sep.list").join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
         rows.append([(value, style if column == 0 else p.text) for column, value in enumerate(values)])
     return ooxml.SheetSpec(name=name or t(FINDINGS_SHEET), rows=rows, widths=FINDING_WIDTHS,
-                           hidden=(len(FINDING_COLUMNS),), freeze_rows=1, filter_header=1, plain=p.text,
-                           footer=page_footer(t))
+                           hidden=_empty_columns(rows) + (len(FINDING_COLUMNS),), freeze_rows=1, filter_header=1,
+                           plain=p.text, footer=page_footer(t), wrap=True, title_columns=FINDING_TITLE_COLUMNS,
+                           width_scale=p.width_scale)
+
+
+def _empty_columns(rows: list[list[tuple[object, int]]]) -> tuple[int, ...]:
+    """The columns (1-based) no row below the header fills: hidden, so that the print keeps to what was found."""
+    if len(rows) < 2:
+        return ()
+    return tuple(column for column in range(1, len(rows[0]) + 1)
+                 if all(row[column - 1][0] in (None, "") for row in rows[1:]))
 
 
 def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
@@ -237,7 +253,7 @@ def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
                   line_status(checked, status, t), _rules(checked, t), t("sep.list").join(checked.green_categories))
         rows.append([(value, style) for value in values])
     return ooxml.SheetSpec(name=t(ITEMS_SHEET), rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
-                           plain=p.text, footer=page_footer(t))
+                           plain=p.text, footer=page_footer(t), wrap=True, width_scale=p.width_scale)
 
 
 
