@@ -197,6 +197,31 @@ def test_wrapped_rows_get_the_height_their_text_needs_merged_cells_their_merged_
     assert ooxml.wrapped_lines("一\n二\n三", 40) == 3
 
 
+def test_summary_catalog_cells_wrap_and_their_rows_hold_them(bill, tmp_path):
+    out = tmp_path / "out.xlsx"
+    invoke("check", bill, "-f", "xlsx", "-o", out)
+    summary = load_workbook(out)["检查摘要"]
+    header = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "使用的目录")
+    assert summary.cell(header, 3).value == "发布依据" and summary.column_dimensions["C"].width >= 40
+    room = ooxml.line_room(summary.column_dimensions["C"].width)
+    row = header + 1
+    while summary.cell(row, 1).value:
+        for column in (1, 2, 3):
+            cell = summary.cell(row, column)
+            assert cell.alignment.wrap_text
+            width = ooxml.line_room(summary.column_dimensions[cell.column_letter].width)
+            assert (summary.row_dimensions[row].height or ooxml.ROW_HEIGHT) >= \
+                ooxml.LINE_HEIGHT * ooxml.wrapped_lines(cell.value, width if column != 3 else room)
+        row += 1
+    assert row > header + 2  # the catalogs were listed
+    # when the summary takes more than a page, the sign-off block starts a page of its own
+    signoff = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "审核意见与签字")
+    if summary.page_setup.fitToHeight == 0:
+        assert [b.id for b in summary.row_breaks.brk] == [signoff - 1]
+    else:
+        assert not summary.row_breaks.brk
+
+
 @pytest.fixture
 def gd_school_copy(tmp_path):
     """The real gd_school settlement bill and its annotated copy (skipped without ../shared)."""

@@ -335,6 +335,7 @@ class SheetSpec:
     wrap: bool = False  # rows not in ``heights`` get the height their wrapped text needs
     title_columns: int = 0  # columns repeated on each page when the sheet prints more than one page wide
     width_scale: float = 1.0  # the workbook's column width unit per 11-point character (its default font)
+    page_break: int = 0  # a row that starts a new printed page when the sheet takes more than one
 
     @property
     def last_column(self) -> int:
@@ -428,6 +429,8 @@ class SheetSpec:
                f'footer="0.3"/><pageSetup paperSize="{fit.paper}" '
                f'orientation="{"landscape" if self.landscape else "portrait"}" {size}/>'
                + (f'<headerFooter><oddFooter>{text(self.footer)}</oddFooter></headerFooter>' if self.footer else "")
+               + (f'<rowBreaks count="1" manualBreakCount="1"><brk id="{self.page_break - 1}" max="16383" man="1"/>'
+                  '</rowBreaks>' if self.page_break > 1 and not fit.one_page else "")
                + '</worksheet>')
 
     def print_titles(self) -> Optional[str]:

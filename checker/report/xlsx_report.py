@@ -7,7 +7,8 @@ For each input xlsx/xlsm that was checked: a copy (never the original) in which
   added where the sheet had none), with the header rows frozen and the sheet set to print landscape, one page wide;
 - flagged rows are coloured (banned red, restricted amber, waived grey; promoted: its result cell green);
 - a first sheet 检查摘要 gives the project, the verdict with its limits, the counts, the catalogs with their
-  editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见);
+  editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见) that starts a page of its own when the
+  summary does not fit on one;
 - a last sheet 检查结果清单 lists every finding, banned → restricted → promoted, with relative file names and the
   fingerprints in a hidden last column; columns no finding fills are hidden too.  It prints landscape with its
   header repeated, one page wide on A4 or A3 where that keeps the text legible (``ooxml.MIN_SCALE``), else at that
@@ -57,6 +58,7 @@ FINDING_WIDTHS = {1: 11, 2: 14, 3: 6, 4: 5, 5: 13, 6: 16, 7: 30, 8: 9, 9: 18, 10
 FINDING_TITLE_COLUMNS = 3  # status, sheet, row: repeated on each page of a findings list printed pages across
 ITEM_COLUMNS = ("file", "sheet", "row", "page", "table", "seq", "code", "name", "features", "unit", "quantity",
                 "unit_price", "amount", "status", "rules", "category")  # labels field.*
+SUMMARY_WIDTHS = {1: 22, 2: 30, 3: 44, 4: 8}  # label | value over B:D; catalogs: title, edition, source, entries
 STATUS_WIDTH = 14  # the 检查结果 column of an annotated sheet, at least
 ITEM_WIDTHS = {1: 20, 2: 18, 7: 15, 8: 22, 9: 40, 14: 14, 15: 36, 16: 20}
 XlsxOutputError = ReportOutputError
@@ -171,25 +173,22 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
     for catalog in run.catalogs.catalogs:
         rows.append([(catalog.title, p.text), (catalog.edition, p.text), (catalog.source, p.text),
                      (len(catalog.entries), p.text)])
-        # wrapped text needs its height: about 11 / 17 / 17 Chinese characters a line in these columns
-        lines = max(len(catalog.title) / 11, len(catalog.edition) / 17, len(catalog.source) / 17)
-        heights[len(rows)] = min(14 * (int(lines) + 1), 120)
     if t("quoted.note"):  # an English workbook says that the catalog text is quoted in Chinese
         rows.append([(t("quoted.note"), p.text), ("", p.text), ("", p.text), ("", p.text)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
-        heights[len(rows)] = 30
     rows.append([])
     banner(t("gaps.title"))
     for gap in gaps(run.catalogs, t):
         rows.append([(gap, p.text), ("", p.text), ("", p.text), ("", p.text)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
-        heights[len(rows)] = 15 * (1 + len(gap) // 60)
     rows.append([])
+    signoff = len(rows) + 1
     banner(t("signoff.title"))
     for key in ("signoff.reviewer", "signoff.checker", "signoff.date", "signoff.opinion"):
         pair(t(key), "", height=80 if key == "signoff.opinion" else 30)
-    return ooxml.SheetSpec(name=t(SUMMARY_SHEET), rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
-                           landscape=False, heights=heights, one_page=True, footer=page_footer(t))
+    return ooxml.SheetSpec(name=t(SUMMARY_SHEET), rows=rows, widths=SUMMARY_WIDTHS, merges=merges, landscape=False,
+                           heights=heights, one_page=True, footer=page_footer(t), wrap=True,
+                           width_scale=p.width_scale, page_break=signoff)
 
 
 def _yes_no(value, t: Texts) -> str:
