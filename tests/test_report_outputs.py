@@ -222,6 +222,33 @@ def test_summary_catalog_cells_wrap_and_their_rows_hold_them(bill, tmp_path):
         assert not summary.row_breaks.brk
 
 
+def test_results_go_right_after_the_table_past_notes_in_its_rows_never_over_them(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "表-08"
+    sheet["A1"] = "某某工程分部分项工程量清单"
+    sheet["Z1"] = "打印说明"  # stray cells above the header and below the table do not move the results
+    for r, row in enumerate(REPORT_BILL, 2):
+        for c, value in enumerate(row, 1):
+            sheet.cell(r, c, value).data_type = "s" if isinstance(value, str) else sheet.cell(r, c).data_type
+    sheet["AD20"] = "审核备注"
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    invoke("check", path, "-f", "xlsx", "-o", tmp_path / "stray.checked.xlsx")
+    copy = load_workbook(tmp_path / "stray.checked.xlsx")["表-08"]
+    assert copy.cell(2, 9).value == "检查结果" and copy.cell(2, 10).value == "规则（gbm-check）"  # I, J: beside H
+    assert copy["Z1"].value == "打印说明" and copy["AD20"].value == "审核备注"
+
+    sheet["K4"] = "复核：加一道"  # a note in a bill line's row: the results go past it, the note stays
+    workbook.save(path)
+    invoke("check", path, "-f", "xlsx", "-o", tmp_path / "note.checked.xlsx")
+    copy = load_workbook(tmp_path / "note.checked.xlsx")["表-08"]
+    assert copy["K4"].value == "复核：加一道"
+    assert copy.cell(2, 12).value == "检查结果" and copy.cell(4, 12).value == "禁用"
+
+
 @pytest.fixture
 def gd_school_copy(tmp_path):
     """The real gd_school settlement bill and its annotated copy (skipped without ../shared)."""

@@ -3,7 +3,8 @@
 For each input xlsx/xlsm that was checked: a copy (never the original) in which
 
 - each bill table gets two columns, 检查结果 (禁用 / 限制（需人工复核） / 推广 / 已豁免) and 规则, put to the right of
-  everything the table's rows hold, inside the print area and the auto-filter (both extended; an auto-filter is
+  everything the table's rows hold (right after the header's last column unless notes in the rows lie beyond it:
+  no cell is ever written over), inside the print area and the auto-filter (both extended; an auto-filter is
   added where the sheet had none), with the header rows frozen and the sheet set to print landscape, one page wide;
 - flagged rows are coloured (banned red, restricted amber, waived grey; promoted: its result cell green);
 - a first sheet 检查摘要 gives the project, the verdict with its limits, the counts, the catalogs with their
