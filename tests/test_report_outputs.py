@@ -171,6 +171,15 @@ def test_findings_list_prints_legibly_on_a3_landscape(bill, tmp_path):
     assert findings.column_dimensions["G"].width >= 24  # 项目特征: a readable line
 
 
+def test_an_empty_findings_list_prints_its_header_on_one_page(tmp_path):
+    clean = write_bill(tmp_path / "clean.xlsx", REPORT_BILL[:2])
+    invoke("check", clean, "-f", "xlsx", "-o", tmp_path / "clean.checked.xlsx")
+    findings = load_workbook(tmp_path / "clean.checked.xlsx")["检查结果清单"]
+    assert findings.max_row == 1 and findings.page_setup.fitToWidth == 1
+    shown = {letter for letter, _ in _visible_columns(findings)}
+    assert shown == set("ABCDEFGH")  # status … rule
+
+
 def test_a_sheet_too_wide_to_fit_legibly_prints_pages_across_with_its_first_columns():
     wide = ooxml.SheetSpec(name="清单", rows=[[(f"列{c}", 0) for c in range(30)]], widths=dict.fromkeys(range(1, 31), 30),
                            freeze_rows=1, title_columns=3)

@@ -57,6 +57,7 @@ FINDING_COLUMNS = ("status", "sheet", "row", "page", "code", "name", "features",
 FINDING_WIDTHS = {1: 11, 2: 14, 3: 6, 4: 5, 5: 13, 6: 16, 7: 30, 8: 9, 9: 18, 10: 26, 11: 24, 12: 16, 13: 14,
                   14: 7, 15: 12, 16: 6, 17: 16, 18: 8, 19: 11, 20: 8, 21: 12, 22: 14, 23: 20}  # printed, wrapped
 FINDING_TITLE_COLUMNS = 3  # status, sheet, row: repeated on each page of a findings list printed pages across
+FINDING_CORE_COLUMNS = 8  # status … rule: what an empty findings list shows
 ITEM_COLUMNS = ("file", "sheet", "row", "page", "table", "seq", "code", "name", "features", "unit", "quantity",
                 "unit_price", "amount", "status", "rules", "category")  # labels field.*
 SUMMARY_WIDTHS = {1: 22, 2: 30, 3: 44, 4: 8}  # label | value over B:D; catalogs: title, edition, source, entries
@@ -233,11 +234,11 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str | None = 
 
 
 def _empty_columns(rows: list[list[tuple[object, int]]]) -> tuple[int, ...]:
-    """The columns (1-based) no row below the header fills: hidden, so that the print keeps to what was found."""
-    if len(rows) < 2:
-        return ()
+    """The columns (1-based) no finding fills, hidden so that the print keeps to what was found; without findings
+    the columns after the first FINDING_CORE_COLUMNS (the header alone still prints on one page)."""
+    found = rows[1:]
     return tuple(column for column in range(1, len(rows[0]) + 1)
-                 if all(row[column - 1][0] in (None, "") for row in rows[1:]))
+                 if all(row[column - 1][0] in (None, "") for row in found) and (found or column > FINDING_CORE_COLUMNS))
 
 
 def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
