@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from checker.cli import main
 from checker.engine import FileReport, RunReport
 from checker.model import CheckedItem, FileRead, Finding, LineItem, Provenance, TableInfo
-from checker.report import renderer, writer
+from checker.report import ooxml, renderer, writer
 from checker.report.i18n import _tables, localize, message_id
 from checker.report.stream import ReportOptions, Sink
 
@@ -134,6 +134,128 @@ def test_annotated_workbook_prints_its_results(bill, tmp_path):
     findings = book["检查结果清单"]
     assert findings.page_setup.orientation == "landscape" and findings.freeze_panes == "A2"
     assert findings.print_title_rows in ("1:1", "$1:$1") and findings.auto_filter.ref.startswith("A1:W")
+
+
+def _visible_columns(sheet):
+    """(letter, width) of the sheet's columns that print (openpyxl merges equal <col> runs: each one counts)."""
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    found = []
+    for letter, dimension in sheet.column_dimensions.items():
+        first, last = column_index_from_string(letter), dimension.max or column_index_from_string(letter)
+        if not dimension.hidden and first <= sheet.max_column:
+            found += [(get_column_letter(c), dimension.width) for c in range(first, min(last, sheet.max_column) + 1)]
+    return found
+
+
+def test_findings_list_prints_legibly_on_a3_landscape(bill, tmp_path):
+    out = tmp_path / "out.xlsx"
+    invoke("check", bill, "-f", "xlsx", "-o", out)
+    findings = load_workbook(out)["检查结果清单"]
+    setup = findings.page_setup
+    assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (8, "landscape", 1, 0)
+    assert findings.sheet_properties.pageSetUpPr.fitToPage
+    assert findings.print_title_rows in ("1:1", "$1:$1") and findings.freeze_panes == "A2"
+    # fitted to the width, the print stays at MIN_SCALE or larger
+    printed = sum(ooxml.column_points(width) for _, width in _visible_columns(findings))
+    assert printed * ooxml.MIN_SCALE <= 1191 - 72
+    # columns no finding fills (页: a workbook has no pages; the waiver columns) do not print; the fingerprint neither
+    hidden = {letter for letter, d in findings.column_dimensions.items() if d.hidden}
+    assert {"D", "P", "Q", "R", "S", "W"} <= hidden and not {"A", "F", "G", "H"} & hidden
+    # long text wraps, and its row is as tall as the wrapped lines
+    for row in findings.iter_rows(min_row=2):
+        assert all(cell.alignment.wrap_text for cell in row if cell.value)
+    features = next(r for r in range(2, findings.max_row + 1) if "\n" in (findings.cell(r, 7).value or ""))
+    lines = findings.cell(features, 7).value.count("\n") + 1
+    assert findings.row_dimensions[features].height >= ooxml.LINE_HEIGHT * lines
+    assert findings.column_dimensions["G"].width >= 24  # 项目特征: a readable line
+
+
+def test_an_empty_findings_list_prints_its_header_on_one_page(tmp_path):
+    clean = write_bill(tmp_path / "clean.xlsx", REPORT_BILL[:2])
+    invoke("check", clean, "-f", "xlsx", "-o", tmp_path / "clean.checked.xlsx")
+    findings = load_workbook(tmp_path / "clean.checked.xlsx")["检查结果清单"]
+    assert findings.max_row == 1 and findings.page_setup.fitToWidth == 1
+    shown = {letter for letter, _ in _visible_columns(findings)}
+    assert shown == set("ABCDEFGH")  # status … rule
+
+
+def test_a_sheet_too_wide_to_fit_legibly_prints_pages_across_with_its_first_columns():
+    wide = ooxml.SheetSpec(name="清单", rows=[[(f"列{c}", 0) for c in range(30)]], widths=dict.fromkeys(range(1, 31), 30),
+                           freeze_rows=1, title_columns=3)
+    assert wide.page_fit == ooxml.PageFit(paper=8, fit=False, one_page=False)
+    xml = "".join(wide.xml())
+    assert '<pageSetUpPr fitToPage="0"/>' in xml and 'paperSize="8"' in xml and 'scale="70"' in xml
+    assert "fitToWidth" not in xml
+    assert wide.print_titles() == "'清单'!$A:$C,'清单'!$1:$1"  # the first columns on every page across
+    narrow = ooxml.SheetSpec(name="清单", rows=[[("状态", 0)] * 8], widths=dict.fromkeys(range(1, 9), 12), freeze_rows=1,
+                             title_columns=3)
+    assert narrow.page_fit == ooxml.PageFit(paper=9, fit=True, one_page=False)  # A4 is enough
+    assert narrow.print_titles() == "'清单'!$1:$1"
+
+
+def test_wrapped_rows_get_the_height_their_text_needs_merged_cells_their_merged_width():
+    long = "甲" * 40  # 80 half-width characters
+    spec = ooxml.SheetSpec(name="s", rows=[[(long, 0), ("", 0)], [(long, 0), ("", 0)], [("短", 0)]],
+                           widths={1: 20, 2: 60}, merges=["A2:B2"], heights={3: 40}, wrap=True)
+    heights = spec.row_heights
+    alone, merged = ooxml.wrapped_lines(long, ooxml.line_room(20)), ooxml.wrapped_lines(long, ooxml.line_room(80))
+    assert alone >= 4 and merged == 1
+    assert heights[1] == ooxml.LINE_HEIGHT * alone + 2 and 2 not in heights  # one line in the merged width
+    assert heights[3] == 40  # a height given stays (it is at least what the text needs)
+    assert ooxml.wrapped_lines("一\n二\n三", 40) == 3
+
+
+def test_summary_catalog_cells_wrap_and_their_rows_hold_them(bill, tmp_path):
+    out = tmp_path / "out.xlsx"
+    invoke("check", bill, "-f", "xlsx", "-o", out)
+    summary = load_workbook(out)["检查摘要"]
+    header = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "使用的目录")
+    assert summary.cell(header, 3).value == "发布依据" and summary.column_dimensions["C"].width >= 40
+    room = ooxml.line_room(summary.column_dimensions["C"].width)
+    row = header + 1
+    while summary.cell(row, 1).value:
+        for column in (1, 2, 3):
+            cell = summary.cell(row, column)
+            assert cell.alignment.wrap_text
+            width = ooxml.line_room(summary.column_dimensions[cell.column_letter].width)
+            assert (summary.row_dimensions[row].height or ooxml.ROW_HEIGHT) >= \
+                ooxml.LINE_HEIGHT * ooxml.wrapped_lines(cell.value, width if column != 3 else room)
+        row += 1
+    assert row > header + 2  # the catalogs were listed
+    # when the summary takes more than a page, the sign-off block starts a page of its own
+    signoff = next(r for r in range(1, summary.max_row + 1) if summary.cell(r, 1).value == "审核意见与签字")
+    if summary.page_setup.fitToHeight == 0:
+        assert [b.id for b in summary.row_breaks.brk] == [signoff - 1]
+    else:
+        assert not summary.row_breaks.brk
+
+
+def test_results_go_right_after_the_table_past_notes_in_its_rows_never_over_them(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "表-08"
+    sheet["A1"] = "某某工程分部分项工程量清单"
+    sheet["Z1"] = "打印说明"  # stray cells above the header and below the table do not move the results
+    for r, row in enumerate(REPORT_BILL, 2):
+        for c, value in enumerate(row, 1):
+            sheet.cell(r, c, value).data_type = "s" if isinstance(value, str) else sheet.cell(r, c).data_type
+    sheet["AD20"] = "审核备注"
+    path = tmp_path / "stray.xlsx"
+    workbook.save(path)
+    invoke("check", path, "-f", "xlsx", "-o", tmp_path / "stray.checked.xlsx")
+    copy = load_workbook(tmp_path / "stray.checked.xlsx")["表-08"]
+    assert copy.cell(2, 9).value == "检查结果" and copy.cell(2, 10).value == "规则（gbm-check）"  # I, J: beside H
+    assert copy["Z1"].value == "打印说明" and copy["AD20"].value == "审核备注"
+
+    sheet["K4"] = "复核：加一道"  # a note in a bill line's row: the results go past it, the note stays
+    workbook.save(path)
+    invoke("check", path, "-f", "xlsx", "-o", tmp_path / "note.checked.xlsx")
+    copy = load_workbook(tmp_path / "note.checked.xlsx")["表-08"]
+    assert copy["K4"].value == "复核：加一道"
+    assert copy.cell(2, 12).value == "检查结果" and copy.cell(4, 12).value == "禁用"
 
 
 @pytest.fixture

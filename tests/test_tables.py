@@ -1,5 +1,7 @@
 """Grid-level reading: pages, sections, footers, continuation rows, table kinds."""
-from checker.read.tables import extract_tables
+import pytest
+
+from checker.read.tables import extract_tables, project_from_title
 
 HEADER = ["序号", "项目编码", "项目名称", "项目特征描述", "计量单位", "工程量", "综合单价", "合价"]
 
@@ -85,3 +87,51 @@ def test_fast_built_items_equal_normally_built_ones():
     assert set(LINE_ITEM_FIELDS) == {f.name for f in fields(LineItem)}
     assert item == LineItem(**{name: getattr(item, name) for name in LINE_ITEM_FIELDS})
     assert hash(item) == hash(LineItem(**{name: getattr(item, name) for name in LINE_ITEM_FIELDS}))
+
+
+# --- the project named by a title row ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("title, project", [
+    ("某某科技园3号楼精装修改造工程报价清单", "某某科技园3号楼精装修改造工程"),
+    ("滨江某某花园二期景观提升项目工程量清单", "滨江某某花园二期景观提升项目"),
+    ("某某大厦外立面装饰工程清单与计价表", "某某大厦外立面装饰工程"),
+    ("某某县人民医院门诊楼维修工程预算书", "某某县人民医院门诊楼维修工程"),
+    ("某某实验小学风雨操场工程量清单", "某某实验小学风雨操场工程"),  # 某…操场工程 + 量清单
+    ("某某咖啡旗舰店装修工程量清单", "某某咖啡旗舰店装修工程"),
+    ("  某某产业园  食堂改造项目 工程量清单 ", "某某产业园 食堂改造项目"),
+    ("分部分项工程和单价措施项目清单与计价表", ""),  # generic: nothing of a project remains
+    ("总价措施项目清单与计价表", ""),
+    ("建筑安装工程工程量清单", ""),
+    ("工程量清单", ""),
+    ("主要材料设备品牌清单", ""),
+    ("其他项目清单与计价汇总表", ""),  # not a bill's title word at the end
+    ("注：本工程按工程量清单", ""),  # a note
+    ("本项目报价须按招标文件提供的工程量清单", ""),
+    ("某某商场三楼报价清单", ""),  # a place, but no project word
+])
+def test_project_from_a_title(title, project):
+    assert project_from_title(title) == project
+
+
+def test_a_title_row_names_the_project_when_no_project_row_does():
+    rows = [[1, "010401003001", "实心砖墙", "1.页岩砖", "m3", 1, 4, 4]]
+    assert read([["某某科技园3号楼精装修改造工程报价清单"], HEADER, *rows]).project_name == "某某科技园3号楼精装修改造工程"
+    # beside the bill's total (a priced copy): still the title
+    priced = [["某某科技园3号楼精装修改造工程报价清单", "", "", "", "", "", "", 123456.5], HEADER, *rows]
+    assert read(priced).project_name == "某某科技园3号楼精装修改造工程"
+    # a 工程名称 row wins, wherever it is; a generic title names nothing
+    named = [["某某科技园3号楼精装修改造工程报价清单"], ["工程名称：某某科技园3号楼"], HEADER, *rows]
+    assert read(named).project_name == "某某科技园3号楼"
+    assert read(page(1, rows)).project_name == "聊城市某中学"
+    assert read([["分部分项工程和单价措施项目清单与计价表"], HEADER, *rows]).project_name == ""
+
+
+def test_a_project_row_on_a_later_sheet_wins_over_a_title_on_an_earlier_one(make_xlsx):
+    from checker.read import read_path
+
+    rows = [[1, "010401003001", "实心砖墙", "1.页岩砖", "m3", 1, 4, 4]]
+    titled = make_xlsx({"装修": [["某某广场装修工程工程量清单"], HEADER, *rows],
+                        "安装": [["工程名称：某某广场二期"], HEADER, *rows]})
+    assert read_path(str(titled)).project == "某某广场二期"
+    only_title = make_xlsx({"装修": [["某某广场装修工程工程量清单"], HEADER, *rows]}, name="titled.xlsx")
+    assert read_path(str(only_title)).project == "某某广场装修工程"

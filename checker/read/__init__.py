@@ -85,13 +85,13 @@ def read_path(path: str, display_name: str | None = None, *, ocr: bool = True, o
         others = sorted({KIND_NAMES[t.kind] for t in result.tables})
         if others:
             error += f" (only {', '.join(others)}: not bill lines)"
-        return FileRead(path=name, format=fmt, sha256=digest, project=result.project, error=error,
+        return FileRead(path=name, format=fmt, sha256=digest, project=result.project_name, error=error,
                         tables=tuple(result.tables), ocr_pages=result.ocr_pages, **accounted)
     warnings = list(result.warnings)
     if not result.items:
         warnings.append("bill tables were found but hold no line items")
     return FileRead(path=name, format=fmt, sha256=digest, items=tuple(result.items), tables=tuple(result.tables),
-                    project=result.project, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
+                    project=result.project_name, warnings=tuple(warnings), ocr_pages=result.ocr_pages, **accounted)
 
 
 def _first_sheet_ahead(path: str, fmt: str, memory: int):

@@ -84,6 +84,7 @@ def read_workbook(path: str, display_name: str, fmt: str = "xlsx", first: FirstS
             combined.totals.extend(result.totals)
             combined.sheets.append(sheet_read(name, result.tables, empty))
             combined.project = combined.project or result.project
+            combined.title_project = combined.title_project or result.title_project
     finally:
         workbook.close()
     return combined, sheets

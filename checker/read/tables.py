@@ -32,6 +32,15 @@ _FORM_MARK_RE = re.compile(r"^表-?\d+(-\d+)*$")
 _TITLE_WORDS = ("计价表", "清单", "一览表", "汇总表", "分析表", "明细表", "价格表", "品牌表", "主材表", "计算表",
                 "预算表", "概算表", "费用表")
 _TOTAL_PREFIXES = ("本页小计", "本页合计", "合计", "小计", "总计")
+# a bill's own title: the project's name, then one of these words (longest first)
+_BILL_TITLE_RE = re.compile(r"(工程量清单与计价表|工程量清单计价表|清单与计价表|清单计价表|工程量清单|报价清单|清单报价|"
+                            r"预算书|结算书|概算书|报价书|报价单|报价表|预算表|清单)$")
+_PROJECT_END_RE = re.compile(r"(工程|项目|改造|装修|装饰|修缮|维修|安装|扩建|建设)$")
+_NOTE_RE = re.compile(r"^(注|说明|备注|本工程|本项目|本清单)|[，。；;：:、！？]")  # a note that ends in 清单, not a title
+# what every bill's titles say: left out, a project's own name must remain (two characters at least)
+_GENERIC_RE = re.compile(r"分部分项|单价措施|总价措施|措施|单价|总价|其他|单位|单项|工程|项目|建设|建筑|装饰|装修|安装|土建|市政|"
+                         r"园林|绿化|给排水|电气|暖通|消防|弱电|智能化|幕墙|钢结构|土石方|招标|投标|施工|材料|设备|主要|"
+                         r"暂估|计日工|总承包服务费|规费|税金|[和与及]|[\W\d_]")
 _FURNITURE_PREFIXES = ("注：", "注:", "表－", "表-", "工程名称")
 
 
@@ -160,7 +169,8 @@ class _Table:
 class GridResult:
     items: list[LineItem]
     tables: list[TableInfo]
-    project: str = ""
+    project: str = ""  # from a 工程名称 row
+    title_project: str = ""  # from a title row that names it (``project_from_title``)
     warnings: list[str] = field(default_factory=list)
     skipped: acc.SkipLedger = field(default_factory=acc.SkipLedger)
     totals: list[DeclaredTotal] = field(default_factory=list)
@@ -173,6 +183,11 @@ class GridResult:
     @property
     def skipped_rows(self) -> int:
         return self.skipped.total
+
+    @property
+    def project_name(self) -> str:
+        """The project: a 工程名称 row's, else the one a title row names."""
+        return self.project or self.title_project
 
 
 def extract_tables(
@@ -418,6 +433,9 @@ class _GridReader:
         if table is None or table.kind == ANALYSIS:
             if len(texts) == 1:
                 self.set_title(texts[0][1])
+            words = [t for _, t in texts if to_number(t) is None]
+            if len(words) == 1 and not self.result.title_project:  # a title, perhaps beside a total
+                self.result.title_project = project_from_title(words[0])
             self.note_outside_or_skip(r, acc.ANALYSIS_ROW, row, texts)
             return r + 1
         if table.kind in (FEE, SUMMARY):
@@ -549,6 +567,21 @@ class _GridReader:
             self.mark(r, "section")
             return
         self.skip(r, acc.UNRECOGNISED, row, texts)
+
+
+def project_from_title(title: str) -> str:
+    """The project a bill's title names: 某中心装修改造工程报价清单 → 某中心装修改造工程, 某楼工程量清单 → 某楼工程;
+    "" for a generic title (分部分项工程和单价措施项目清单与计价表), a note, or a name that is no project's."""
+    text = " ".join(title.split())
+    match = _BILL_TITLE_RE.search(text)
+    if match is None:
+        return ""
+    name = text[:match.start()].rstrip(" :：-—_")
+    if match.group(1).startswith("工程量") and not name.endswith(("工程", "项目")):
+        name += "工程"  # 某楼装修工程量清单: 某楼装修工程 + 量清单
+    if not _PROJECT_END_RE.search(name) or len(name) > 60 or _NOTE_RE.search(name):
+        return ""
+    return name if len(_GENERIC_RE.sub("", name)) >= 2 else ""
 
 
 def _texts(row: Sequence[object]) -> list[tuple[int, str]]:

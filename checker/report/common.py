@@ -24,8 +24,12 @@ def char_width(char: str) -> int:
     return 2 if ord(char) > 0x2E7F else 1
 
 
+_WIDE = re.compile("[\u2e80-\U0010ffff]")  # the characters ``char_width`` counts twice
+
+
 def text_width(text: str) -> int:
-    return sum(char_width(char) for char in text)
+    """Columns a text takes in print: ``char_width`` summed (counted by a regex: workbooks measure every cell)."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def rows_text(checked: CheckedItem) -> str:

@@ -12,11 +12,15 @@ can never become a formula; characters XML 1.0 cannot hold are dropped.
 """
 from __future__ import annotations
 
+import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import IO, Iterable, Iterator, Optional
 from xml.sax.saxutils import escape
+
+from .common import text_width
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -188,6 +192,13 @@ class Styles:
             return []
         return [xml for _, xml in elements(section.group(1))]
 
+    def width_scale(self) -> float:
+        """Column width units per character of an 11-point font: a column's unit is a digit of the workbook's
+        default font (its first), so a 9-point default needs wider columns for the same text."""
+        fonts = self._section("fonts")
+        size = re.search(r'<sz val="([\d.]+)"', fonts.group(1) or "") if fonts else None
+        return min(max(11 / float(size.group(1)), 0.7), 1.6) if size and float(size.group(1)) > 0 else 1.0
+
     def add(self, kind: str, xml: str) -> int:
         self.new[kind].append(xml)
         return self.count[kind] + len(self.new[kind]) - 1
@@ -266,6 +277,43 @@ MINIMAL_STYLES = (
     '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
 
 
+# --- printing new sheets -----------------------------------------------------------------------------------
+
+PAPERS = ((9, 595.0, 842.0), (8, 842.0, 1191.0))  # paperSize code, short and long side in points: A4, A3
+MARGINS = (72.0, 130.0)  # points lost across (left + right) and down (top + bottom, header and footer included)
+MIN_SCALE = 0.7  # printed smaller, 10-point text is no longer comfortably legible
+LINE_HEIGHT, ROW_HEIGHT = 15.0, 15.0  # points: a line of wrapped 10-point text (CJK fonts space wide); a row
+DEFAULT_WIDTH = 9.0  # a column without a <col> width
+CHAR_WIDTH = 0.85  # column width of a 10-point half-width character (CJK: two), in 11-point characters
+
+
+def column_points(width: float) -> float:
+    """The printed width of a column, in points (``width`` in characters of the 11-point default font)."""
+    return 5.25 * width + 4
+
+
+def line_room(width: float) -> float:
+    """Half-width characters of 10-point text a line holds in a column ``width`` characters wide (11-point
+    default font)."""
+    return max(width - 1, 1.0) / CHAR_WIDTH
+
+
+def wrapped_lines(value: str, room: float) -> int:
+    """The lines a text takes wrapped in lines of ``room`` (``line_room``)."""
+    lines = value.split("\n")  # each takes one line, and more where it may be longer than one (measured then)
+    return len(lines) + sum(max(1, math.ceil(text_width(line.strip()) / room)) - 1 for line in lines
+                            if 2 * len(line) > room)
+
+
+@dataclass(frozen=True)
+class PageFit:
+    """How a new sheet prints: on which paper, fitted to one page wide (and tall) or at a fixed scale."""
+
+    paper: int  # paperSize: 9 A4, 8 A3
+    fit: bool  # one page wide (fitToPage); else at MIN_SCALE, pages across
+    one_page: bool  # one page tall too
+
+
 # --- new sheets ---------------------------------------------------------------------------------------------
 
 @dataclass
@@ -274,25 +322,76 @@ class SheetSpec:
 
     name: str
     rows: list[list[tuple[object, int]]] = field(default_factory=list)
-    widths: dict[int, float] = field(default_factory=dict)  # 1-based column → width
+    widths: dict[int, float] = field(default_factory=dict)  # 1-based column → width (11-point characters)
     hidden: tuple[int, ...] = ()  # columns hidden (still in the sheet)
     freeze_rows: int = 0
     filter_header: int = 0  # the header row of an auto-filter over the table below it (0: none)
     merges: list[str] = field(default_factory=list)
     landscape: bool = True
-    heights: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)  # row → height in points (with ``wrap``: at least)
     plain: int = -1  # the plain text format: blank cells in it are left out (they would only draw a border)
-    one_page: bool = False  # print on one page (a summary), not only one page wide
+    one_page: bool = False  # print on one page (a summary), not only one page wide, where that stays legible
     footer: str = ""  # the printed footer (Excel header/footer codes: &C centred, &P page, &N pages)
+    wrap: bool = False  # rows not in ``heights`` get the height their wrapped text needs
+    title_columns: int = 0  # columns repeated on each page when the sheet prints more than one page wide
+    width_scale: float = 1.0  # the workbook's column width unit per 11-point character (its default font)
+    page_break: int = 0  # a row that starts a new printed page when the sheet takes more than one
 
     @property
     def last_column(self) -> int:
         return max((len(r) for r in self.rows), default=1)
 
+    def width(self, column: int) -> float:
+        """A column's width in 11-point characters; 0 when hidden."""
+        return 0.0 if column in self.hidden else self.widths.get(column, DEFAULT_WIDTH)
+
+    @cached_property
+    def row_heights(self) -> dict[int, float]:
+        """The rows' heights: those given, raised (``wrap``) to what wrapped text needs where that is more than a
+        line."""
+        heights = dict(self.heights)
+        if not self.wrap:
+            return heights
+        spans = self._spans()
+        rooms = [line_room(width) if width else 0.0 for width in map(self.width, range(1, self.last_column + 1))]
+        for number, row in enumerate(self.rows, 1):
+            lines = 1
+            for column, (value, _) in enumerate(row):
+                room = spans.get((number, column), rooms[column]) if spans else rooms[column]
+                if type(value) is str and room and (2 * len(value) > room or "\n" in value):  # else one line
+                    lines = max(lines, wrapped_lines(value, room))
+            if lines > 1:
+                heights[number] = max(heights.get(number, 0), LINE_HEIGHT * lines + 2)
+        return heights
+
+    def _spans(self) -> dict[tuple[int, int], float]:
+        """(row, 0-based column) of the first cell of each one-row merge → the ``line_room`` of its columns."""
+        spans = {}
+        for ref in self.merges:
+            (left, top), (right, bottom) = (split_ref(corner) for corner in ref.split(":"))
+            if top == bottom:
+                spans[top, left - 1] = line_room(sum(self.width(c) for c in range(left, right + 1)))
+        return spans
+
+    @cached_property
+    def page_fit(self) -> PageFit:
+        """The smallest paper (A4, A3) on which one page wide prints at MIN_SCALE or more, fitted to it; one page
+        tall too (``one_page``) only where that stays at MIN_SCALE.  Wider sheets print on A3 at MIN_SCALE."""
+        wide = sum(column_points(w) for w in map(self.width, range(1, self.last_column + 1)) if w)
+        heights = self.row_heights
+        tall = sum(heights.get(n, ROW_HEIGHT) for n in range(1, len(self.rows) + 1))
+        for paper, short, long in PAPERS:
+            across, down = (long, short) if self.landscape else (short, long)
+            scale = min((across - MARGINS[0]) / wide, 1.0)
+            if scale >= MIN_SCALE:
+                return PageFit(paper, True, self.one_page and (down - MARGINS[1]) / tall >= MIN_SCALE)
+        return PageFit(PAPERS[-1][0], False, False)
+
     def xml(self) -> Iterator[str]:
         last = column_letters(self.last_column)
+        fit = self.page_fit
         yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" '
-               f'xmlns:r="{REL_NS}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+               f'xmlns:r="{REL_NS}"><sheetPr><pageSetUpPr fitToPage="{int(fit.fit)}"/></sheetPr>'
                f'<dimension ref="A1:{last}{max(len(self.rows), 1)}"/><sheetViews><sheetView workbookViewId="0">')
         if self.freeze_rows:
             yield (f'<pane ySplit="{self.freeze_rows}" topLeftCell="A{self.freeze_rows + 1}" activePane="bottomLeft" '
@@ -303,14 +402,15 @@ class SheetSpec:
         if columns:
             hidden = ' hidden="1"'
             yield "<cols>" + "".join(
-                f'<col min="{c}" max="{c}" width="{self.widths.get(c, 10)}" customWidth="1"'
-                f'{hidden if c in self.hidden else ""}/>' for c in columns) + "</cols>"
+                f'<col min="{c}" max="{c}" width="{round(self.widths.get(c, 10) * self.width_scale, 2)}" '
+                f'customWidth="1"{hidden if c in self.hidden else ""}/>' for c in columns) + "</cols>"
         yield "<sheetData>"
         letters = [column_letters(c) for c in range(1, self.last_column + 1)]
+        heights = self.row_heights
         batch: list[str] = []
         for number, row in enumerate(self.rows, 1):
-            height = self.heights.get(number)
-            batch.append(f'<row r="{number}"' + (f' ht="{height}" customHeight="1"' if height else "") + ">"
+            height = heights.get(number)
+            batch.append(f'<row r="{number}"' + (f' ht="{height:g}" customHeight="1"' if height else "") + ">"
                          + "".join(inline_cell(f"{letters[c]}{number}", v, s) for c, (v, s) in enumerate(row)
                                    if v is not None and v != "" or number == 1 or s != self.plain)
                          + "</row>")
@@ -324,14 +424,22 @@ class SheetSpec:
         if self.merges:
             yield f'<mergeCells count="{len(self.merges)}">' + "".join(
                 f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>"
+        size = f'fitToWidth="1" fitToHeight="{int(fit.one_page)}"' if fit.fit else f'scale="{round(MIN_SCALE * 100)}"'
         yield ('<printOptions gridLines="0"/><pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" '
-               f'footer="0.3"/><pageSetup paperSize="9" orientation="{"landscape" if self.landscape else "portrait"}" '
-               f'fitToWidth="1" fitToHeight="{1 if self.one_page else 0}"/>'
+               f'footer="0.3"/><pageSetup paperSize="{fit.paper}" '
+               f'orientation="{"landscape" if self.landscape else "portrait"}" {size}/>'
                + (f'<headerFooter><oddFooter>{text(self.footer)}</oddFooter></headerFooter>' if self.footer else "")
+               + (f'<rowBreaks count="1" manualBreakCount="1"><brk id="{self.page_break - 1}" max="16383" man="1"/>'
+                  '</rowBreaks>' if self.page_break > 1 and not fit.one_page else "")
                + '</worksheet>')
 
     def print_titles(self) -> Optional[str]:
-        return f"'{self.name.replace(chr(39), chr(39) * 2)}'!$1:${self.freeze_rows}" if self.freeze_rows else None
+        """The rows (and, printed pages across, the columns) repeated on every printed page."""
+        sheet = "'" + self.name.replace("'", "''") + "'!"
+        titles = [f"{sheet}$1:${self.freeze_rows}"] if self.freeze_rows else []
+        if self.title_columns and not self.page_fit.fit:
+            titles.insert(0, f"{sheet}$A:${column_letters(self.title_columns)}")
+        return ",".join(titles) or None
 
 
 # --- rewriting a sheet's rows -------------------------------------------------------------------------------

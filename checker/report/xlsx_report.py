@@ -3,13 +3,20 @@
 For each input xlsx/xlsm that was checked: a copy (never the original) in which
 
 - each bill table gets two columns, 检查结果 (禁用 / 限制（需人工复核） / 推广 / 已豁免) and 规则, put to the right of
-  everything the table's rows hold, inside the print area and the auto-filter (both extended; an auto-filter is
+  everything the table's rows hold (right after the header's last column unless notes in the rows lie beyond it:
+  no cell is ever written over), inside the print area and the auto-filter (both extended; an auto-filter is
   added where the sheet had none), with the header rows frozen and the sheet set to print landscape, one page wide;
 - flagged rows are coloured (banned red, restricted amber, waived grey; promoted: its result cell green);
 - a first sheet 检查摘要 gives the project, the verdict with its limits, the counts, the catalogs with their
-  editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见);
+  editions and gaps, and a sign-off block (审核人 / 复核人 / 日期 / 意见) that starts a page of its own when the
+  summary does not fit on one;
 - a last sheet 检查结果清单 lists every finding, banned → restricted → promoted, with relative file names and the
-  fingerprints in a hidden last column; it prints landscape, one page wide, its header repeated.
+  fingerprints in a hidden last column; columns no finding fills are hidden too.  It prints landscape with its
+  header repeated, one page wide on A4 or A3 where that keeps the text legible (``ooxml.MIN_SCALE``), else at that
+  scale, pages across, with its first columns repeated.
+
+The new sheets' text wraps, each row as tall as its wrapped text needs (estimated and written: LibreOffice
+does not fit row heights when it opens a file), their column widths scaled to the workbook's default font.
 
 The copy is a streaming rewrite of the package (``checker.report.ooxml``): values, shared strings, styles, merges,
 formulas and their cached results, drawings stay byte for byte; macros are dropped.  For inputs that are not
@@ -47,10 +54,13 @@ KIND_ORDER = ("banned", "restricted", "uncertified", "promoted", "not_applicable
 FINDING_COLUMNS = ("status", "sheet", "row", "page", "code", "name", "features", "rule", "entry", "evidence",
                    "source", "scope", "replacement", "manual", "also", "waived", "waiver_reason", "approver",
                    "waiver_expires", "baseline", "category", "file", "fingerprint")  # labels field.*
-FINDING_WIDTHS = {1: 12, 2: 20, 3: 7, 4: 5, 5: 14, 6: 20, 7: 36, 8: 10, 9: 24, 10: 26, 11: 30, 12: 20, 13: 20,
-                  14: 8, 15: 14, 16: 6, 17: 20, 18: 10, 19: 11, 20: 6, 21: 16, 22: 24, 23: 20}
+FINDING_WIDTHS = {1: 11, 2: 14, 3: 6, 4: 5, 5: 13, 6: 16, 7: 30, 8: 9, 9: 18, 10: 26, 11: 24, 12: 16, 13: 14,
+                  14: 7, 15: 12, 16: 6, 17: 16, 18: 8, 19: 11, 20: 8, 21: 12, 22: 14, 23: 20}  # printed, wrapped
+FINDING_TITLE_COLUMNS = 3  # status, sheet, row: repeated on each page of a findings list printed pages across
+FINDING_CORE_COLUMNS = 8  # status … rule: what an empty findings list shows
 ITEM_COLUMNS = ("file", "sheet", "row", "page", "table", "seq", "code", "name", "features", "unit", "quantity",
                 "unit_price", "amount", "status", "rules", "category")  # labels field.*
+SUMMARY_WIDTHS = {1: 22, 2: 30, 3: 44, 4: 8}  # label | value over B:D; catalogs: title, edition, source, entries
 STATUS_WIDTH = 14  # the 检查结果 column of an annotated sheet, at least
 ITEM_WIDTHS = {1: 20, 2: 18, 7: 15, 8: 22, 9: 40, 14: 14, 15: 36, 16: 20}
 XlsxOutputError = ReportOutputError
@@ -95,6 +105,7 @@ class Palette:
 
     def __init__(self, styles: ooxml.Styles):
         self.styles = styles
+        self.width_scale = styles.width_scale()
         border = styles.border()
         fills = {key: styles.fill(rgb) for key, rgb in COLOURS.items()}
         self.fills = fills
@@ -165,25 +176,22 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
     for catalog in run.catalogs.catalogs:
         rows.append([(catalog.title, p.text), (catalog.edition, p.text), (catalog.source, p.text),
                      (len(catalog.entries), p.text)])
-        # wrapped text needs its height: about 11 / 17 / 17 Chinese characters a line in these columns
-        lines = max(len(catalog.title) / 11, len(catalog.edition) / 17, len(catalog.source) / 17)
-        heights[len(rows)] = min(14 * (int(lines) + 1), 120)
     if t("quoted.note"):  # an English workbook says that the catalog text is quoted in Chinese
         rows.append([(t("quoted.note"), p.text), ("", p.text), ("", p.text), ("", p.text)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
-        heights[len(rows)] = 30
     rows.append([])
     banner(t("gaps.title"))
     for gap in gaps(run.catalogs, t):
         rows.append([(gap, p.text), ("", p.text), ("", p.text), ("", p.text)])
         merges.append(f"A{len(rows)}:D{len(rows)}")
-        heights[len(rows)] = 15 * (1 + len(gap) // 60)
     rows.append([])
+    signoff = len(rows) + 1
     banner(t("signoff.title"))
     for key in ("signoff.reviewer", "signoff.checker", "signoff.date", "signoff.opinion"):
         pair(t(key), "", height=80 if key == "signoff.opinion" else 30)
-    return ooxml.SheetSpec(name=t(SUMMARY_SHEET), rows=rows, widths={1: 22, 2: 34, 3: 34, 4: 14}, merges=merges,
-                           landscape=False, heights=heights, one_page=True, footer=page_footer(t))
+    return ooxml.SheetSpec(name=t(SUMMARY_SHEET), rows=rows, widths=SUMMARY_WIDTHS, merges=merges, landscape=False,
+                           heights=heights, one_page=True, footer=page_footer(t), wrap=True,
+                           width_scale=p.width_scale, page_break=signoff)
 
 
 def _yes_no(value, t: Texts) -> str:
@@ -221,8 +229,17 @@ def findings_sheet(report: FileReport, p: Palette, t: Texts, name: str | None = 
                   t("sep.list").join(checked.green_categories), file_name, item_fingerprint(item, f.rule))
         rows.append([(value, style if column == 0 else p.text) for column, value in enumerate(values)])
     return ooxml.SheetSpec(name=name or t(FINDINGS_SHEET), rows=rows, widths=FINDING_WIDTHS,
-                           hidden=(len(FINDING_COLUMNS),), freeze_rows=1, filter_header=1, plain=p.text,
-                           footer=page_footer(t))
+                           hidden=_empty_columns(rows) + (len(FINDING_COLUMNS),), freeze_rows=1, filter_header=1,
+                           plain=p.text, footer=page_footer(t), wrap=True, title_columns=FINDING_TITLE_COLUMNS,
+                           width_scale=p.width_scale)
+
+
+def _empty_columns(rows: list[list[tuple[object, int]]]) -> tuple[int, ...]:
+    """The columns (1-based) no finding fills, hidden so that the print keeps to what was found; without findings
+    the columns after the first FINDING_CORE_COLUMNS (the header alone still prints on one page)."""
+    found = rows[1:]
+    return tuple(column for column in range(1, len(rows[0]) + 1)
+                 if all(row[column - 1][0] in (None, "") for row in found) and (found or column > FINDING_CORE_COLUMNS))
 
 
 def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
@@ -238,7 +255,7 @@ def items_sheet(report: FileReport, p: Palette, t: Texts) -> ooxml.SheetSpec:
                   line_status(checked, status, t), _rules(checked, t), t("sep.list").join(checked.green_categories))
         rows.append([(value, style) for value in values])
     return ooxml.SheetSpec(name=t(ITEMS_SHEET), rows=rows, widths=ITEM_WIDTHS, freeze_rows=1, filter_header=1,
-                           plain=p.text, footer=page_footer(t))
+                           plain=p.text, footer=page_footer(t), wrap=True, width_scale=p.width_scale)
 
 
 
