@@ -205,23 +205,31 @@ def test_html_green_coverage_by_amount_and_line(run):
 
 # --- what every report says ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - FILE_FORMATS))
-def test_every_report_states_each_key_catalog_gap_in_full(run, fmt):
+def _report_text(run, fmt, tmp_path):
+    """A report as text to search: JSON and SARIF decoded, a workbook's cells (every sheet) joined."""
+    if fmt == "xlsx":
+        written = renderer("xlsx")(run, str(tmp_path / "books"))
+        return "\n".join(str(value) for path in written for sheet in load_workbook(path)
+                         for row in sheet.iter_rows(values_only=True) for value in row if value is not None)
+    text = renderer(fmt)(run)
+    return json.dumps(json.loads(text), ensure_ascii=False) if fmt in ("json", "sarif") else text
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_report_states_each_key_catalog_gap_in_full(run, fmt, tmp_path):
     """The missing provincial Shandong list and the 2024 restriction conditions (the catalogs' key gaps) are
     said in full in every format, not only counted."""
     from checker.report.i18n import texts
 
     key = run.catalogs.key_gaps
     assert any("山东" in g for g in key) and any("2024" in g for g in key)
-    text = renderer(fmt)(run)
-    if fmt in ("json", "sarif"):
-        text = json.dumps(json.loads(text), ensure_ascii=False)
+    text = _report_text(run, fmt, tmp_path)
     for gap in key:
         assert texts("zh").msg(gap) in text or gap in text, (fmt, gap)
 
 
-@pytest.mark.parametrize("fmt", sorted(set(FORMATS) - FILE_FORMATS))
-def test_every_report_states_a_files_warnings_and_marks_ocr_lines(run, fmt):
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_every_report_states_a_files_warnings_and_marks_ocr_lines(run, fmt, tmp_path):
     """A file's warnings (pages read by OCR to verify against the paper …) reach every format; SARIF marks a
     flagged line read by OCR."""
     import dataclasses
@@ -231,10 +239,9 @@ def test_every_report_states_a_files_warnings_and_marks_ocr_lines(run, fmt):
     items = tuple(dataclasses.replace(c, item=dataclasses.replace(c.item, ocr_confidence=0.91)) for c in report.items)
     run.files[0] = dataclasses.replace(report, read=dataclasses.replace(report.read, warnings=(note,), ocr_pages=1),
                                        items=items)
-    text = renderer(fmt)(run)
-    assert note in (json.dumps(json.loads(text), ensure_ascii=False) if fmt in ("json", "sarif") else text)
+    assert note in _report_text(run, fmt, tmp_path)
     if fmt == "sarif":
-        results = json.loads(text)["runs"][0]["results"]
+        results = json.loads(renderer(fmt)(run))["runs"][0]["results"]
         assert results and all(r["properties"]["ocr"] and "文字识别" in r["message"]["text"] for r in results)
 
 

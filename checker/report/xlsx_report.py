@@ -159,6 +159,8 @@ def summary_sheet(report: FileReport, summary: FileSummary, run: RunReport, p: P
     verdict = summary.verdict
     verdict_line = verdict_text(verdict, counts, run.catalogs, t)
     pair(t("xlsx.verdict"), verdict_line[:1].upper() + verdict_line[1:], p.status(verdict), height=30)
+    for warning in read.warnings:  # pages read by OCR, to verify against the paper first
+        pair(t("xlsx.warning"), t.msg(warning), p.status("restricted"))
     pair(t("count.lines"), sum(counts[s] for s in STATUS_ORDER))
     for key, label in (("banned", "status.banned"), ("restricted", "status.restricted"),
                        ("promoted", "status.promoted"), ("clean", "status.clean"),
