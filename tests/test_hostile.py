@@ -122,6 +122,24 @@ def test_one_far_cell_is_refused_before_any_allocation(tmp_path, ref):
     assert "over the limit" in data["files"][0]["error"]
 
 
+def test_a_lying_shared_strings_count_is_refused_in_one_line_before_the_reader(tmp_path):
+    data = assert_refused_alone(write(tmp_path, "sst.xlsx", hostile.xlsx_lying_string_count()), "claims", seconds=20)
+    assert "4,000,000,000 strings and holds 1" in data["files"][0]["error"]
+    honest = read_path(str(write(tmp_path, "honest.xlsx", hostile.xlsx_lying_string_count(claimed=1))))
+    assert honest.ok and len(honest.items) == 3
+
+
+@pytest.mark.parametrize("target", ["../../../etc/passwd", "/etc/passwd", "worksheets/missing.xml"])
+def test_a_sheet_linked_outside_the_file_is_said_so(tmp_path, target):
+    read = read_path(str(write(tmp_path, "link.xlsx", hostile.xlsx_sheet_link_outside(target))))
+    assert read.error.endswith("its part is missing or its link points outside the file"), read.error
+
+
+def test_a_pdf_without_pages_is_said_so(tmp_path):
+    read = read_path(str(write(tmp_path, "empty.pdf", hostile.pdf_zero_pages())))
+    assert read.error == "cannot read PDF: it has no readable page tree (no pages, or the file is damaged)"
+
+
 def test_a_lying_dimension_does_not_refuse_a_small_bill(tmp_path):
     read = read_path(str(write(tmp_path, "dim.xlsx", hostile.xlsx_lying_dimension())))
     assert read.ok and len(read.items) == 3

@@ -337,6 +337,44 @@ def test_a_refused_xml_bill_is_explained_in_either_language(hostile, tmp_path):
     assert CJK.search(localize(reason, "zh")) and localize(reason, "en") == reason
 
 
+def _refusal(kind: str, tmp_path) -> str:
+    """The one-line reason a generated hostile input is refused with."""
+    from checker.read import read_path
+    from checker.read.preflight import preflight
+    from checker.read.sniff import InputRefused
+    from tools import hostile
+
+    if kind == "text_memory":
+        path = tmp_path / "bill.csv"
+        path.write_text("序号,项目名称\n" * 1000, encoding="utf-8")
+        with pytest.raises(InputRefused) as refused:
+            preflight(str(path), "csv", 200 << 20, memory=100 << 20)
+        return str(refused.value)
+    if kind == "image_no_ocr":
+        from PIL import Image
+
+        path = tmp_path / "bill.png"
+        Image.new("RGB", (40, 20), "white").save(path)
+        return read_path(str(path), ocr=False).error
+    data = {"far_cell": lambda: hostile.xlsx_far_cell("ZZZY267"), "lying_strings": hostile.xlsx_lying_string_count,
+            "link_outside": hostile.xlsx_sheet_link_outside}.get(kind)
+    path = tmp_path / (f"{kind}.xlsx" if data else "empty.pdf")
+    path.write_bytes(data() if data else hostile.pdf_zero_pages())
+    return read_path(str(path)).error
+
+
+@pytest.mark.parametrize("kind", ["far_cell", "lying_strings", "link_outside", "zero_pages", "text_memory",
+                                  "image_no_ocr"])
+def test_a_refused_file_is_explained_in_either_language(kind, tmp_path):
+    from checker.report.i18n import localize, message_id
+
+    reason = _refusal(kind, tmp_path)
+    assert reason and message_id(reason), reason
+    chinese = localize(reason, "zh")
+    assert CJK.search(chinese) and not re.search(r"[A-Za-z]{3,} [A-Za-z]{2,}", chinese), chinese  # no English phrase
+    assert localize(reason, "en") == reason
+
+
 def test_a_scanned_pdf_left_unread_is_explained_in_either_language():
     folder = shared_path("hostile")
     if folder is None:

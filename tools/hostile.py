@@ -149,8 +149,9 @@ def sheet_rows(rows: list[list[object]], first_row: int = 1) -> str:
 
 
 def xlsx(rows_xml: str, shared: list[str] | None = None, dimension: str | None = None,
-         compression: int = zipfile.ZIP_DEFLATED) -> bytes:
-    """A one-sheet workbook whose sheetData is ``rows_xml`` (and shared strings ``shared``)."""
+         compression: int = zipfile.ZIP_DEFLATED, unique_count: int | None = None) -> bytes:
+    """A one-sheet workbook whose sheetData is ``rows_xml`` (and shared strings ``shared``, the part claiming
+    ``unique_count`` of them when given)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
              f'spreadsheetml/2006/main">{dim}<sheetData>{rows_xml}</sheetData></worksheet>')
@@ -162,8 +163,9 @@ def xlsx(rows_xml: str, shared: list[str] | None = None, dimension: str | None =
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         archive.writestr("xl/worksheets/sheet1.xml", sheet)
         strings = "".join(f"<si><t>{_xml_text(s)}</t></si>" for s in (shared or []))
+        claim = f' uniqueCount="{unique_count}"' if unique_count is not None else ""
         archive.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
-                         f'openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>')
+                         f'openxmlformats.org/spreadsheetml/2006/main"{claim}>{strings}</sst>')
     return buffer.getvalue()
 
 
@@ -176,6 +178,38 @@ def xlsx_far_cell(ref: str = "ZZZZ1048576") -> bytes:
     """A bill plus one value at ``ref``: calamine's dense grid would span to it (ZZZZ1048576: 16 TB)."""
     return xlsx(sheet_rows([BILL_HEADER] + BILL_LINES) + f'<row r="{ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")}">'
                 f'<c r="{ref}"><v>1</v></c></row>')
+
+
+def xlsx_lying_string_count(claimed: int = 4_000_000_000) -> bytes:
+    """A small bill whose shared-strings part claims ``claimed`` strings (calamine reserves them all: 89 GB)."""
+    return xlsx(sheet_rows([BILL_HEADER] + BILL_LINES) + '<row r="9"><c r="A9" t="s"><v>0</v></c></row>', ["注"],
+                unique_count=claimed)
+
+
+def xlsx_sheet_link_outside(target: str = "../../../etc/passwd") -> bytes:
+    """A bill whose workbook links its sheet to ``target``, outside the package."""
+    data = io.BytesIO(xlsx_bill())
+    out = io.BytesIO()
+    with zipfile.ZipFile(data) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            body = source.read(name)
+            if name == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b'Target="worksheets/sheet1.xml"', f'Target="{target}"'.encode())
+            archive.writestr(name, body)
+    return out.getvalue()
+
+
+def pdf_zero_pages() -> bytes:
+    """A well-formed PDF whose page tree holds no page (PDFium will not open it, and names no error)."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 3\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
 
 
 def xlsx_lying_dimension() -> bytes:

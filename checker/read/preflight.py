@@ -117,6 +117,8 @@ def _xlsx(path: str, budget: int) -> Work:
             names = set(archive.namelist())
             sheets, strings = _workbook_parts(archive, names)
             lengths = _shared_string_lengths(archive, strings) if strings else array("I")
+            if strings:
+                _check_claimed_strings(archive, strings, len(lengths), budget)
             cells, uncached = 0, []
             for part in sheets:
                 rows: set[int] = set()
@@ -215,6 +217,25 @@ def _shared_string_lengths(archive: zipfile.ZipFile, name: str) -> array:
             previous = end
         offset += len(chunk)
     return lengths
+
+
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\']\s*([0-9]{1,20})\s*["\']')
+MEMORY_PER_CLAIMED_STRING = 24  # calamine reserves a String (24 bytes) per string the part's uniqueCount claims
+
+
+def _check_claimed_strings(archive: zipfile.ZipFile, name: str, held: int, budget: int) -> None:
+    """Refuse a shared-strings part whose ``uniqueCount`` makes the reader reserve more memory than the limit
+    (calamine reserves that many strings before reading one: a 2 KB part claiming 4,000,000,000 asks for 89 GB)."""
+    with archive.open(name) as part:
+        head = part.read(4096)
+    tag = _SST.search(head)
+    count = _UNIQUE_COUNT.search(tag.group(0)) if tag else None
+    claimed = int(count.group(1)) if count else 0
+    if claimed * MEMORY_PER_CLAIMED_STRING > budget:
+        raise InputRefused(f"the shared-strings part claims {claimed:,} strings and holds {held:,}: the reader would "
+                           f"reserve {claimed * MEMORY_PER_CLAIMED_STRING / 2**30:.1f} GB for them (damaged or "
+                           f"hostile); NOT checked")
 
 
 def _column_number(letters: bytes) -> int:
@@ -632,6 +653,9 @@ def _pdfium_pages(path: str, ocr: bool) -> Work:
         text = str(exc)
         if "password" in text.lower():
             raise InputRefused("PDF is password-protected (encrypted); save an unprotected copy and check that") \
+                from None
+        if text.rstrip(". )").endswith("Success"):  # PDFium found no error to name: the page tree is missing
+            raise InputRefused("cannot read PDF: it has no readable page tree (no pages, or the file is damaged)") \
                 from None
         raise InputRefused(f"cannot read PDF: not a valid PDF file ({text.strip().rstrip('.')})") from None
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, WorksheetNotFound
 
 from ..collector import paused
 from .accounting import sheet_read
@@ -101,6 +101,9 @@ def _sheet(workbook: CalamineWorkbook, name: str):
     """The sheet ``name`` parsed (calamine's own object; ``to_python`` makes its grid)."""
     try:
         return workbook.get_sheet_by_name(name)
+    except WorksheetNotFound:  # listed in the workbook, but its relationship leads to no part of the package
+        raise InputRefused(f"sheet {name!r} cannot be read: the workbook lists it, but its part is missing or its "
+                           f"link points outside the file") from None
     except Exception as exc:
         raise InputRefused(f"sheet {name!r} cannot be read: {_one_line(exc)}") from None
 
