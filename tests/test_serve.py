@@ -495,9 +495,9 @@ def test_files_not_checked_show_their_reason_in_the_history(tmp_path, bill_bytes
         status = wait_for(client, response.headers["location"])
         assert status["state"] == "done" and status["done"] == 2
         assert [line.split(": ")[1] for line in status["errors"]] == ["a.xlsx", "b.csv"]
-        assert all("over the 0.1 GB limit per file" in line for line in status["errors"])
+        assert all("超过每个文件 0.1 GB 的上限" in line for line in status["errors"])  # the page is Chinese
         start = client.get("/").text
-        assert start.count("over the 0.1 GB limit per file") == 2
+        assert start.count("超过每个文件 0.1 GB 的上限") == 2
     record = create_app(small_settings(tmp_path)).state.history.get(status["id"])
     assert [f.error is not None for f in record.files] == [True, True]
 

@@ -643,6 +643,17 @@ def _nesting(data: bytes) -> None:
                 return
 
 
+_PAGES_NODE = re.compile(rb"/Type\s*/Pages\b")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+
+
+def _no_page_objects(path: str) -> bool:
+    """The file has a page tree and not one page object (as far as its uncompressed objects show)."""
+    with open(path, "rb") as pdf:
+        data = pdf.read()
+    return bool(_PAGES_NODE.search(data)) and not _PAGE_OBJECT.search(data)
+
+
 def _pdfium_pages(path: str, ocr: bool) -> Work:
     """Pages (and, for OCR, pages without text) as PDFium sees them; a file PDFium cannot open is refused."""
     import pypdfium2 as pdfium
@@ -654,10 +665,11 @@ def _pdfium_pages(path: str, ocr: bool) -> Work:
         if "password" in text.lower():
             raise InputRefused("PDF is password-protected (encrypted); save an unprotected copy and check that") \
                 from None
-        if text.rstrip(". )").endswith("Success"):  # PDFium found no error to name: the page tree is missing
+        if _no_page_objects(path):  # PDFium will not open a document without pages (its error code is stale)
             raise InputRefused("cannot read PDF: it has no readable page tree (no pages, or the file is damaged)") \
                 from None
-        raise InputRefused(f"cannot read PDF: not a valid PDF file ({text.strip().rstrip('.')})") from None
+        detail = "PDFium could not load it and named no reason" if "Success" in text else text.strip().rstrip(".")
+        raise InputRefused(f"cannot read PDF: not a valid PDF file ({detail})") from None
     try:
         pages = len(document)
         from .pdf import MAX_PAGES
