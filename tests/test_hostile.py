@@ -77,7 +77,7 @@ def test_pdf_loop_past_pre_flight_is_killed_at_its_time_limit(tmp_path, monkeypa
 
     monkeypatch.setattr(pool, "START", "fork")  # the workers must inherit the patches below
     monkeypatch.setattr(preflight, "_reference_loops", lambda data: None)
-    monkeypatch.setattr(preflight, "_pdfium_pages", lambda path, ocr: preflight.Work(pages=1))
+    monkeypatch.setattr(preflight, "_pdfium_pages", lambda path, ocr, data: preflight.Work(pages=1))
     loop = write(tmp_path, "loop.pdf", hostile.pdf_reference_loop())
     bill = write(tmp_path, "bill.xlsx", hostile.xlsx_bill())
     result = CliRunner().invoke(main, ["check", str(loop), str(bill), "--time-limit", "3",

@@ -37,17 +37,6 @@ FIELD_LABELS = {"name": "项目名称", "features": "项目特征"}
 SUB_BREAKS = frozenset(",。;!?")  # sub-clause breaks inside a clause (，→, and ；→; after normalisation)
 _SUB_BREAK = re.compile("[,。;!?]")
 _SLASH = re.compile(r"(?<=[\u4e00-\u9fff])/(?=[\u4e00-\u9fff])")
-
-
-def _bracketed(text: str, low: int, high: int, pos: int) -> tuple[int, int] | None:
-    """The inside of the brackets around the separator at ``pos`` within [low, high) when the brackets hold the
-    choice (涂膜(甲牌或乙牌)); None when ``pos`` is not in brackets or opens them (商品混凝土(或现场拌制): the
-    choice goes on outside)."""
-    opened = text.rfind("(", low, pos)
-    if opened < 0 or text.find(")", opened, pos) >= 0 or not text[opened + 1:pos].strip():
-        return None
-    closed = text.find(")", pos, high)
-    return (opened + 1, closed) if closed >= 0 else None
 NEGATION_BREAKS = ";。,!?"
 EXCLUSION_BREAKS = NEGATION_BREAKS + "、/+"
 CLAUSE_SHOWN = 120  # characters of a clause a reason quotes at most (real clauses are shorter)
@@ -65,6 +54,17 @@ _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CODE = re.compile(r"\D{0,3}?(\d{6,12})")
+
+
+def _bracketed(text: str, low: int, high: int, pos: int) -> tuple[int, int] | None:
+    """The inside of the brackets around the separator at ``pos`` within [low, high) when the brackets hold the
+    choice (涂膜(甲牌或乙牌)); None when ``pos`` is not in brackets or opens them (商品混凝土(或现场拌制): the
+    choice goes on outside)."""
+    opened = text.rfind("(", low, pos)
+    if opened < 0 or text.find(")", opened, pos) >= 0 or not text[opened + 1:pos].strip():
+        return None
+    closed = text.find(")", pos, high)
+    return (opened + 1, closed) if closed >= 0 else None
 
 
 class StructureError(Exception):

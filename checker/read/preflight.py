@@ -583,7 +583,7 @@ def _pdf(path: str, ocr: bool) -> Work:
         data = handle.read(_PDF_SCAN_BYTES)
     _reference_loops(data)
     _nesting(data)
-    return _pdfium_pages(path, ocr)
+    return _pdfium_pages(path, ocr, data)
 
 
 def _reference_loops(data: bytes) -> None:
@@ -647,15 +647,14 @@ _PAGES_NODE = re.compile(rb"/Type\s*/Pages\b")
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 
 
-def _no_page_objects(path: str) -> bool:
+def _no_page_objects(data: bytes) -> bool:
     """The file has a page tree and not one page object (as far as its uncompressed objects show)."""
-    with open(path, "rb") as pdf:
-        data = pdf.read()
     return bool(_PAGES_NODE.search(data)) and not _PAGE_OBJECT.search(data)
 
 
-def _pdfium_pages(path: str, ocr: bool) -> Work:
-    """Pages (and, for OCR, pages without text) as PDFium sees them; a file PDFium cannot open is refused."""
+def _pdfium_pages(path: str, ocr: bool, data: bytes) -> Work:
+    """Pages (and, for OCR, pages without text) as PDFium sees them; a file PDFium cannot open is refused
+    (``data``: the file's bytes pre-flight scanned, to say why)."""
     import pypdfium2 as pdfium
 
     try:
@@ -665,7 +664,7 @@ def _pdfium_pages(path: str, ocr: bool) -> Work:
         if "password" in text.lower():
             raise InputRefused("PDF is password-protected (encrypted); save an unprotected copy and check that") \
                 from None
-        if _no_page_objects(path):  # PDFium will not open a document without pages (its error code is stale)
+        if _no_page_objects(data):  # PDFium will not open a document without pages (its error code is stale)
             raise InputRefused("cannot read PDF: it has no readable page tree (no pages, or the file is damaged)") \
                 from None
         detail = "PDFium could not load it and named no reason" if "Success" in text else text.strip().rstrip(".")

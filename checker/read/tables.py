@@ -433,9 +433,10 @@ class _GridReader:
         if table is None or table.kind == ANALYSIS:
             if len(texts) == 1:
                 self.set_title(texts[0][1])
-            words = [t for _, t in texts if to_number(t) is None]
-            if len(words) == 1 and not self.result.title_project:  # a title, perhaps beside a total
-                self.result.title_project = project_from_title(words[0])
+            if not self.result.title_project:
+                words = [t for _, t in texts if to_number(t) is None]
+                if len(words) == 1:  # a title, perhaps beside a total
+                    self.result.title_project = project_from_title(words[0])
             self.note_outside_or_skip(r, acc.ANALYSIS_ROW, row, texts)
             return r + 1
         if table.kind in (FEE, SUMMARY):

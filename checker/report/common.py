@@ -79,7 +79,12 @@ def evidence_text(finding: Finding, t: Texts) -> str:
             return match.group(1) + named + (" 「" if match.group(4) else "")
 
         text = _CLAUSE.sub(clause, text)
-    return text + t("evidence.option") if finding.alternative and finding.kind in ("banned", "restricted") else text
+    return text + t("evidence.option") if offered_as_option(finding) else text
+
+
+def offered_as_option(finding: Finding) -> bool:
+    """A banned or restricted product the bill offers as one option among others (the bidder may not choose it)."""
+    return finding.alternative and finding.kind in ("banned", "restricted")
 
 
 @dataclass(frozen=True)

@@ -115,15 +115,14 @@ class Writer(BaseWriter):
             {"location": {"uri": artifact_uri(read.path)}, "hashes": {"sha-256": read.sha256},
              "properties": {"format": read.format, "project": read.project}}))
         self.files += 1
+        file_location = [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(read.path), "index": index}}}]
         if not read.ok:
             self.notifications.append({"level": "error", "message": {"text": self.t("file.not_checked", path=read.path,
                                                                                      reason=self.t.msg(read.error or ""))},
-                                       "locations": [{"physicalLocation": {"artifactLocation": {
-                                           "uri": artifact_uri(read.path), "index": index}}}]})
+                                       "locations": file_location})
         for warning in read.warnings:  # OCR'd pages to verify against the paper, columns left unread …
             self.notifications.append({"level": "warning", "message": {"text": self.t.msg(warning)},
-                                       "locations": [{"physicalLocation": {"artifactLocation": {
-                                           "uri": artifact_uri(read.path), "index": index}}}]})
+                                       "locations": file_location})
         for checked, _ in flagged_lines(report, summary):
             for finding in checked.findings:
                 if finding.kind not in LEVEL:

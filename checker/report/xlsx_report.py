@@ -41,8 +41,8 @@ from ..engine import FileReport, FileSummary, RunReport
 from ..gate.fingerprint import item_fingerprint
 from ..model import CheckedItem
 from . import ooxml
-from .common import (STATUS_ORDER, evidence_text, gaps, rows_text, sheet_shown, shown_findings, text_width,
-                     verdict_text)
+from .common import (STATUS_ORDER, evidence_text, gaps, offered_as_option, rows_text, sheet_shown, shown_findings,
+                     text_width, verdict_text)
 from .i18n import Texts, texts
 from .stream import ReportOptions, ReportOutputError, Writer as BaseWriter, statuses
 
@@ -87,7 +87,7 @@ def _rules(checked: CheckedItem, t: Texts) -> str:
         return t("sep.clause").join(f.rule for f in checked.findings)
     return t("sep.clause").join(
         f"{s.finding.rule} {s.finding.entry}" + (t("xlsx.rule_waived") if s.finding.waived else "")
-        + (t("xlsx.rule_option") if s.finding.alternative and s.finding.kind in ("banned", "restricted") else "")
+        + (t("xlsx.rule_option") if offered_as_option(s.finding) else "")
         + (t("xlsx.rule_also", rules=t("sep.list").join(s.also)) if s.also else "") for s in shown)
 
 

@@ -35,7 +35,7 @@ from ..collector import paused
 from ..engine import judge_in_turn
 from ..match.matcher import memo_key
 from . import codec
-from .worker import LINES, die_with_parent, read_all, write_all, write_message
+from .worker import LINES, die_with_parent, read_all, resident_bytes, write_all, write_message
 
 SPLIT_LINES = 4000  # fewer lines are judged in turn: a fork and the answer's transfer cost about 10–30 ms
 SENT, NOT_SENT, PART_SENT = 0, 3, 4  # how a child sending lines ended (a signal: as PART_SENT)
@@ -109,12 +109,8 @@ def _room_for_a_child() -> bool:
     limit = resource.getrlimit(resource.RLIMIT_AS)[0]
     if limit == resource.RLIM_INFINITY:
         return True
-    try:
-        with open("/proc/self/statm") as statm:
-            resident = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return False
-    return 2 * resident <= limit
+    resident = resident_bytes()
+    return bool(resident) and 2 * resident <= limit  # unknown: no child
 
 
 def _child(answer_read: int, answer_write: int, lines: tuple, judge_one: Callable) -> None:

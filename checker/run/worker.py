@@ -156,7 +156,8 @@ def _virtual_bytes() -> int:
     return _statm_bytes(0)
 
 
-def _resident_bytes() -> int:
+def resident_bytes() -> int:
+    """This process's resident memory, in bytes; 0 if unknown."""
     return _statm_bytes(1)
 
 
@@ -169,7 +170,7 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
     from .split import lines_sent, send_lines_ahead
     from .settings import display_path
 
-    recycle = int(memory * RECYCLE_SHARE) + _resident_bytes() if memory else 0  # beyond what it started with
+    recycle = int(memory * RECYCLE_SHARE) + resident_bytes() if memory else 0  # beyond what it started with
     held: list = []  # the last file's report: freed when the next file comes, never when the command quits
     while True:
         try:
@@ -241,7 +242,7 @@ def serve(requests: int, results: int, checker, memory: int, digest_spec=None) -
         if raised:  # back to the per-file limit; a worker that loaded the OCR models is replaced
             set_address_space(memory)
             retire = True
-        retire = retire or bool(recycle and _resident_bytes() > recycle)
+        retire = retire or bool(recycle and resident_bytes() > recycle)
         try:  # LAST_RESULT: this worker exits after this file (the runner starts a fresh one)
             write_message(results, LAST_RESULT if retire else RESULT, index, data)
         except Closed:
